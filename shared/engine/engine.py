@@ -1,0 +1,346 @@
+"""The SOP engine: pure state transitions of a case along its SOP.
+
+No FastAPI, SQL or Kafka here. The clock and the calendars are injected, so every rule is
+tested in milliseconds. Each public method returns a :class:`Transition` (the new state and
+the history entries it appended, one per transition) or raises an :class:`EngineError`
+that says why; it never silently does nothing.
+
+Rules:
+
+* ``start`` opens a case at the first step, runs any automatic steps, and when the case then
+  stands at an applicant step (the submission), opening it is the applicant performing it.
+* ``options`` lists what a principal may do now; ``act`` checks role, agency and, on
+  applicant steps, ownership.
+* A ``return`` action hands the file back to the applicant: the agency's clock pauses (the
+  time left is kept) and the applicant gets the SOP's deadline, if it names one.
+  ``lengkapi`` (resubmit) resumes the clock; ``expire`` closes a case whose deadline passed.
+* Automatic steps run at once, as the system.
+* ``batalkan`` lets the applicant withdraw an open case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from shared.calendar.business import Calendar
+from shared.engine.errors import (
+    ActionNotAvailable,
+    CaseClosed,
+    CommentRequired,
+    InvalidSubmission,
+    NotCaseOwner,
+    ResubmissionLate,
+    RoleNotPermitted,
+    WrongStep,
+)
+from shared.engine.state import (
+    SYSTEM,
+    ActionOption,
+    CaseState,
+    CaseStatus,
+    HistoryEntry,
+    Principal,
+    Transition,
+)
+from shared.engine.submission import check_submission
+from shared.sop.model import APPLICANT_ROLE, Action, SopDefinition, Step
+
+RESUBMIT = "lengkapi"
+WITHDRAW = "batalkan"
+INTEGRATION_ROLE = "integrasi"
+_MAX_AUTOMATIC_CHAIN = 50
+
+
+class SopEngine:
+    """Moves cases along SOP definitions. Stateless apart from its clock and calendars."""
+
+    def __init__(
+        self, clock: Callable[[], datetime], calendars: Callable[[str], Calendar]
+    ) -> None:
+        self._clock = clock
+        self._calendars = calendars
+
+    # -- reading -----------------------------------------------------------------
+    def options(
+        self, sop: SopDefinition, case: CaseState, who: Principal
+    ) -> list[ActionOption]:
+        """The actions ``who`` may take on ``case`` now (empty when none)."""
+        if not case.is_open or case.step_id is None:
+            return []
+        is_owner = who.subject == case.applicant_id
+        if case.status == "returned":
+            if not is_owner:
+                return []
+            return [
+                ActionOption(case.step_id, RESUBMIT, "Lengkapi berkas", "resubmit", None),
+                ActionOption(case.step_id, WITHDRAW, "Batalkan permohonan", "withdraw", None),
+            ]
+        step = sop.step(case.step_id)
+        result: list[ActionOption] = []
+        if self._may_act(sop, step, case, who):
+            result = [ActionOption(step.id, a.name, a.label or a.name, a.kind, a.to)
+                      for a in step.actions]
+        if is_owner and not any(o.name == WITHDRAW for o in result):
+            result.append(ActionOption(step.id, WITHDRAW, "Batalkan permohonan", "withdraw", None))
+        return result
+
+    def step_agency(self, sop: SopDefinition, step: Step) -> str:
+        return step.agency or sop.agency
+
+    def _may_act(self, sop: SopDefinition, step: Step, case: CaseState, who: Principal) -> bool:
+        if step.kind == "automatic":
+            return False
+        if step.kind == "applicant":
+            return who.subject == case.applicant_id
+        agency = self.step_agency(sop, step)
+        if step.kind == "external" and who.has(agency, INTEGRATION_ROLE):
+            return True
+        return who.has(agency, step.actor)
+
+    # -- writing -----------------------------------------------------------------
+    def start(
+        self,
+        sop: SopDefinition,
+        *,
+        case_id: str,
+        tracking_no: str,
+        applicant: Principal,
+        form: dict[str, object],
+        documents: Iterable[str] = (),
+    ) -> Transition:
+        """Open a case on ``sop`` for ``applicant``, after checking form and documents."""
+        docs = tuple(sorted(set(documents)))
+        problems = check_submission(sop, dict(form), set(docs))
+        if problems:
+            raise InvalidSubmission(problems)
+        now = self._now()
+        first = sop.start
+        case = CaseState(
+            id=case_id, tracking_no=tracking_no, sop_key=sop.key, sop_version=sop.version,
+            applicant_id=applicant.subject, status="open", step_id=first.id,
+            step_entered_at=now, step_due_at=self._due(sop, first, now),
+            created_at=now, updated_at=now,
+        )
+        entries: list[HistoryEntry] = []
+        if first.kind == "automatic":
+            done = self._run_automatic(sop, Transition(case, ()))
+            case, entries = done.case, list(done.entries)
+        step = sop.step(case.step_id) if case.step_id else None
+        if step is not None and step.kind == "applicant":
+            submit = next(a for a in step.actions if a.kind == "forward")
+            case, more = self._follow(sop, case, step, submit, applicant, APPLICANT_ROLE, None,
+                                      None, docs, now)
+            if more[0].event == "case.step_completed":
+                more[0] = replace(more[0], event="case.submitted")
+            entries += more
+        else:
+            opened = self._entry(case, "case.submitted", now, None, applicant, APPLICANT_ROLE,
+                                 None, next_step=case.step_id, due=case.step_due_at,
+                                 documents=docs)
+            case = replace(case, seq=opened.seq)
+            entries.append(opened)
+        return self._run_automatic(sop, Transition(case, tuple(entries)))
+
+    def act(
+        self,
+        sop: SopDefinition,
+        case: CaseState,
+        who: Principal,
+        action: str,
+        *,
+        expected_step: str | None = None,
+        comment: str | None = None,
+        documents: Iterable[str] = (),
+        form: dict[str, object] | None = None,
+    ) -> Transition:
+        """Perform ``action`` at the case's current step as ``who``."""
+        if not case.is_open or case.step_id is None:
+            raise CaseClosed(status=case.status)
+        if expected_step is not None and expected_step != case.step_id:
+            raise WrongStep(expected=expected_step, current=case.step_id)
+        docs = tuple(sorted(set(documents)))
+        now = self._now()
+        if action == WITHDRAW:
+            if who.subject != case.applicant_id:
+                raise NotCaseOwner()
+            return self._close(case, "withdrawn", "case.withdrawn", now, who, APPLICANT_ROLE,
+                               None, comment, "Dibatalkan oleh pemohon")
+        if case.status == "returned":
+            return self._resubmit(sop, case, who, action, now, comment, docs, form or {})
+        step = sop.step(case.step_id)
+        chosen = step.action(action)
+        if chosen is None:
+            raise ActionNotAvailable(action=action, step=step.id,
+                                     available=[a.name for a in step.actions])
+        role, agency = self._authorise(sop, step, case, who)
+        if chosen.comment_required and not (comment and comment.strip()):
+            raise CommentRequired(action=action)
+        if chosen.kind == "return":
+            return self._return(sop, case, step, chosen, who, role, agency, comment, docs, now)
+        new_case, entries = self._follow(sop, case, step, chosen, who, role, agency, comment,
+                                         docs, now)
+        return self._run_automatic(sop, Transition(new_case, tuple(entries)))
+
+    def mark_overdue(self, sop: SopDefinition, case: CaseState) -> Transition:
+        """Record that the current step passed its due time (once per step)."""
+        if case.status != "open" or case.step_due_at is None or case.overdue_at is not None:
+            raise ActionNotAvailable(action="overdue", step=case.step_id, available=[])
+        now = self._now()
+        if now <= case.step_due_at:
+            raise ActionNotAvailable(action="overdue", step=case.step_id, available=[])
+        step = sop.step(case.step_id) if case.step_id else None
+        marked = replace(case, overdue_at=now, updated_at=now)
+        entry = self._entry(marked, "case.overdue", now, None, SYSTEM, "system", None,
+                            step_id=case.step_id, next_step=case.step_id, due=case.step_due_at,
+                            agency=self.step_agency(sop, step) if step else None)
+        return Transition(replace(marked, seq=entry.seq), (entry,))
+
+    def expire(self, sop: SopDefinition, case: CaseState) -> Transition:
+        """Close a returned case whose applicant deadline has passed."""
+        now = self._now()
+        if case.status != "returned" or case.applicant_due_at is None \
+                or now <= case.applicant_due_at:
+            raise ActionNotAvailable(action="expire", step=case.step_id, available=[])
+        return self._close(case, "expired", "case.expired", now, SYSTEM, "system", None, None,
+                           "Batas waktu melengkapi berkas terlewati")
+
+    # -- internals ---------------------------------------------------------------
+    def _now(self) -> datetime:
+        now = self._clock()
+        if now.tzinfo is None:
+            raise ValueError("the engine clock must return timezone-aware datetimes")
+        return now
+
+    def _authorise(
+        self, sop: SopDefinition, step: Step, case: CaseState, who: Principal
+    ) -> tuple[str, str | None]:
+        """The role and agency ``who`` acts as at ``step``, or an error saying why not."""
+        if step.kind == "automatic":
+            raise RoleNotPermitted(step=step.id, role="system")
+        if step.kind == "applicant":
+            if who.subject != case.applicant_id:
+                raise NotCaseOwner()
+            return APPLICANT_ROLE, None
+        agency = self.step_agency(sop, step)
+        if who.has(agency, step.actor):
+            return step.actor, agency
+        if step.kind == "external" and who.has(agency, INTEGRATION_ROLE):
+            return INTEGRATION_ROLE, agency
+        raise RoleNotPermitted(step=step.id, role=f"{agency}:{step.actor}")
+
+    def _due(self, sop: SopDefinition, step: Step, at: datetime) -> datetime | None:
+        std = step.standard_time()
+        if std is None:
+            return None
+        return self._calendars(sop.calendar_of(step)).due(at, std)
+
+    def _entry(
+        self, case: CaseState, event: str, at: datetime, action: str | None, who: Principal,
+        role: str, agency: str | None, *, step_id: str | None = None,
+        next_step: str | None = None, due: datetime | None = None, comment: str | None = None,
+        documents: tuple[str, ...] = (),
+    ) -> HistoryEntry:
+        return HistoryEntry(
+            seq=case.seq + 1, event=event, at=at, sop_version=case.sop_version,
+            step_id=step_id, action=action, next_step_id=next_step, actor_id=who.subject,
+            actor_role=role, actor_agency=agency, status=case.status, due_at=due,
+            comment=comment, documents=documents,
+        )
+
+    def _follow(
+        self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
+        role: str, agency: str | None, comment: str | None, docs: tuple[str, ...],
+        now: datetime,
+    ) -> tuple[CaseState, list[HistoryEntry]]:
+        """Leave ``step`` by a forward action: to the next step or to a terminal outcome."""
+        outcome = chosen.terminal
+        if outcome is not None:
+            closed = replace(case, status=outcome, step_id=None, step_entered_at=None,
+                             step_due_at=None, overdue_at=None, closed_at=now, updated_at=now)
+            entry = self._entry(closed, f"case.{outcome}", now, chosen.name, who, role, agency,
+                                step_id=step.id, comment=comment, documents=docs)
+            return replace(closed, seq=entry.seq), [entry]
+        assert chosen.to is not None
+        nxt = sop.step(chosen.to)
+        due = self._due(sop, nxt, now)
+        moved = replace(case, step_id=nxt.id, step_entered_at=now, step_due_at=due,
+                        overdue_at=None, updated_at=now)
+        entry = self._entry(moved, "case.step_completed", now, chosen.name, who, role, agency,
+                            step_id=step.id, next_step=nxt.id, due=due, comment=comment,
+                            documents=docs)
+        return replace(moved, seq=entry.seq), [entry]
+
+    def _run_automatic(self, sop: SopDefinition, done: Transition) -> Transition:
+        case, entries = done.case, list(done.entries)
+        for _ in range(_MAX_AUTOMATIC_CHAIN):
+            if case.status != "open" or case.step_id is None:
+                break
+            step = sop.step(case.step_id)
+            if step.kind != "automatic":
+                break
+            case, more = self._follow(sop, case, step, step.actions[0], SYSTEM, "system",
+                                      self.step_agency(sop, step), None, (), self._now())
+            entries += more
+        return Transition(case, tuple(entries))
+
+    def _return(
+        self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
+        role: str, agency: str | None, comment: str | None, docs: tuple[str, ...],
+        now: datetime,
+    ) -> Transition:
+        remaining: int | None = None
+        if case.step_due_at is not None:
+            cal = self._calendars(sop.calendar_of(step))
+            remaining = max(0, int(cal.work_between(now, case.step_due_at).total_seconds()))
+        deadline = chosen.deadline_time()
+        applicant_due = (self._calendars(sop.calendar).due(now, deadline)
+                         if deadline is not None else None)
+        returned = replace(case, status="returned", resume_step_id=chosen.resume_at or step.id,
+                           paused_remaining_s=remaining, applicant_due_at=applicant_due,
+                           updated_at=now)
+        entry = self._entry(returned, "case.returned", now, chosen.name, who, role, agency,
+                            step_id=step.id, next_step=step.id, due=applicant_due,
+                            comment=comment, documents=docs)
+        return Transition(replace(returned, seq=entry.seq), (entry,))
+
+    def _resubmit(
+        self, sop: SopDefinition, case: CaseState, who: Principal, action: str, now: datetime,
+        comment: str | None, docs: tuple[str, ...], form: dict[str, object],
+    ) -> Transition:
+        if action != RESUBMIT:
+            raise ActionNotAvailable(action=action, step=case.step_id,
+                                     available=[RESUBMIT, WITHDRAW])
+        if who.subject != case.applicant_id:
+            raise NotCaseOwner()
+        if case.applicant_due_at is not None and now > case.applicant_due_at:
+            raise ResubmissionLate(deadline=case.applicant_due_at.isoformat())
+        problems = check_submission(sop, form, set(docs), partial=True)
+        if problems:
+            raise InvalidSubmission(problems)
+        target = sop.step(case.resume_step_id or case.step_id or sop.start.id)
+        if target.id == case.step_id and case.paused_remaining_s is not None:
+            cal = self._calendars(sop.calendar_of(target))
+            due: datetime | None = cal.add_work(now, timedelta(seconds=case.paused_remaining_s))
+        else:
+            due = self._due(sop, target, now)
+        resumed = replace(case, status="open", step_id=target.id, step_entered_at=now,
+                          step_due_at=due, resume_step_id=None, paused_remaining_s=None,
+                          applicant_due_at=None, overdue_at=None, updated_at=now)
+        entry = self._entry(resumed, "case.resubmitted", now, RESUBMIT, who, APPLICANT_ROLE, None,
+                            step_id=case.step_id, next_step=target.id, due=due, comment=comment,
+                            documents=docs)
+        return Transition(replace(resumed, seq=entry.seq), (entry,))
+
+    def _close(
+        self, case: CaseState, status: CaseStatus, event: str, now: datetime, who: Principal,
+        role: str, agency: str | None, comment: str | None, reason: str,
+    ) -> Transition:
+        closed = replace(case, status=status, step_id=None, step_entered_at=None,
+                         step_due_at=None, resume_step_id=None, paused_remaining_s=None,
+                         applicant_due_at=None, overdue_at=None, closed_at=now, updated_at=now,
+                         outcome_reason=reason)
+        entry = self._entry(closed, event, now, event.split(".")[1], who, role, agency,
+                            step_id=case.step_id, comment=comment)
+        return Transition(replace(closed, seq=entry.seq), (entry,))

@@ -1,0 +1,109 @@
+"""Values the engine reads and returns: principals, case state, history entries.
+
+All are frozen dataclasses; the engine never mutates one, it returns a new one. Times are
+timezone-aware. Nothing here holds personal data: the applicant is an opaque subject id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+CaseStatus = Literal["open", "returned", "completed", "rejected", "archived", "expired",
+                     "withdrawn"]
+OPEN_STATUSES: frozenset[str] = frozenset({"open", "returned"})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a subject id and scoped roles (``citizen``, ``admin``, ``<agency>:<role>``)."""
+
+    subject: str
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def is_citizen(self) -> bool:
+        return "citizen" in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    def has(self, agency: str, role: str) -> bool:
+        return f"{agency}:{role}" in self.roles
+
+    def agencies(self) -> frozenset[str]:
+        return frozenset(r.split(":", 1)[0] for r in self.roles if ":" in r)
+
+
+SYSTEM = Principal(subject="system", roles=frozenset({"system"}))
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """The current state of one case. The history holds how it got here."""
+
+    id: str
+    tracking_no: str
+    sop_key: str
+    sop_version: int
+    applicant_id: str
+    status: CaseStatus
+    step_id: str | None
+    step_entered_at: datetime | None
+    step_due_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    seq: int = 0
+    """Number of history entries so far (the last entry's ``seq``)."""
+    resume_step_id: str | None = None
+    paused_remaining_s: int | None = None
+    """Agency time left on the returning step, in seconds of its calendar, while returned."""
+    applicant_due_at: datetime | None = None
+    overdue_at: datetime | None = None
+    closed_at: datetime | None = None
+    outcome_reason: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One append-only row of a case's history: one transition."""
+
+    seq: int
+    event: str
+    at: datetime
+    sop_version: int
+    step_id: str | None
+    action: str | None
+    next_step_id: str | None
+    actor_id: str
+    actor_role: str
+    actor_agency: str | None
+    status: CaseStatus
+    due_at: datetime | None = None
+    comment: str | None = None
+    documents: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    """What one call to the engine produced: the new state and the entries it appended."""
+
+    case: CaseState
+    entries: tuple[HistoryEntry, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ActionOption:
+    """An action a principal may take now."""
+
+    step_id: str
+    name: str
+    label: str
+    kind: str
+    to: str | None

@@ -1,0 +1,1 @@
+"""SOP definitions: the typed model, validation and the file loader."""

@@ -1,0 +1,194 @@
+"""The typed model of an SOP definition (Perbup Lampung Selatan 19/2026, Lampiran).
+
+An SOP is data: YAML files under ``services/<service>/sops/`` or a JSON body published
+through the API. This module only describes its shape; :mod:`shared.sop.validate` checks
+that a definition is a coherent flow, and :mod:`shared.sop.loader` reads files.
+
+Vocabulary (kept in Bahasa Indonesia where the regulation uses it):
+
+* a *step* (langkah) has an actor role (pelaksana), an activity text (kegiatan), required
+  documents (kelengkapan), a standard time (waktu) and an output;
+* an *action* is what the step's actor may do; it leads to another step, to a terminal
+  outcome (``@completed``, ``@rejected``, ``@archived``), or back to the applicant
+  (``kind: return``: berkas tidak lengkap) with the agency's clock paused;
+* a step's *kind* says who can act: the applicant (``applicant``), an officer with the
+  step's role (``officer``), an external institution through an integration callback or an
+  officer recording its result (``external``), or the system itself (``automatic``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.calendar.standard_time import StandardTime, parse_standard_time
+
+TERMINALS: dict[str, str] = {
+    "@completed": "completed",
+    "@rejected": "rejected",
+    "@archived": "archived",
+}
+"""Terminal targets an action may lead to, and the case outcome each one sets."""
+
+APPLICANT_ROLE = "pemohon"
+StepKind = Literal["applicant", "officer", "external", "automatic"]
+CalendarName = Literal["office", "24x7"]
+FieldType = Literal["string", "text", "integer", "number", "date", "boolean", "choice", "nik",
+                    "phone", "email"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FormField(_Frozen):
+    """One field of the applicant's form."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    type: FieldType = "string"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    personal: bool = False
+    """Personal data (UU 27/2022 PDP): masked in responses, never put in events or logs."""
+
+
+class DocumentSpec(_Frozen):
+    """A document the applicant uploads (kelengkapan/persyaratan)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    required: bool = True
+
+
+class Action(_Frozen):
+    """What a step's actor may do, and where it leads."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = ""
+    to: str | None = None
+    """A step id, or a terminal (``@completed``/``@rejected``/``@archived``). Unused for returns."""
+    kind: Literal["forward", "return"] = "forward"
+    deadline: str | None = None
+    """For ``return``: the applicant's deadline to complete the file, as a standard time."""
+    resume_at: str | None = None
+    """For ``return``: the step the resubmitted file goes to (default: the returning step)."""
+    comment_required: bool = False
+    note: str | None = None
+    """Why this action exists when the regulation is silent (e.g. a platform default path)."""
+
+    @property
+    def terminal(self) -> str | None:
+        return TERMINALS.get(self.to or "")
+
+    def deadline_time(self) -> StandardTime | None:
+        return parse_standard_time(self.deadline) if self.deadline else None
+
+
+class Step(_Frozen):
+    """One row of the SOP table."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    nomor: int | None = None
+    """The step number as printed in the regulation."""
+    actor: str
+    """Role key from the agency registry (``pemohon`` for the applicant)."""
+    agency: str | None = None
+    """The executing agency when it is not the SOP's own (e.g. Dinas Kesehatan in a permit)."""
+    kind: StepKind = "officer"
+    activity: str
+    documents: tuple[str, ...] = ()
+    time: str | None = None
+    """Standard time as used for the due time; parsed with the calendar's grammar."""
+    time_printed: str | None = None
+    """The Waktu cell as printed, when it differs from ``time`` (blank, damaged, "-")."""
+    time_reading: str | None = None
+    """Why ``time`` was chosen when the printed cell was not a duration."""
+    calendar: CalendarName | None = None
+    output: str | None = None
+    note: str | None = None
+    institution: str | None = None
+    """For external steps: the institution (BKN, Pusdatin, BPJS Kesehatan, a bank, ...)."""
+    escalate_to: str | None = None
+    """Supervisor role told when the step is overdue (default: from the agency registry)."""
+    actions: tuple[Action, ...] = ()
+
+    @property
+    def terminal_step(self) -> bool:
+        return not self.actions
+
+    def standard_time(self) -> StandardTime | None:
+        return parse_standard_time(self.time) if self.time else None
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+
+class ServiceStandard(_Frozen):
+    """Components of the service standard (standar pelayanan) the steps do not already give."""
+
+    product: str | None = None
+    cost: str | None = None
+    """Free ("Tidak dipungut biaya") unless the SOP names a fee or levy."""
+    complaint_channel: str | None = None
+    legal_basis: tuple[str, ...] = ()
+    service_hours: str | None = None
+    facilities: str | None = None
+    officer_competence: str | None = None
+    internal_supervision: str | None = None
+    guarantee: str | None = None
+    security: str | None = None
+    evaluation: str | None = None
+    stated_total_time: str | None = None
+    """The total time as printed by the regulation, when it prints one."""
+
+
+class SopDefinition(_Frozen):
+    """One SOP, one version. Versions are immutable once published."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    version: int = Field(default=1, ge=1)
+    title: str
+    agency: str
+    service: str
+    category: str = "facilitation-other"
+    calendar: CalendarName = "office"
+    source: str | None = None
+    """Where the text stands in the regulation (e.g. "Lampiran, baris 467-477")."""
+    readings: tuple[str, ...] = ()
+    """Readings chosen where the regulation is damaged, copied or silent."""
+    standard: ServiceStandard = ServiceStandard()
+    form: tuple[FormField, ...] = ()
+    documents: tuple[DocumentSpec, ...] = ()
+    steps: tuple[Step, ...]
+
+    @field_validator("steps")
+    @classmethod
+    def _not_empty(cls, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        if not steps:
+            raise ValueError("SOP harus memiliki paling sedikit satu langkah")
+        return steps
+
+    @property
+    def ref(self) -> str:
+        return f"{self.key}@v{self.version}"
+
+    @property
+    def start(self) -> Step:
+        return self.steps[0]
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def has_step(self, step_id: str) -> bool:
+        return any(s.id == step_id for s in self.steps)
+
+    def calendar_of(self, step: Step) -> str:
+        return step.calendar or self.calendar
+
+    def personal_fields(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.form if f.personal or f.type in ("nik", "phone"))

@@ -1,0 +1,157 @@
+"""Checks that an SOP definition is a coherent, executable flow.
+
+Used both at start-up (a bad file stops the process with a clear message) and when an
+agency admin publishes a definition through the API (every problem is listed). Each
+problem names the SOP and, where it applies, the step and action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.calendar.standard_time import StandardTimeError, parse_standard_time
+from shared.registry import Registry
+from shared.sop.model import APPLICANT_ROLE, TERMINALS, SopDefinition, Step
+
+RESERVED_ACTIONS = frozenset({"lengkapi", "batalkan"})
+"""Actions the engine itself offers (resubmit, withdraw); a definition may not reuse them."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    sop: str
+    step: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"SOP {self.sop}" + (f", langkah {self.step}" if self.step else "")
+        return f"{where}: {self.message}"
+
+
+class SopValidationError(ValueError):
+    """One or more problems in a definition; ``source`` names the file when there is one."""
+
+    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+        self.problems = problems
+        self.source = source
+        head = f"{source}: " if source else ""
+        super().__init__(head + "; ".join(str(p) for p in problems))
+
+
+def _time_problem(text: str | None, what: str) -> str | None:
+    if text is None:
+        return None
+    try:
+        std = parse_standard_time(text)
+    except StandardTimeError as exc:
+        return f"{what} '{text}' tidak dapat dibaca: {exc}"
+    if std.amount <= 0:
+        return f"{what} '{text}' harus lebih dari nol"
+    return None
+
+
+def _step_problems(sop: SopDefinition, step: Step, registry: Registry) -> list[str]:
+    out: list[str] = []
+    ids = {s.id for s in sop.steps}
+    if not step.actions:
+        out.append("langkah tanpa aksi; setiap langkah harus punya aksi menuju langkah lain "
+                   "atau hasil akhir (@completed/@rejected/@archived)")
+    names = [a.name for a in step.actions]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        out.append(f"aksi '{dup}' ditulis lebih dari sekali")
+    for action in step.actions:
+        if action.name in RESERVED_ACTIONS:
+            out.append(f"aksi '{action.name}' dipakai oleh platform")
+        if action.kind == "forward":
+            if not action.to:
+                out.append(f"aksi '{action.name}' tidak punya tujuan (to)")
+            elif action.to.startswith("@") and action.to not in TERMINALS:
+                out.append(f"aksi '{action.name}': hasil akhir '{action.to}' tidak dikenal")
+            elif not action.to.startswith("@") and action.to not in ids:
+                out.append(f"aksi '{action.name}' menuju langkah '{action.to}' yang tidak ada")
+        else:
+            if step.kind == "applicant":
+                out.append(f"aksi '{action.name}': langkah pemohon tidak bisa mengembalikan berkas")
+            if action.resume_at and action.resume_at not in ids:
+                out.append(f"aksi '{action.name}' melanjutkan ke langkah '{action.resume_at}' "
+                           "yang tidak ada")
+            if problem := _time_problem(action.deadline, f"batas waktu aksi '{action.name}'"):
+                out.append(problem)
+    if step.kind == "applicant":
+        if step.actor != APPLICANT_ROLE:
+            out.append(f"langkah pemohon harus berperan '{APPLICANT_ROLE}', bukan '{step.actor}'")
+    else:
+        agency = step.agency or sop.agency
+        if agency not in registry.agencies:
+            out.append(f"instansi '{agency}' tidak ada di registri")
+        elif not registry.is_known(agency, step.actor):
+            out.append(f"peran '{step.actor}' tidak terdaftar untuk instansi '{agency}'")
+        if step.kind in ("officer", "external") and step.time is None:
+            out.append("langkah petugas/eksternal harus punya waktu standar")
+    if step.kind == "automatic" and (len(step.actions) != 1 or step.actions[0].kind != "forward"):
+        out.append("langkah otomatis harus punya tepat satu aksi maju")
+    if step.escalate_to and step.escalate_to not in registry.roles:
+        out.append(f"peran eskalasi '{step.escalate_to}' tidak dikenal")
+    if problem := _time_problem(step.time, "waktu standar"):
+        out.append(problem)
+    return out
+
+
+def _reachable(sop: SopDefinition) -> set[str]:
+    seen: set[str] = set()
+    todo = [sop.start.id]
+    while todo:
+        current = todo.pop()
+        if current in seen or not sop.has_step(current):
+            continue
+        seen.add(current)
+        for action in sop.step(current).actions:
+            todo += [t for t in (action.to, action.resume_at) if t and not t.startswith("@")]
+            if action.kind == "return" and not action.resume_at:
+                todo.append(current)
+    return seen
+
+
+def _can_finish(sop: SopDefinition) -> set[str]:
+    """Steps from which some terminal outcome can be reached."""
+    done: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for step in sop.steps:
+            if step.id in done:
+                continue
+            for action in step.actions:
+                targets = [action.to] if action.kind == "forward" else [
+                    action.resume_at or step.id]
+                if any(t and (t in TERMINALS or t in done) for t in targets):
+                    done.add(step.id)
+                    changed = True
+                    break
+    return done
+
+
+def validate_sop(sop: SopDefinition, registry: Registry, source: str | None = None) -> None:
+    """Raise :class:`SopValidationError` listing every problem of ``sop``; return if none."""
+    problems: list[Problem] = []
+    ids = [s.id for s in sop.steps]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(Problem(sop.key, dup, "id langkah dipakai lebih dari sekali"))
+    if sop.agency not in registry.agencies:
+        problems.append(Problem(sop.key, None, f"instansi '{sop.agency}' tidak ada di registri"))
+    start = sop.start
+    if start.kind == "applicant" and not any(a.kind == "forward" for a in start.actions):
+        problems.append(Problem(sop.key, start.id, "langkah awal pemohon harus punya aksi maju"))
+    for step in sop.steps:
+        problems += [Problem(sop.key, step.id, m) for m in _step_problems(sop, step, registry)]
+    reachable = _reachable(sop)
+    for step in sop.steps:
+        if step.id not in reachable:
+            problems.append(Problem(sop.key, step.id, "langkah tidak dapat dicapai dari awal"))
+    finishing = _can_finish(sop)
+    for step in sop.steps:
+        if step.id in reachable and step.actions and step.id not in finishing:
+            problems.append(Problem(sop.key, step.id,
+                                    "dari langkah ini tidak ada jalan menuju hasil akhir"))
+    if problems:
+        raise SopValidationError(problems, source)
