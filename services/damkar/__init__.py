@@ -1,0 +1,1 @@
+"""The damkar service: Pemadam Kebakaran dan Penyelamatan."""

@@ -1,0 +1,1 @@
+"""The dukcapil service: Kependudukan dan Pencatatan Sipil."""

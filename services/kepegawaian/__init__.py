@@ -1,0 +1,1 @@
+"""The kepegawaian service: Kepegawaian (BKD)."""

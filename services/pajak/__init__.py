@@ -1,0 +1,1 @@
+"""The pajak service: Pajak dan Retribusi Daerah."""

@@ -1,0 +1,1 @@
+"""The pengaduan service: Pengaduan Masyarakat."""

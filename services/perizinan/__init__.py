@@ -1,0 +1,1 @@
+"""The perizinan service: Perizinan dan Rekomendasi."""

@@ -1,0 +1,1 @@
+"""The umum service: Layanan Umum Perangkat Daerah."""

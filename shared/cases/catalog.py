@@ -1,0 +1,105 @@
+"""The service's SOP catalog: immutable versions in the ``sop_versions`` table.
+
+At start-up the service's SOP files are synchronised into the table: a file version that is
+not there is inserted; a file version whose content differs from the stored one is refused
+(versions are immutable: publish a new version instead). Agency admins publish further
+versions through the API. Parsed definitions are cached by (key, version): a version never
+changes, so the cache never goes stale; "latest" is always read from the database, so every
+replica sees a newly published version at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.tables import SopVersionRow
+from shared.registry import Registry
+from shared.sop.loader import parse_sop
+from shared.sop.model import SopDefinition
+from shared.sop.validate import Problem, SopValidationError
+
+
+def _definition_data(sop: SopDefinition) -> dict[str, Any]:
+    return sop.model_dump(mode="json", exclude_none=True)
+
+
+class SopCatalog:
+    def __init__(self, service: str, registry: Registry) -> None:
+        self.service = service
+        self.registry = registry
+        self._cache: dict[tuple[str, int], SopDefinition] = {}
+
+    def _remember(self, sop: SopDefinition) -> SopDefinition:
+        self._cache[(sop.key, sop.version)] = sop
+        return sop
+
+    def _from_row(self, row: SopVersionRow) -> SopDefinition:
+        cached = self._cache.get((row.key, row.version))
+        if cached is not None:
+            return cached
+        return self._remember(parse_sop(row.definition, self.registry, f"sop_versions:{row.id}"))
+
+    async def sync_files(self, session: AsyncSession, sops: list[SopDefinition],
+                         now: datetime) -> int:
+        """Insert shipped definitions that are not stored yet; return how many were added."""
+        added = 0
+        for sop in sops:
+            row = await session.scalar(select(SopVersionRow).where(
+                SopVersionRow.key == sop.key, SopVersionRow.version == sop.version))
+            data = _definition_data(sop)
+            if row is None:
+                session.add(SopVersionRow(key=sop.key, version=sop.version, agency=sop.agency,
+                                          title=sop.title, definition=data, origin="file",
+                                          published_by="system", published_at=now))
+                added += 1
+            elif row.definition != data:
+                raise SopValidationError([Problem(
+                    sop.key, None, f"versi {sop.version} sudah terbit dengan isi berbeda; "
+                    "versi tidak boleh diubah, terbitkan versi baru")])
+            self._remember(sop)
+        await session.flush()
+        return added
+
+    async def get(self, session: AsyncSession, key: str, version: int | None = None
+                  ) -> SopDefinition | None:
+        if version is not None and (key, version) in self._cache:
+            return self._cache[(key, version)]
+        query = select(SopVersionRow).where(SopVersionRow.key == key)
+        if version is None:
+            query = query.order_by(SopVersionRow.version.desc()).limit(1)
+        else:
+            query = query.where(SopVersionRow.version == version)
+        row = await session.scalar(query)
+        return self._from_row(row) if row else None
+
+    async def latest_all(self, session: AsyncSession) -> list[SopDefinition]:
+        newest = (select(SopVersionRow.key, func.max(SopVersionRow.version).label("v"))
+                  .group_by(SopVersionRow.key).subquery())
+        rows = await session.scalars(select(SopVersionRow).join(
+            newest, (SopVersionRow.key == newest.c.key) & (SopVersionRow.version == newest.c.v))
+            .order_by(SopVersionRow.key))
+        return [self._from_row(r) for r in rows]
+
+    async def versions(self, session: AsyncSession, key: str) -> list[SopVersionRow]:
+        rows = await session.scalars(select(SopVersionRow).where(SopVersionRow.key == key)
+                                     .order_by(SopVersionRow.version))
+        return list(rows)
+
+    async def publish(self, session: AsyncSession, data: dict[str, Any], publisher: str,
+                      now: datetime) -> SopDefinition:
+        """Validate ``data`` as the next version of its key and store it (the caller audits)."""
+        data = dict(data)
+        data["service"] = self.service
+        key = str(data.get("key", ""))
+        current = await self.get(session, key) if key else None
+        data["version"] = (current.version + 1) if current else 1
+        sop = parse_sop(data, self.registry, "permintaan")
+        session.add(SopVersionRow(key=sop.key, version=sop.version, agency=sop.agency,
+                                  title=sop.title, definition=_definition_data(sop),
+                                  origin="api", published_by=publisher, published_at=now))
+        await session.flush()
+        return self._remember(sop)

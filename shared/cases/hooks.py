@@ -1,0 +1,73 @@
+"""Department hooks: behaviour a department adds to its SOPs, keyed by SOP and step.
+
+A service registers small async functions, for instance "when ``bpprd-pbb-pembayaran``
+leaves step ``pembayaran_bank``, record the bank's receipt". The generic case service calls
+them at fixed points; a department never edits the engine or the generic routes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.tables import CaseRow
+from shared.engine.state import Transition
+from shared.sop.model import SopDefinition
+
+OpenHook = Callable[[SopDefinition, dict[str, Any]], Awaitable[None]]
+TransitionHook = Callable[[AsyncSession, SopDefinition, CaseRow, Transition], Awaitable[None]]
+
+
+class Hooks:
+    def __init__(self) -> None:
+        self._open: dict[str, list[OpenHook]] = defaultdict(list)
+        self._before: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
+        self._after: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
+
+    def on_open(self, sop_key: str) -> Callable[[OpenHook], OpenHook]:
+        """Check or enrich the form before a case of ``sop_key`` opens (raise to refuse)."""
+        def register(fn: OpenHook) -> OpenHook:
+            self._open[sop_key].append(fn)
+            return fn
+        return register
+
+    def before_leaving(self, sop_key: str, step: str | None = None
+                       ) -> Callable[[TransitionHook], TransitionHook]:
+        """Run inside the transaction before a transition out of ``step`` is stored."""
+        def register(fn: TransitionHook) -> TransitionHook:
+            self._before[(sop_key, step)].append(fn)
+            return fn
+        return register
+
+    def after_leaving(self, sop_key: str, step: str | None = None
+                      ) -> Callable[[TransitionHook], TransitionHook]:
+        """Run inside the transaction after a transition out of ``step`` is stored."""
+        def register(fn: TransitionHook) -> TransitionHook:
+            self._after[(sop_key, step)].append(fn)
+            return fn
+        return register
+
+    async def before_open(self, sop: SopDefinition, form: dict[str, Any]) -> None:
+        for fn in self._open.get(sop.key, []):
+            await fn(sop, form)
+
+    async def before_commit(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                            done: Transition) -> None:
+        for fn in self._matching(self._before, sop, done):
+            await fn(session, sop, row, done)
+
+    async def after_transition(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                               done: Transition) -> None:
+        for fn in self._matching(self._after, sop, done):
+            await fn(session, sop, row, done)
+
+    def _matching(self, table: dict[tuple[str, str | None], list[TransitionHook]],
+                  sop: SopDefinition, done: Transition) -> list[TransitionHook]:
+        steps = {e.step_id for e in done.entries}
+        found = list(table.get((sop.key, None), []))
+        for step in steps:
+            found += table.get((sop.key, step), [])
+        return found

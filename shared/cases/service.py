@@ -1,0 +1,143 @@
+"""The case service: what the HTTP routes and the workers of a department service call.
+
+It loads the SOP version a case runs on, asks the engine, and hands the transition to the
+store. It never commits: the request's session dependency commits once, or a worker does.
+Department behaviour plugs in through :class:`shared.cases.hooks.Hooks`, keyed by SOP and
+step, never through ``if`` ladders here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.cases.catalog import SopCatalog
+from shared.cases.documents import DocumentStorage, Upload
+from shared.cases.hooks import Hooks
+from shared.cases.pii import PiiCipher
+from shared.cases.store import CaseStore, row_to_state
+from shared.cases.tracking import new_tracking_no
+from shared.db.tables import AuditRow, CaseRow, DocumentRow
+from shared.engine.engine import SopEngine
+from shared.engine.errors import EngineError, InvalidSubmission
+from shared.engine.state import ActionOption, Principal, Transition
+from shared.observability.metrics import (
+    CASES_SUBMITTED,
+    STEP_DURATION_RATIO,
+    STEPS_COMPLETED,
+)
+from shared.sop.model import SopDefinition
+
+
+class UnknownSop(LookupError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class CaseService:
+    def __init__(self, service: str, catalog: SopCatalog, store: CaseStore, engine: SopEngine,
+                 storage: DocumentStorage, cipher: PiiCipher, hooks: Hooks,
+                 clock: Callable[[], datetime]) -> None:
+        self.service = service
+        self.catalog = catalog
+        self.store = store
+        self.engine = engine
+        self.storage = storage
+        self.cipher = cipher
+        self.hooks = hooks
+        self.clock = clock
+
+    async def sop_for(self, session: AsyncSession, row: CaseRow) -> SopDefinition:
+        sop = await self.catalog.get(session, row.sop_key, row.sop_version)
+        if sop is None:
+            raise UnknownSop(row.sop_key)
+        return sop
+
+    async def open_case(self, session: AsyncSession, who: Principal, sop_key: str,
+                        form: dict[str, Any], uploads: list[Upload]) -> CaseRow:
+        sop = await self.catalog.get(session, sop_key)
+        if sop is None:
+            raise UnknownSop(sop_key)
+        case_id = str(uuid.uuid4())
+        doc_keys = [u.key for u in uploads]
+        await self.hooks.before_open(sop, form)
+        for attempt in range(5):
+            tracking_no = new_tracking_no(self.service)
+            try:
+                async with session.begin_nested():
+                    done = self.engine.start(sop, case_id=case_id, tracking_no=tracking_no,
+                                             applicant=who, form=form, documents=doc_keys)
+                    sealed = self.cipher.seal_form(form, sop.personal_fields())
+                    row = await self.store.apply(session, sop, done, form=sealed)
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+        await self._save_documents(session, case_id, who, uploads)
+        await self.hooks.after_transition(session, sop, row, done)
+        CASES_SUBMITTED.labels(self.service, sop.key).inc()
+        self._count(sop, done)
+        return row
+
+    async def act(self, session: AsyncSession, row: CaseRow, who: Principal, action: str, *,
+                  step: str | None, comment: str | None, form: dict[str, Any] | None,
+                  uploads: list[Upload]) -> CaseRow:
+        sop = await self.sop_for(session, row)
+        state = row_to_state(row)
+        entered, standard_due = state.step_entered_at, state.step_due_at
+        done = self.engine.act(sop, state, who, action, expected_step=step, comment=comment,
+                               documents=[u.key for u in uploads], form=form)
+        await self.hooks.before_commit(session, sop, row, done)
+        sealed = self.cipher.seal_form(form, sop.personal_fields()) if form else None
+        row = await self.store.apply(session, sop, done, row=row, form=sealed)
+        await self._save_documents(session, row.id, who, uploads)
+        await self.hooks.after_transition(session, sop, row, done)
+        self._count(sop, done)
+        if entered and standard_due and standard_due > entered:
+            took = (done.entries[0].at - entered).total_seconds()
+            STEP_DURATION_RATIO.labels(self.service, sop.key).observe(
+                took / (standard_due - entered).total_seconds())
+        return row
+
+    async def options(self, session: AsyncSession, row: CaseRow, who: Principal
+                      ) -> list[ActionOption]:
+        sop = await self.sop_for(session, row)
+        return self.engine.options(sop, row_to_state(row), who)
+
+    async def publish_sop(self, session: AsyncSession, who: Principal, data: dict[str, Any]
+                          ) -> SopDefinition:
+        now = self.clock()
+        sop = await self.catalog.publish(session, data, who.subject, now)
+        session.add(AuditRow(at=now, actor_id=who.subject, action="sop.published",
+                             target=f"{self.service}/{sop.key}@v{sop.version}",
+                             detail={"agency": sop.agency, "steps": len(sop.steps)}))
+        return sop
+
+    async def audit(self, session: AsyncSession, who: Principal, action: str, target: str,
+                    detail: dict[str, Any] | None = None) -> None:
+        session.add(AuditRow(at=self.clock(), actor_id=who.subject, action=action,
+                             target=target, detail=detail or {}))
+
+    async def _save_documents(self, session: AsyncSession, case_id: str, who: Principal,
+                              uploads: list[Upload]) -> None:
+        for upload in uploads:
+            stored = await self.storage.save(upload)
+            session.add(DocumentRow(id=str(uuid.uuid4()), case_id=case_id, key=upload.key,
+                                    filename=upload.filename[:200],
+                                    content_type=upload.content_type[:100], size=stored.size,
+                                    sha256=stored.sha256, storage_path=stored.path,
+                                    uploaded_by=who.subject, uploaded_at=self.clock()))
+        await session.flush()
+
+    def _count(self, sop: SopDefinition, done: Transition) -> None:
+        for entry in done.entries:
+            STEPS_COMPLETED.labels(self.service, sop.key, entry.event).inc()
+
+
+__all__ = ["CaseService", "EngineError", "InvalidSubmission", "UnknownSop"]

@@ -1,0 +1,159 @@
+"""All case queries of a service: load, list, and write a transition.
+
+``apply`` writes the new case state, its history entries and one outbox row per entry in the
+caller's transaction; it never commits (the request or the worker commits once).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.tables import CaseRow, DocumentRow, HistoryRow, OutboxRow
+from shared.engine.state import CaseState, HistoryEntry, Transition
+from shared.events.envelope import EventEnvelope, StepRef, case_topic
+from shared.sop.model import SopDefinition
+
+_STATE_FIELDS = [f for f in CaseState.__dataclass_fields__ if f != "id"]
+
+
+def row_to_state(row: CaseRow) -> CaseState:
+    return CaseState(id=row.id, **{f: getattr(row, f) for f in _STATE_FIELDS})
+
+
+def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
+    if not case.is_open or case.step_id is None:
+        return None
+    step = sop.step(case.step_id)
+    if case.status == "returned":
+        return StepRef(id=step.id, role="pemohon", agency=None, kind="applicant",
+                       due_at=case.applicant_due_at)
+    return StepRef(id=step.id, role=step.actor, agency=step.agency or sop.agency,
+                   kind=step.kind, due_at=case.step_due_at)
+
+
+class CaseStore:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.topic = case_topic(service)
+
+    async def get(self, session: AsyncSession, case_id: str, *, lock: bool = False
+                  ) -> CaseRow | None:
+        if lock and session.bind.dialect.name == "postgresql":
+            return await session.scalar(select(CaseRow).where(CaseRow.id == case_id)
+                                        .with_for_update())
+        return await session.get(CaseRow, case_id)
+
+    async def apply(self, session: AsyncSession, sop: SopDefinition, done: Transition,
+                    *, row: CaseRow | None = None, form: dict[str, Any] | None = None) -> CaseRow:
+        """Persist ``done``: the case row, history rows and outbox rows, unflushed-commit."""
+        case = done.case
+        current = _current_ref(sop, case)
+        values = {f: getattr(case, f) for f in _STATE_FIELDS}
+        values.update(agency=sop.agency, step_role=current.role if current else None,
+                      step_agency=current.agency if current else None)
+        if row is None:
+            row = CaseRow(id=case.id, form=form or {}, **values)
+            session.add(row)
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            if form:
+                row.form = {**row.form, **form}
+        for entry in done.entries:
+            session.add(HistoryRow(case_id=case.id, **asdict(entry) | {
+                "documents": list(entry.documents)}))
+            envelope = self.envelope(sop, case, entry, current)
+            session.add(OutboxRow(event_id=envelope.event_id, topic=self.topic, key=case.id,
+                                  payload=envelope.model_dump_json(), created_at=entry.at,
+                                  attempts=0))
+        await session.flush()
+        return row
+
+    def envelope(self, sop: SopDefinition, case: CaseState, entry: HistoryEntry,
+                 current: StepRef | None) -> EventEnvelope:
+        return EventEnvelope(
+            event_id=str(uuid.uuid4()), type=entry.event, source=self.service,
+            case_id=case.id, tracking_no=case.tracking_no, sop_key=case.sop_key,
+            sop_version=case.sop_version, seq=entry.seq, step=entry.step_id,
+            action=entry.action, actor_role=entry.actor_role, actor_agency=entry.actor_agency,
+            time=entry.at, status=entry.status,
+            current=current if entry.seq == case.seq else None,
+            applicant=case.applicant_id,
+            data={"agency": sop.agency, "title": sop.title,
+                  "due_at": entry.due_at.isoformat() if entry.due_at else None,
+                  "next_step": entry.next_step_id},
+        )
+
+    async def history(self, session: AsyncSession, case_id: str) -> list[HistoryRow]:
+        rows = await session.scalars(select(HistoryRow).where(HistoryRow.case_id == case_id)
+                                     .order_by(HistoryRow.seq))
+        return list(rows)
+
+    async def list_cases(self, session: AsyncSession, *, applicant: str | None = None,
+                         scopes: list[tuple[str, str]] | None = None,
+                         status: str | None = None, sop_key: str | None = None,
+                         limit: int = 50, offset: int = 0) -> tuple[list[CaseRow], int]:
+        """Cases of an applicant, or open cases whose current step one of ``scopes`` holds."""
+        conds = []
+        if applicant is not None:
+            conds.append(CaseRow.applicant_id == applicant)
+        if scopes is not None:
+            if not scopes:
+                return [], 0
+            conds.append(or_(*[and_(CaseRow.step_agency == a, CaseRow.step_role == r)
+                               for a, r in scopes]))
+            conds.append(CaseRow.status == "open")
+        if status is not None:
+            conds.append(CaseRow.status == status)
+        if sop_key is not None:
+            conds.append(CaseRow.sop_key == sop_key)
+        where = and_(*conds) if conds else True
+        total = await session.scalar(select(func.count()).select_from(CaseRow).where(where))
+        rows = await session.scalars(
+            select(CaseRow).where(where)
+            .order_by(CaseRow.step_due_at.is_(None), CaseRow.step_due_at, CaseRow.created_at)
+            .limit(limit).offset(offset))
+        return list(rows), int(total or 0)
+
+    async def due_for_overdue(self, session: AsyncSession, now: datetime, limit: int
+                              ) -> list[CaseRow]:
+        """Open steps past due and not yet flagged (served by ``ix_cases_open_due``)."""
+        query = (select(CaseRow).where(CaseRow.status == "open", CaseRow.overdue_at.is_(None),
+                                       CaseRow.step_due_at < now)
+                 .order_by(CaseRow.step_due_at).limit(limit))
+        if session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list(await session.scalars(query))
+
+    async def due_for_expiry(self, session: AsyncSession, now: datetime, limit: int
+                             ) -> list[CaseRow]:
+        query = (select(CaseRow).where(CaseRow.status == "returned",
+                                       CaseRow.applicant_due_at < now)
+                 .order_by(CaseRow.applicant_due_at).limit(limit))
+        if session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list(await session.scalars(query))
+
+    async def open_counts(self, session: AsyncSession) -> list[tuple[str, str | None, str, int]]:
+        rows = await session.execute(
+            select(CaseRow.sop_key, CaseRow.step_id, CaseRow.status, func.count())
+            .where(CaseRow.status.in_(["open", "returned"]))
+            .group_by(CaseRow.sop_key, CaseRow.step_id, CaseRow.status))
+        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+    async def overdue_counts(self, session: AsyncSession, now: datetime) -> list[tuple[str, int]]:
+        rows = await session.execute(
+            select(CaseRow.step_agency, func.count())
+            .where(CaseRow.status == "open", CaseRow.step_due_at < now)
+            .group_by(CaseRow.step_agency))
+        return [(r[0] or "", int(r[1])) for r in rows]
+
+    async def documents(self, session: AsyncSession, case_id: str) -> list[DocumentRow]:
+        return list(await session.scalars(select(DocumentRow).where(
+            DocumentRow.case_id == case_id).order_by(DocumentRow.uploaded_at)))

@@ -1,0 +1,113 @@
+"""The Kafka event bus (distributed mode), on aiokafka.
+
+The producer is idempotent (``enable_idempotence=True``, which forces ``acks=all``), so a
+retried send never duplicates within a producer session. Consumers commit manually and
+start from the earliest offset, so nothing is missed. Topics are created explicitly; the
+broker runs with ``auto.create.topics.enable=false``.
+"""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.events.bus import Record
+
+_TOPIC_ALREADY_EXISTS = 36
+
+
+class KafkaBus:
+    def __init__(self, bootstrap: str, client_id: str = "halo-lamsel",
+                 request_timeout_ms: int = 10_000) -> None:
+        self._bootstrap = bootstrap
+        self._client_id = client_id
+        self._timeout = request_timeout_ms
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap, client_id=self._client_id,
+                enable_idempotence=True, linger_ms=2,
+                request_timeout_ms=self._timeout,
+            )
+            await producer.start()
+            self._producer = producer
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def ensure_topics(self, topics: list[str], partitions: int = 3) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap,
+                                    client_id=f"{self._client_id}-admin",
+                                    request_timeout_ms=self._timeout)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [t for t in topics if t not in existing]
+            if not missing:
+                return
+            response = await admin.create_topics(
+                [NewTopic(name=t, num_partitions=partitions, replication_factor=1)
+                 for t in missing])
+            for topic, code, *_ in getattr(response, "topic_errors", []):
+                if code not in (0, _TOPIC_ALREADY_EXISTS):
+                    raise RuntimeError(f"creating topic {topic} failed with error {code}")
+        finally:
+            await admin.close()
+
+    async def publish(self, topic: str, key: str, value: bytes) -> None:
+        if self._producer is None:
+            await self.start()
+        assert self._producer is not None
+        await self._producer.send_and_wait(topic, value=value, key=key.encode())
+
+    async def publish_batch(self, records: list[tuple[str, str, bytes]]) -> None:
+        if self._producer is None:
+            await self.start()
+        assert self._producer is not None
+        pending = [await self._producer.send(topic, value=value, key=key.encode())
+                   for topic, key, value in records]
+        for future in pending:
+            await future
+
+    def consumer(self, topics: list[str], group: str) -> KafkaConsumer:
+        return KafkaConsumer(self._bootstrap, topics, group, self._client_id)
+
+
+class KafkaConsumer:
+    def __init__(self, bootstrap: str, topics: list[str], group: str, client_id: str) -> None:
+        self._consumer = AIOKafkaConsumer(
+            *topics, bootstrap_servers=bootstrap, group_id=group,
+            client_id=f"{client_id}-{group}", enable_auto_commit=False,
+            auto_offset_reset="earliest", isolation_level="read_committed",
+        )
+
+    async def start(self) -> None:
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+
+    async def poll(self, timeout_ms: int = 500, max_records: int = 200) -> list[Record]:
+        batches = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=max_records)
+        out: list[Record] = []
+        for tp, messages in batches.items():
+            for m in messages:
+                out.append(Record(tp.topic, tp.partition, m.offset,
+                                  m.key.decode() if m.key else None, m.value or b""))
+        return out
+
+    async def commit(self) -> None:
+        await self._consumer.commit()
+
+    async def lag(self) -> int:
+        """Records behind the end of the assigned partitions (for the lag gauge)."""
+        total = 0
+        for tp in self._consumer.assignment():
+            end = self._consumer.highwater(tp)
+            if end is not None:
+                total += max(0, end - await self._consumer.position(tp))
+        return total

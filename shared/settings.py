@@ -1,0 +1,96 @@
+"""Settings of one process, read from the environment (``HALO_*``) once in its lifespan.
+
+Each process takes only what it needs: :class:`ServiceSettings` for a department service.
+In ``HALO_ENV=production`` missing secrets are refused instead of falling back to
+development defaults.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.auth.tokens import TokenSettings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    pass
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name, default)
+
+
+def is_production() -> bool:
+    return env("HALO_ENV", "development") == "production"
+
+
+def var_dir() -> Path:
+    return Path(env("HALO_VAR_DIR") or REPO_ROOT / "var")
+
+
+def secret_bytes(name: str, size: int = 32) -> bytes:
+    """A secret from ``HALO_<NAME>`` (base64); in development one is made and kept in var/."""
+    value = env(f"HALO_{name}")
+    if value:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        if len(raw) != size:
+            raise SettingsError(f"HALO_{name} harus {size} byte (base64)")
+        return raw
+    if is_production():
+        raise SettingsError(f"HALO_{name} wajib diisi di produksi; tidak ada nilai bawaan")
+    path = var_dir() / "secrets" / name.lower()
+    if path.exists():
+        return base64.urlsafe_b64decode(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = secrets.token_bytes(size)
+    path.write_text(base64.urlsafe_b64encode(raw).decode())
+    path.chmod(0o600)
+    return raw
+
+
+def token_settings() -> TokenSettings:
+    return TokenSettings(issuer=env("HALO_TOKEN_ISSUER", "halo-lamsel") or "halo-lamsel",
+                         audience=env("HALO_TOKEN_AUDIENCE", "halo-lamsel-api")
+                         or "halo-lamsel-api",
+                         access_ttl_s=int(env("HALO_ACCESS_TTL_S", "900") or 900))
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    service: str
+    database_url: str
+    bus: str = "memory"
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    tokens: TokenSettings = field(default_factory=TokenSettings)
+    pii_key: bytes = b"\0" * 32
+    documents_dir: Path = Path("var/documents")
+    run_migrations: bool = True
+    sweeper_interval_s: float = 30.0
+    workers: bool = True
+    """Run the outbox relay and overdue sweeper in this process."""
+
+    @classmethod
+    def from_env(cls, service: str) -> ServiceSettings:
+        upper = service.upper()
+        url = env(f"HALO_{upper}_DATABASE_URL") or env("HALO_DATABASE_URL")
+        if not url:
+            if is_production():
+                raise SettingsError(f"HALO_{upper}_DATABASE_URL wajib diisi di produksi")
+            url = f"sqlite+aiosqlite:///{var_dir() / (service + '.db')}"
+        return cls(
+            service=service, database_url=url, bus=env("HALO_BUS", "memory") or "memory",
+            kafka_bootstrap=env("HALO_KAFKA_BOOTSTRAP", "127.0.0.1:19092") or "",
+            jwks_url=env("HALO_JWKS_URL", "http://127.0.0.1:8000/.well-known/jwks.json") or "",
+            tokens=token_settings(), pii_key=secret_bytes("PII_KEY"),
+            documents_dir=var_dir() / "documents" / service,
+            run_migrations=(env("HALO_RUN_MIGRATIONS", "1") == "1"),
+            sweeper_interval_s=float(env("HALO_SWEEPER_INTERVAL_S", "30") or 30),
+            workers=(env("HALO_WORKERS", "1") == "1"),
+        )

@@ -1,0 +1,1 @@
+"""SLA enforcement: the overdue sweeper."""

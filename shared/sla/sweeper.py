@@ -1,0 +1,92 @@
+"""The overdue sweeper: flags steps past their due time and closes expired returns.
+
+It reads only through the partial indexes (``ix_cases_open_due``, ``ix_cases_returned_due``),
+never scanning every case. Each overdue step gets exactly one ``case.overdue`` event (the
+case row's ``overdue_at`` is set in the same transaction), a history entry, and a count; the
+event names the supervisor role to escalate to. Returned cases whose applicant deadline
+passed are closed as ``expired`` with a clear reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.cases.catalog import SopCatalog
+from shared.cases.store import CaseStore, row_to_state
+from shared.engine.engine import SopEngine
+from shared.observability.metrics import CASES_EXPIRED, OPEN_CASES, OVERDUE_OPEN, STEPS_OVERDUE
+from shared.registry import Registry
+
+log = logging.getLogger("halo.sweeper")
+
+
+class OverdueSweeper:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], catalog: SopCatalog,
+                 store: CaseStore, engine: SopEngine, registry: Registry,
+                 clock: Callable[[], datetime], batch: int = 200) -> None:
+        self._sessions = sessions
+        self._catalog = catalog
+        self._store = store
+        self._engine = engine
+        self._registry = registry
+        self._clock = clock
+        self._batch = batch
+        self.service = store.service
+
+    async def run_once(self) -> tuple[int, int]:
+        """Flag one batch of overdue steps and expire one batch of returns."""
+        overdue = expired = 0
+        async with self._sessions() as session:
+            now = self._clock()
+            for row in await self._store.due_for_overdue(session, now, self._batch):
+                sop = await self._catalog.get(session, row.sop_key, row.sop_version)
+                if sop is None or row.step_id is None:
+                    continue
+                done = self._engine.mark_overdue(sop, row_to_state(row))
+                step = sop.step(row.step_id)
+                agency = step.agency or sop.agency
+                escalate = step.escalate_to or self._registry.supervisor(agency, step.actor)
+                entry = replace(done.entries[0], comment=f"eskalasi: {agency}:{escalate}"
+                                if escalate else None)
+                await self._store.apply(session, sop, replace(done, entries=(entry,)), row=row)
+                STEPS_OVERDUE.labels(self.service, sop.key, agency).inc()
+                overdue += 1
+            for row in await self._store.due_for_expiry(session, now, self._batch):
+                sop = await self._catalog.get(session, row.sop_key, row.sop_version)
+                if sop is None:
+                    continue
+                done = self._engine.expire(sop, row_to_state(row))
+                await self._store.apply(session, sop, done, row=row)
+                CASES_EXPIRED.labels(self.service, sop.key).inc()
+                expired += 1
+            await session.commit()
+        return overdue, expired
+
+    async def refresh_gauges(self) -> None:
+        async with self._sessions() as session:
+            now = self._clock()
+            OPEN_CASES.clear()
+            for sop_key, step, status, count in await self._store.open_counts(session):
+                OPEN_CASES.labels(self.service, sop_key, step or "-", status).set(count)
+            for agency, count in await self._store.overdue_counts(session, now):
+                OVERDUE_OPEN.labels(self.service, agency).set(count)
+
+    async def run(self, stop: asyncio.Event, interval_s: float) -> None:
+        while not stop.is_set():
+            try:
+                while sum(await self.run_once()) >= self._batch:
+                    pass
+                await self.refresh_gauges()
+            except Exception as exc:
+                log.warning("sweep failed", extra={"service": self.service,
+                                                   "error": type(exc).__name__})
+            try:
+                await asyncio.wait_for(stop.wait(), interval_s)
+            except TimeoutError:
+                pass

@@ -1,0 +1,90 @@
+"""The service standard (standar pelayanan) of an SOP, generated from its definition.
+
+The same definition that runs the flow gives the page citizens read: requirements,
+procedure (the steps), total standard time along the main path, cost (free unless the SOP
+names a fee), product and complaint channel (Permenpan RB 15/2014 components).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from shared.sop.model import SopDefinition, Step
+
+FREE = "Tidak dipungut biaya (gratis)"
+DEFAULT_COMPLAINT = ("Kanal pengaduan aplikasi Halo Lamsel, SP4N-LAPOR! (lapor.go.id), atau "
+                     "langsung ke unit layanan")
+_UNIT_LABEL = {"minute": "menit", "hour": "jam", "working_day": "hari kerja", "day": "hari",
+               "week": "minggu", "month": "bulan", "elapsed_hour": "jam (24 jam)"}
+
+
+def main_path(sop: SopDefinition) -> list[Step]:
+    """Steps from the start along the first forward action to a completion."""
+    path: list[Step] = []
+    seen: set[str] = set()
+    step: Step | None = sop.start
+    while step is not None and step.id not in seen:
+        seen.add(step.id)
+        path.append(step)
+        forward = [a for a in step.actions if a.kind == "forward"]
+        nxt = next((a for a in forward if a.to and not a.to.startswith("@")
+                    and a.to not in seen), None)
+        if nxt is None or any(a.to == "@completed" for a in forward):
+            break
+        step = sop.step(nxt.to) if nxt.to else None
+    return path
+
+
+def total_time(sop: SopDefinition) -> dict[str, Any]:
+    """Sum of standard times on the main path, per unit, with a readable label."""
+    minutes = 0
+    others: dict[str, int] = defaultdict(int)
+    untimed = 0
+    for step in main_path(sop):
+        std = step.standard_time()
+        if std is None:
+            untimed += 1
+        elif std.unit == "minute":
+            minutes += std.amount
+        elif std.unit == "hour":
+            minutes += 60 * std.amount
+        else:
+            others[std.unit] += std.amount
+    parts = [f"{n} {_UNIT_LABEL[u]}" for u, n in sorted(others.items())]
+    if minutes:
+        hours, rest = divmod(minutes, 60)
+        parts.append(" ".join(p for p in (f"{hours} jam" if hours else "",
+                                           f"{rest} menit" if rest else "") if p))
+    return {"label": " + ".join(parts) or "-", "office_minutes": minutes,
+            "other": dict(others), "untimed_steps": untimed,
+            "stated": sop.standard.stated_total_time}
+
+
+def service_standard(sop: SopDefinition) -> dict[str, Any]:
+    std = sop.standard
+    return {
+        "key": sop.key, "version": sop.version, "title": sop.title, "agency": sop.agency,
+        "category": sop.category, "calendar": sop.calendar,
+        "legal_basis": list(std.legal_basis),
+        "requirements": {
+            "documents": [{"key": d.key, "label": d.label, "required": d.required}
+                          for d in sop.documents],
+            "form": [{"name": f.name, "label": f.label, "type": f.type, "required": f.required}
+                     for f in sop.form],
+        },
+        "procedure": [{
+            "nomor": s.nomor, "id": s.id, "actor": s.actor, "agency": s.agency or sop.agency,
+            "kind": s.kind, "activity": s.activity, "documents": list(s.documents),
+            "time": s.time, "time_printed": s.time_printed, "output": s.output,
+            "note": s.note, "institution": s.institution,
+            "actions": [{"name": a.name, "label": a.label or a.name, "kind": a.kind,
+                         "to": a.to, "deadline": a.deadline} for a in s.actions],
+        } for s in sop.steps],
+        "total_time": total_time(sop),
+        "cost": std.cost or FREE,
+        "product": std.product or (sop.steps[-1].output if sop.steps else None),
+        "complaint_channel": std.complaint_channel or DEFAULT_COMPLAINT,
+        "service_hours": std.service_hours,
+        "readings": list(sop.readings),
+    }

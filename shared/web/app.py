@@ -1,0 +1,82 @@
+"""The service app factory: one call builds a department service.
+
+A department passes its name, its SOP folder, its hooks and its own routers; it gets the
+generic routes (ARCHITECTURE.md §5), problem+json errors, the request-id middleware,
+``/healthz``, ``/readyz``, ``/metrics``, and in its lifespan: migrations, SOP sync, the
+outbox relay and the overdue sweeper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+
+from shared.auth.tokens import TokenVerifier
+from shared.cases.hooks import Hooks
+from shared.events.bus import EventBus
+from shared.events.kafka import KafkaBus
+from shared.settings import ServiceSettings
+from shared.web import ops, routes_cases, routes_sops
+from shared.web.middleware import RequestContext
+from shared.web.problems import install_problem_handlers
+from shared.web.runtime import build_runtime, jwks_from_url, start_workers, utc_now
+
+
+@dataclass
+class ServiceSpec:
+    """What a department service consists of."""
+
+    name: str
+    title: str
+    sops_dir: Path
+    hooks: Hooks = field(default_factory=Hooks)
+    routers: list[APIRouter] = field(default_factory=list)
+
+
+@dataclass
+class Wiring:
+    """Shared parts handed in by the all-in-one process (one bus, one key set) or by tests."""
+
+    bus: EventBus | None = None
+    verifier: TokenVerifier | None = None
+    clock: Callable[[], datetime] = utc_now
+
+
+def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
+                       wiring: Wiring | None = None) -> FastAPI:
+    wiring = wiring or Wiring()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        conf = settings or ServiceSettings.from_env(spec.name)
+        bus = wiring.bus or KafkaBus(conf.kafka_bootstrap, client_id=f"halo-{spec.name}")
+        verifier = wiring.verifier or TokenVerifier(jwks_from_url(conf.jwks_url), conf.tokens)
+        await bus.start()
+        runtime = await build_runtime(conf, spec.sops_dir, spec.hooks, bus, verifier,
+                                      wiring.clock)
+        app.state.runtime = runtime
+        start_workers(runtime)
+        runtime.ready = True
+        try:
+            yield
+        finally:
+            runtime.ready = False
+            await runtime.stop()
+            if wiring.bus is None:
+                await bus.stop()
+
+    app = FastAPI(title=f"Halo Lamsel: layanan {spec.title}", version="1.0.0",
+                  lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json")
+    install_problem_handlers(app)
+    app.add_middleware(RequestContext, service=spec.name)
+    app.include_router(ops.router)
+    app.include_router(routes_sops.router)
+    app.include_router(routes_cases.router)
+    for router in spec.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,47 @@
+"""Reading a JSON body or a multipart body (a ``data`` JSON part plus one file per document
+key), so citizens' apps can send documents with a submission in one request."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import UploadFile
+
+from shared.cases.documents import ALLOWED_TYPES, Upload
+from shared.web.problems import ProblemError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _invalid(exc: ValidationError) -> ProblemError:
+    return ProblemError(422, "validation-error", errors=[
+        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["type"]} for e in exc.errors()])
+
+
+async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[Upload]]:
+    content_type = request.headers.get("content-type", "")
+    uploads: list[Upload] = []
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=50, max_fields=50)
+        raw = form.get("data")
+        if not isinstance(raw, str):
+            raise ProblemError(422, "validation-error")
+        payload = raw
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                ctype = (value.content_type or "application/octet-stream").split(";")[0]
+                if ctype not in ALLOWED_TYPES:
+                    raise ProblemError(415, "unsupported-media", type=ctype)
+                uploads.append(Upload(key=key, filename=value.filename or key,
+                                      content_type=ctype, file=value))
+    else:
+        payload = (await request.body()).decode("utf-8", errors="replace")
+    try:
+        return model.model_validate(json.loads(payload or "{}")), uploads
+    except json.JSONDecodeError:
+        raise ProblemError(422, "validation-error") from None
+    except ValidationError as exc:
+        raise _invalid(exc) from None

@@ -1,0 +1,79 @@
+"""FastAPI dependencies shared by every service: session, principal, loaded case.
+
+``SessionDep`` commits once, after the route returned and before the response is sent, so a
+failed commit is an error response, never a silent loss. Routes and services never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.auth.tokens import InvalidToken
+from shared.db.tables import CaseRow
+from shared.engine.state import Principal
+from shared.web.problems import ProblemError
+from shared.web.runtime import ServiceRuntime
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
+
+
+async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    async with runtime.sessions() as session:
+        yield session
+        await session.commit()
+        runtime.relay.notify()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ProblemError(401, "unauthenticated", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        principal = await runtime.verifier.verify(token.strip())
+    except InvalidToken as exc:
+        request.state.auth_failure = exc.reason
+        raise ProblemError(401, "unauthenticated",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def may_read(runtime: ServiceRuntime, row: CaseRow, who: Principal,
+             agencies_of_sop: frozenset[str]) -> bool:
+    """The owner, a platform admin, or an officer of an agency that executes a step."""
+    if who.subject == row.applicant_id or who.is_admin:
+        return True
+    return bool(who.agencies() & agencies_of_sop)
+
+
+async def get_case(case_id: str, session: SessionDep, runtime: RuntimeDep,
+                   who: CurrentPrincipal) -> CaseRow:
+    """The case, or 404 when it does not exist *or* the caller may not see it (no leak)."""
+    row = await runtime.store.get(session, case_id, lock=True)
+    if row is None:
+        raise ProblemError(404, "case-not-found")
+    sop = await runtime.cases.sop_for(session, row)
+    agencies = frozenset({sop.agency} | {s.agency for s in sop.steps if s.agency})
+    if not may_read(runtime, row, who, agencies):
+        raise ProblemError(404, "case-not-found")
+    return row
+
+
+CaseDep = Annotated[CaseRow, Depends(get_case)]

@@ -1,0 +1,98 @@
+"""Messages for problem+json errors, in Bahasa Indonesia (default) and English.
+
+Keys are the stable machine codes; ``{name}`` placeholders take the error's safe params
+(never personal data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "case-closed": ("Permohonan sudah ditutup ({status}); tidak ada tindakan yang bisa dilakukan.",
+                    "The case is closed ({status}); no action can be taken."),
+    "action-not-available": ("Tindakan '{action}' tidak tersedia pada langkah '{step}'.",
+                             "Action '{action}' is not available at step '{step}'."),
+    "wrong-step": ("Permohonan sudah berada di langkah '{current}', bukan '{expected}'. "
+                   "Muat ulang lalu coba lagi.",
+                   "The case is now at step '{current}', not '{expected}'. Reload and retry."),
+    "role-not-permitted": ("Peran Anda tidak berwenang pada langkah ini (dibutuhkan {role}).",
+                           "Your roles may not act on this step (requires {role})."),
+    "not-case-owner": ("Hanya pemohon pemilik permohonan yang dapat melakukan tindakan ini.",
+                       "Only the applicant who owns the case may do this."),
+    "resubmission-late": ("Batas waktu melengkapi berkas ({deadline}) sudah lewat.",
+                          "The deadline to complete the file ({deadline}) has passed."),
+    "comment-required": ("Tindakan '{action}' wajib disertai alasan (comment).",
+                         "Action '{action}' requires a reason (comment)."),
+    "invalid-submission": ("Isian atau dokumen permohonan belum memenuhi persyaratan.",
+                           "The form or documents do not meet the requirements."),
+    "validation-error": ("Permintaan tidak valid; periksa kolom yang disebutkan.",
+                         "The request is invalid; check the fields listed."),
+    "sop-not-found": ("SOP '{key}' tidak ditemukan pada layanan ini.",
+                      "SOP '{key}' was not found in this service."),
+    "case-not-found": ("Permohonan tidak ditemukan.", "The case was not found."),
+    "not-found": ("Sumber daya tidak ditemukan.", "The resource was not found."),
+    "sop-invalid": ("Definisi SOP tidak valid; lihat daftar masalah.",
+                    "The SOP definition is invalid; see the list of problems."),
+    "unauthenticated": ("Token akses tidak ada, tidak valid, atau kedaluwarsa.",
+                        "The access token is missing, invalid or expired."),
+    "forbidden": ("Anda tidak berwenang untuk tindakan ini.",
+                  "You are not allowed to do this."),
+    "file-too-large": ("Dokumen '{key}' melebihi batas {limit} byte.",
+                       "Document '{key}' exceeds the limit of {limit} bytes."),
+    "unsupported-media": ("Jenis berkas '{type}' tidak diterima.",
+                          "File type '{type}' is not accepted."),
+    "service-unavailable": ("Layanan '{service}' sedang tidak tersedia. Coba lagi nanti.",
+                            "Service '{service}' is unavailable. Try again later."),
+    "upstream-timeout": ("Layanan '{service}' tidak menjawab tepat waktu.",
+                         "Service '{service}' did not answer in time."),
+    "rate-limited": ("Terlalu banyak percobaan. Coba lagi dalam {retry_after} detik.",
+                     "Too many attempts. Retry in {retry_after} seconds."),
+    "conflict": ("Permintaan bertentangan dengan data yang ada.",
+                 "The request conflicts with existing data."),
+    "internal-error": ("Terjadi kesalahan pada sistem. Kode rujukan: {request_id}.",
+                       "An internal error occurred. Reference: {request_id}."),
+}
+
+TITLES: dict[int, tuple[str, str]] = {
+    400: ("Permintaan tidak valid", "Bad request"),
+    401: ("Belum terautentikasi", "Unauthenticated"),
+    403: ("Tidak berwenang", "Forbidden"),
+    404: ("Tidak ditemukan", "Not found"),
+    409: ("Konflik keadaan", "Conflict"),
+    413: ("Berkas terlalu besar", "Payload too large"),
+    415: ("Jenis berkas tidak didukung", "Unsupported media type"),
+    422: ("Data tidak dapat diproses", "Unprocessable content"),
+    429: ("Terlalu banyak permintaan", "Too many requests"),
+    500: ("Kesalahan sistem", "Internal error"),
+    503: ("Layanan tidak tersedia", "Service unavailable"),
+    504: ("Waktu habis", "Gateway timeout"),
+}
+
+
+def language(accept_language: str | None) -> str:
+    """``en`` when the caller prefers English, otherwise ``id``."""
+    if not accept_language:
+        return "id"
+    for part in accept_language.split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("id"):
+            return "id"
+        if tag.startswith("en"):
+            return "en"
+    return "id"
+
+
+def message(code: str, lang: str, params: dict[str, Any]) -> str:
+    texts = MESSAGES.get(code, MESSAGES["internal-error"] if code == "internal-error"
+                         else (code, code))
+    template = texts[1] if lang == "en" else texts[0]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def title(status: int, lang: str) -> str:
+    pair = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
+    return pair[1] if lang == "en" else pair[0]

@@ -1,0 +1,126 @@
+"""Generic case routes of every service: open, list, read, act, history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from shared.cases.pii import masked_form
+from shared.db.tables import CaseRow
+from shared.engine.state import Principal
+from shared.web.bodies import read_body
+from shared.web.deps import CaseDep, CurrentPrincipal, RuntimeDep, SessionDep
+from shared.web.runtime import ServiceRuntime
+from shared.web.schemas import (
+    ActionOut,
+    ActOnCase,
+    CaseOut,
+    CasePage,
+    CurrentStep,
+    HistoryOut,
+    OpenCase,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
+                   who: Principal) -> CaseOut:
+    sop = await runtime.cases.sop_for(session, row)
+    current = None
+    if row.step_id and row.status in ("open", "returned"):
+        step = sop.step(row.step_id)
+        returned = row.status == "returned"
+        due = row.applicant_due_at if returned else row.step_due_at
+        current = CurrentStep(
+            id=step.id, nomor=step.nomor, activity=step.activity,
+            role="pemohon" if returned else step.actor,
+            agency=None if returned else (step.agency or sop.agency),
+            kind="applicant" if returned else step.kind, due_at=due,
+            overdue=bool(due and due < runtime.clock()))
+    personal = sop.personal_fields()
+    officer = who.subject != row.applicant_id and bool(who.agencies())
+    if officer and personal:
+        form = runtime.cases.cipher.open_form(row.form, personal)
+        await runtime.cases.audit(session, who, "pii.read", f"case/{row.id}",
+                                  {"fields": sorted(personal & set(row.form))})
+    else:
+        form = masked_form(row.form, personal, runtime.cases.cipher)
+    options = await runtime.cases.options(session, row, who)
+    docs = await runtime.store.documents(session, row.id)
+    return CaseOut(
+        id=row.id, tracking_no=row.tracking_no, service=runtime.settings.service,
+        sop_key=row.sop_key, sop_version=row.sop_version, title=sop.title, agency=sop.agency,
+        status=row.status, current_step=current, applicant_due_at=row.applicant_due_at,
+        created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
+        outcome_reason=row.outcome_reason, form=form,
+        documents=[{"id": d.id, "key": d.key, "filename": d.filename, "size": d.size,
+                    "sha256": d.sha256} for d in docs],
+        actions=[ActionOut(step=o.step_id, name=o.name, label=o.label, kind=o.kind, to=o.to)
+                 for o in options])
+
+
+@router.post("", status_code=201, response_model=CaseOut, openapi_extra={
+    "requestBody": {"content": {
+        "application/json": {"schema": OpenCase.model_json_schema()},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "data": {"type": "string", "description": "OpenCase as JSON"}},
+            "additionalProperties": {"type": "string", "format": "binary"}}}}}})
+async def open_case(request: Request, session: SessionDep, runtime: RuntimeDep,
+                    who: CurrentPrincipal) -> CaseOut:
+    """Submit a request on an SOP, with form data and documents (one file per document key)."""
+    body, uploads = await read_body(request, OpenCase)
+    row = await runtime.cases.open_case(session, who, body.sop_key, body.form, uploads)
+    return await case_out(session, runtime, row, who)
+
+
+@router.get("", response_model=CasePage)
+async def list_cases(session: SessionDep, runtime: RuntimeDep, who: CurrentPrincipal,
+                     status: str | None = None, sop_key: str | None = None,
+                     scope: Annotated[str, Query(pattern="^(mine|inbox)$")] = "mine",
+                     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                     offset: Annotated[int, Query(ge=0)] = 0) -> CasePage:
+    """``scope=mine``: the caller's own cases. ``scope=inbox``: open cases whose current step
+    the caller's roles hold, earliest due first."""
+    if scope == "inbox":
+        scopes = [tuple(r.split(":", 1)) for r in who.roles if ":" in r]
+        rows, total = await runtime.store.list_cases(
+            session, scopes=[(a, r) for a, r in scopes], status=status, sop_key=sop_key,
+            limit=limit, offset=offset)
+    else:
+        rows, total = await runtime.store.list_cases(session, applicant=who.subject,
+                                                     status=status, sop_key=sop_key,
+                                                     limit=limit, offset=offset)
+    items = [await case_out(session, runtime, r, who) for r in rows]
+    return CasePage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{case_id}", response_model=CaseOut)
+async def get_case(row: CaseDep, session: SessionDep, runtime: RuntimeDep,
+                   who: CurrentPrincipal) -> CaseOut:
+    return await case_out(session, runtime, row, who)
+
+
+@router.get("/{case_id}/history", response_model=list[HistoryOut])
+async def case_history(row: CaseDep, session: SessionDep, runtime: RuntimeDep
+                       ) -> list[dict[str, Any]]:
+    """Every transition, in order: actor role and agency, action, comment, documents, times."""
+    return [h.model_dump() for h in await runtime.store.history(session, row.id)]
+
+
+@router.post("/{case_id}/actions", response_model=CaseOut, openapi_extra={
+    "requestBody": {"content": {
+        "application/json": {"schema": ActOnCase.model_json_schema()},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "data": {"type": "string", "description": "ActOnCase as JSON"}},
+            "additionalProperties": {"type": "string", "format": "binary"}}}}}})
+async def act_on_case(request: Request, row: CaseDep, session: SessionDep, runtime: RuntimeDep,
+                      who: CurrentPrincipal) -> CaseOut:
+    """Take an action at the case's current step (officer step, applicant step, external
+    callback, resubmission ``lengkapi`` or withdrawal ``batalkan``)."""
+    body, uploads = await read_body(request, ActOnCase)
+    row = await runtime.cases.act(session, row, who, body.action, step=body.step,
+                                  comment=body.comment, form=body.form, uploads=uploads)
+    return await case_out(session, runtime, row, who)

@@ -1,0 +1,85 @@
+"""Generic SOP routes of every service: catalog, detail, versions, service standard, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from shared.sop.standard import service_standard, total_time
+from shared.web.deps import CurrentPrincipal, RuntimeDep, SessionDep
+from shared.web.problems import ProblemError
+from shared.web.schemas import SopSummary
+from shared.web.standard_html import render_standard
+
+router = APIRouter(prefix="/sops", tags=["sops"])
+
+
+@router.get("", response_model=list[SopSummary])
+async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
+                    q: str | None = None) -> list[SopSummary]:
+    """The service's SOPs (newest version of each), optionally filtered by ``q``."""
+    sops = await runtime.catalog.latest_all(session)
+    if q:
+        needle = q.lower()
+        sops = [s for s in sops if needle in f"{s.title} {s.agency} {s.category} {s.key}".lower()]
+    base = str(request.url_for("list_sops"))
+    return [SopSummary(key=s.key, version=s.version, title=s.title, agency=s.agency,
+                       category=s.category, service=s.service, steps=len(s.steps),
+                       total_time=total_time(s)["label"],
+                       standard_url=f"{base}/{s.key}/standard") for s in sops]
+
+
+@router.get("/{key}")
+async def get_sop(key: str, session: SessionDep, runtime: RuntimeDep,
+                  version: int | None = None) -> dict[str, Any]:
+    """One SOP definition (the newest version unless ``version`` is given)."""
+    sop = await runtime.catalog.get(session, key, version)
+    if sop is None:
+        raise ProblemError(404, "sop-not-found", key=key)
+    return sop.model_dump(mode="json", exclude_none=True)
+
+
+@router.get("/{key}/versions")
+async def sop_versions(key: str, session: SessionDep, runtime: RuntimeDep
+                       ) -> list[dict[str, Any]]:
+    rows = await runtime.catalog.versions(session, key)
+    if not rows:
+        raise ProblemError(404, "sop-not-found", key=key)
+    return [{"version": r.version, "origin": r.origin, "published_at": r.published_at,
+             "title": r.title} for r in rows]
+
+
+@router.get("/{key}/standard", response_model=None)
+async def sop_standard(key: str, request: Request, session: SessionDep, runtime: RuntimeDep,
+                       version: int | None = None, format: str | None = None
+                       ) -> JSONResponse | HTMLResponse:
+    """The service standard, as JSON, or as HTML for a browser (``Accept: text/html``)."""
+    sop = await runtime.catalog.get(session, key, version)
+    if sop is None:
+        raise ProblemError(404, "sop-not-found", key=key)
+    std = service_standard(sop)
+    wants_html = format == "html" or (format is None and "text/html" in
+                                      request.headers.get("accept", ""))
+    if wants_html:
+        return HTMLResponse(render_standard(std))
+    return JSONResponse(std)
+
+
+@router.post("", status_code=201)
+async def publish_sop(body: dict[str, Any], session: SessionDep, runtime: RuntimeDep,
+                      who: CurrentPrincipal) -> dict[str, Any]:
+    """Publish a new SOP, or a new version of one, for the caller's agency.
+
+    Validated like the files at start-up; every problem is listed. Earlier versions stay and
+    cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+    """
+    agency = str(body.get("agency", ""))
+    if not (who.is_admin or who.has(agency, "admin")):
+        raise ProblemError(403, "forbidden")
+    current = await runtime.catalog.get(session, str(body.get("key", "")))
+    if current is not None and current.agency != agency and not who.is_admin:
+        raise ProblemError(403, "forbidden")
+    sop = await runtime.cases.publish_sop(session, who, body)
+    return {"key": sop.key, "version": sop.version, "title": sop.title, "agency": sop.agency}

@@ -1,0 +1,109 @@
+"""Everything a department service holds while it runs, built in its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.auth.tokens import TokenVerifier
+from shared.calendar.business import calendar_for
+from shared.cases.catalog import SopCatalog
+from shared.cases.documents import DocumentStorage
+from shared.cases.hooks import Hooks
+from shared.cases.pii import PiiCipher
+from shared.cases.service import CaseService
+from shared.cases.store import CaseStore
+from shared.db import migrate
+from shared.db.session import make_engine, make_sessionmaker
+from shared.engine.engine import SopEngine
+from shared.events.bus import EventBus
+from shared.events.envelope import case_topic
+from shared.events.relay import OutboxRelay
+from shared.registry import Registry, load_registry
+from shared.settings import ServiceSettings
+from shared.sla.sweeper import OverdueSweeper
+from shared.sop.loader import load_sop_folder
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ServiceRuntime:
+    settings: ServiceSettings
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    registry: Registry
+    catalog: SopCatalog
+    store: CaseStore
+    cases: CaseService
+    verifier: TokenVerifier
+    bus: EventBus
+    relay: OutboxRelay
+    sweeper: OverdueSweeper
+    clock: Callable[[], datetime]
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    stop_event: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: bool = False
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.db.dispose()
+
+
+def jwks_from_url(url: str, client: httpx.AsyncClient | None = None
+                  ) -> Callable[[], Any]:
+    async def fetch() -> dict[str, Any]:
+        if client is not None:
+            response = await client.get(url)
+        else:
+            async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as own:
+                response = await own.get(url)
+        response.raise_for_status()
+        return dict(response.json())
+    return fetch
+
+
+async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
+                        bus: EventBus, verifier: TokenVerifier,
+                        clock: Callable[[], datetime] = utc_now) -> ServiceRuntime:
+    """Migrate (if asked), load and sync the SOP files, and wire the service's parts."""
+    registry = load_registry()
+    sops = load_sop_folder(sops_dir, registry, settings.service)
+    if settings.run_migrations:
+        await asyncio.to_thread(migrate.upgrade, settings.database_url)
+    db = make_engine(settings.database_url)
+    sessions = make_sessionmaker(db)
+    catalog = SopCatalog(settings.service, registry)
+    async with sessions() as session:
+        await catalog.sync_files(session, sops, clock())
+        await session.commit()
+    store = CaseStore(settings.service)
+    engine = SopEngine(clock, calendar_for)
+    cases = CaseService(settings.service, catalog, store, engine,
+                        DocumentStorage(settings.documents_dir), PiiCipher(settings.pii_key),
+                        hooks, clock)
+    await bus.ensure_topics([case_topic(settings.service)])
+    relay = OutboxRelay(sessions, bus, settings.service, clock=clock)
+    sweeper = OverdueSweeper(sessions, catalog, store, engine, registry, clock)
+    return ServiceRuntime(settings=settings, db=db, sessions=sessions, registry=registry,
+                          catalog=catalog, store=store, cases=cases, verifier=verifier, bus=bus,
+                          relay=relay, sweeper=sweeper, clock=clock)
+
+
+def start_workers(runtime: ServiceRuntime) -> None:
+    if runtime.settings.workers:
+        runtime.tasks.append(asyncio.create_task(runtime.relay.run(runtime.stop_event)))
+        runtime.tasks.append(asyncio.create_task(runtime.sweeper.run(
+            runtime.stop_event, runtime.settings.sweeper_interval_s)))
