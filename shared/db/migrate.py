@@ -16,20 +16,25 @@ from alembic.config import Config
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, scripts: Path = _SCRIPTS, version_table: str = "alembic_version"
+                   ) -> Config:
+    """A config for one script folder; folders sharing a database use distinct version tables."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(_SCRIPTS))
+    cfg.set_main_option("script_location", str(scripts))
     cfg.set_main_option("sqlalchemy.url", url)
+    cfg.set_main_option("version_table", version_table)
     cfg.attributes["configure_logger"] = False
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", scripts: Path = _SCRIPTS,
+            version_table: str = "alembic_version") -> None:
+    command.upgrade(alembic_config(url, scripts, version_table), revision)
 
 
-def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+def downgrade(url: str, revision: str, scripts: Path = _SCRIPTS,
+              version_table: str = "alembic_version") -> None:
+    command.downgrade(alembic_config(url, scripts, version_table), revision)
 
 
 def main(argv: list[str]) -> int:

@@ -28,6 +28,7 @@ async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
     return [SopSummary(key=s.key, version=s.version, title=s.title, agency=s.agency,
                        category=s.category, service=s.service, steps=len(s.steps),
                        total_time=total_time(s)["label"],
+                       requirements=[d.label for d in s.documents],
                        standard_url=f"{base}/{s.key}/standard") for s in sops]
 
 

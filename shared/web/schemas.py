@@ -17,6 +17,8 @@ class SopSummary(BaseModel):
     service: str
     steps: int
     total_time: str
+    requirements: list[str]
+    """Labels of the documents the applicant supplies."""
     standard_url: str
 
 

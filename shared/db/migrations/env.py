@@ -1,29 +1,5 @@
-"""Alembic environment: runs the revisions over an async engine (asyncpg or aiosqlite)."""
+"""Alembic environment of the platform tables (see shared.db.alembic_env)."""
 
-from __future__ import annotations
+from shared.db.alembic_env import run
 
-import asyncio
-
-from alembic import context
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
-
-config = context.config
-
-
-def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=None,
-                      render_as_batch=connection.dialect.name == "sqlite")
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-async def _main() -> None:
-    engine = create_async_engine(config.get_main_option("sqlalchemy.url") or "")
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-        await connection.commit()
-    await engine.dispose()
-
-
-asyncio.run(_main())
+run()

@@ -1,0 +1,112 @@
+"""The gateway app factory: identity, routing, catalog and tracking parts over one runtime."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from gateway.runtime import GatewayPart, GatewayRuntime
+from gateway.settings import SERVICES, GatewaySettings
+from shared.auth.keys import KeySet
+from shared.auth.tokens import TokenIssuer, TokenVerifier
+from shared.db import migrate
+from shared.db.session import make_engine, make_sessionmaker
+from shared.events.bus import EventBus
+from shared.events.kafka import KafkaBus
+from shared.web import ops
+from shared.web.middleware import RequestContext
+from shared.web.problems import install_problem_handlers
+from shared.web.runtime import utc_now
+
+PART_MODULES = ("gateway.identity.part", "gateway.catalog.part", "gateway.tracking.part",
+                "gateway.routing.part")
+"""Routing comes last: its catch-all ``/api/v1/{service}/...`` must not shadow the others."""
+
+
+@dataclass
+class GatewayWiring:
+    """Parts handed in by the all-in-one process or by tests."""
+
+    bus: EventBus | None = None
+    transports: dict[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
+    keys: KeySet | None = None
+    clock: Callable[[], datetime] = utc_now
+
+
+def load_parts() -> list[GatewayPart]:
+    return [importlib.import_module(m).PART for m in PART_MODULES]
+
+
+def _client(settings: GatewaySettings, service: str,
+            transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
+    timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
+    base = f"http://{service}.internal" if transport else settings.service_urls[service]
+    return httpx.AsyncClient(base_url=base, transport=transport, timeout=timeout)
+
+
+def create_gateway_app(settings: GatewaySettings | None = None,
+                       wiring: GatewayWiring | None = None,
+                       parts: list[GatewayPart] | None = None) -> FastAPI:
+    wiring = wiring or GatewayWiring()
+    chosen = parts if parts is not None else load_parts()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        conf = settings or GatewaySettings.from_env()
+        if conf.run_migrations:
+            for part in chosen:
+                if part.migrations:
+                    folder, table = part.migrations
+                    await asyncio.to_thread(migrate.upgrade, conf.database_url, "head",
+                                            Path(folder), table)
+        db = make_engine(conf.database_url)
+        keys = wiring.keys or KeySet.load_or_create(conf.key_dir)
+
+        async def local_jwks() -> dict[str, object]:
+            return keys.jwks()
+
+        bus = wiring.bus or KafkaBus(conf.kafka_bootstrap, client_id="halo-gateway")
+        await bus.start()
+        runtime = GatewayRuntime(
+            settings=conf, db=db, sessions=make_sessionmaker(db), keys=keys,
+            issuer=TokenIssuer(keys, conf.tokens),
+            verifier=TokenVerifier(local_jwks, conf.tokens, refresh_s=0.0), bus=bus,
+            clients={s: _client(conf, s, wiring.transports.get(s)) for s in SERVICES},
+            clock=wiring.clock)
+        app.state.runtime = runtime
+        for part in chosen:
+            if part.start:
+                await part.start(runtime)
+        runtime.ready = True
+        try:
+            yield
+        finally:
+            runtime.ready = False
+            runtime.stop_event.set()
+            for part in reversed(chosen):
+                if part.stop:
+                    await part.stop(runtime)
+            for task in runtime.tasks:
+                task.cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            for client in runtime.clients.values():
+                await client.aclose()
+            if wiring.bus is None:
+                await bus.stop()
+            await db.dispose()
+
+    app = FastAPI(title="Halo Lamsel API Gateway", version="1.0.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContext, service="gateway")
+    app.include_router(ops.router)
+    for part in chosen:
+        app.include_router(part.router)
+    return app

@@ -1,0 +1,47 @@
+"""Gateway settings, read from the environment (``HALO_*``) in the lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shared.auth.tokens import TokenSettings
+from shared.settings import env, is_production, token_settings, var_dir
+
+SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
+DEFAULT_PORTS = {"gateway": 8000, "dukcapil": 8101, "perizinan": 8102, "pengaduan": 8103,
+                 "damkar": 8104, "pajak": 8105, "kepegawaian": 8106, "umum": 8107}
+
+
+@dataclass(frozen=True)
+class GatewaySettings:
+    database_url: str
+    service_urls: dict[str, str]
+    """Base URL of each service (distributed) — in all-in-one the transports are in-process."""
+    key_dir: Path
+    tokens: TokenSettings = field(default_factory=TokenSettings)
+    bus: str = "memory"
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    connect_timeout_s: float = 2.0
+    read_timeout_s: float = 15.0
+    refresh_ttl_s: int = 30 * 24 * 3600
+    run_migrations: bool = True
+    workers: bool = True
+
+    @classmethod
+    def from_env(cls) -> GatewaySettings:
+        url = env("HALO_GATEWAY_DATABASE_URL")
+        if not url:
+            if is_production():
+                raise RuntimeError("HALO_GATEWAY_DATABASE_URL wajib diisi di produksi")
+            url = f"sqlite+aiosqlite:///{var_dir() / 'gateway.db'}"
+        urls = {s: env(f"HALO_{s.upper()}_URL") or f"http://127.0.0.1:{DEFAULT_PORTS[s]}"
+                for s in SERVICES}
+        return cls(database_url=url, service_urls=urls,
+                   key_dir=Path(env("HALO_KEY_DIR") or var_dir() / "keys"),
+                   tokens=token_settings(), bus=env("HALO_BUS", "memory") or "memory",
+                   kafka_bootstrap=env("HALO_KAFKA_BOOTSTRAP", "127.0.0.1:19092") or "",
+                   connect_timeout_s=float(env("HALO_CONNECT_TIMEOUT_S", "2") or 2),
+                   read_timeout_s=float(env("HALO_READ_TIMEOUT_S", "15") or 15),
+                   run_migrations=env("HALO_RUN_MIGRATIONS", "1") == "1",
+                   workers=env("HALO_WORKERS", "1") == "1")
