@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole suite: starts a throw-away PostgreSQL and a real Kafka broker (KRaft, Maven
+# Central jars), runs every test tier against them, and stops what it started, pass or fail.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+export PYTHONPATH="$ROOT"
+export PGPORT="${PGPORT:-55432}"
+export KAFKA_DATA="${KAFKA_DATA:-$ROOT/var/test-kafka}"
+
+cleanup() {
+  deploy/local/kafka.sh stop || true
+  deploy/local/postgres.sh stop || true
+}
+trap cleanup EXIT
+
+deploy/local/postgres.sh start
+KAFKA_FRESH=1 deploy/local/kafka.sh start
+
+export HALO_TEST_PG_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_test"
+export HALO_TEST_PG_ADMIN_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/postgres"
+export HALO_TEST_KAFKA="127.0.0.1:19092"
+export HALO_TEST_REQUIRE_INTEGRATION=1
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
