@@ -109,8 +109,13 @@ class SopEngine:
         applicant: Principal,
         form: dict[str, object],
         documents: Iterable[str] = (),
+        action: str | None = None,
     ) -> Transition:
-        """Open a case on ``sop`` for ``applicant``, after checking form and documents."""
+        """Open a case on ``sop`` for ``applicant``, after checking form and documents.
+
+        ``action`` picks the submission's action when the applicant's first step offers more
+        than one (default: its first forward action).
+        """
         docs = tuple(sorted(set(documents)))
         problems = check_submission(sop, dict(form), set(docs))
         if problems:
@@ -129,7 +134,11 @@ class SopEngine:
             case, entries = done.case, list(done.entries)
         step = sop.step(case.step_id) if case.step_id else None
         if step is not None and step.kind == "applicant":
-            submit = next(a for a in step.actions if a.kind == "forward")
+            forward = [a for a in step.actions if a.kind == "forward"]
+            submit = next((a for a in forward if a.name == action), None) if action else forward[0]
+            if submit is None:
+                raise ActionNotAvailable(action=action, step=step.id,
+                                         available=[a.name for a in forward])
             case, more = self._follow(sop, case, step, submit, applicant, APPLICANT_ROLE, None,
                                       None, docs, now)
             if more[0].event == "case.step_completed":

@@ -1,0 +1,1 @@
+"""The catalog: every SOP of every service, searchable, with its service standard."""

@@ -1,0 +1,57 @@
+"""The catalog part: ``GET /api/v1/catalog?q=``, every SOP of every service in one list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+
+from gateway.catalog.merge import merged_catalog, search
+from gateway.runtime import GatewayPart, GatewayRuntime
+
+router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
+
+
+class CatalogEntry(BaseModel):
+    service: str
+    key: str
+    version: int
+    title: str
+    agency: str
+    agency_name: str
+    category: str
+    requirements: list[str]
+    """Labels of the documents the applicant supplies."""
+    steps: int
+    total_time: str
+    """The SOP's total standard time (e.g. ``1 jam 40 menit``)."""
+    standard_url: str
+    """The service standard, through the gateway (JSON, or HTML for a browser)."""
+
+
+class UnavailableService(BaseModel):
+    service: str
+    reason: str
+
+
+class Catalog(BaseModel):
+    items: list[CatalogEntry]
+    total: int
+    unavailable: list[UnavailableService]
+    """Services that did not answer: their SOPs are missing from ``items`` for now."""
+
+
+@router.get("", response_model=Catalog)
+async def catalog(request: Request,
+                  q: Annotated[str | None, Query(max_length=200)] = None) -> Catalog:
+    """Every SOP of every service; ``q`` searches titles, agencies and categories."""
+    runtime: GatewayRuntime = request.app.state.runtime
+    merged = await merged_catalog(runtime)
+    items = search(merged.entries, q)
+    return Catalog(items=[CatalogEntry.model_validate(e) for e in items], total=len(items),
+                   unavailable=[UnavailableService.model_validate(u)
+                                for u in merged.unavailable])
+
+
+PART = GatewayPart(name="catalog", router=router)

@@ -1,0 +1,108 @@
+"""Settings of the identity part, read from the environment (``HALO_IDENTITY_*``) at start.
+
+Lockout (per account) and rate limits (per client IP and route) are separate guards: the first
+stops guessing one account's password from many addresses, the second stops one address
+hammering many accounts or the registration form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.settings import SettingsError, env, secret_bytes
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """Failed logins of one account: from the ``slow_after``-th failure in a row the account
+    refuses further attempts for ``base_delay_s * 2**(n - slow_after)`` seconds (5 s, 10 s,
+    ...); the ``lock_after``-th failure locks it for ``lock_s``. Failures older than
+    ``failure_window_s`` are forgotten; a served lock starts a clean count."""
+
+    slow_after: int = 3
+    base_delay_s: int = 5
+    lock_after: int = 5
+    lock_s: int = 15 * 60
+    failure_window_s: int = 15 * 60
+
+    def delay_s(self, failures: int) -> int:
+        """The refusal window after ``failures`` failures in a row (0: none)."""
+        if failures >= self.lock_after:
+            return self.lock_s
+        if failures >= self.slow_after:
+            return self.base_delay_s * 2 ** (failures - self.slow_after)
+        return 0
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``count`` requests per ``window_s`` seconds, per client IP and route."""
+
+    count: int
+    window_s: float
+
+
+def _default_limits() -> dict[str, RateLimit]:
+    return {"register": RateLimit(10, 60.0), "login": RateLimit(20, 60.0),
+            "refresh": RateLimit(60, 60.0)}
+
+
+@dataclass(frozen=True)
+class Argon2Params:
+    """Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile."""
+
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class IdentitySettings:
+    nik_hash_key: bytes
+    """HMAC-SHA256 key of the NIK lookup hash (``HALO_NIK_HASH_KEY``)."""
+    pii_key: bytes
+    """AES-GCM key of the NIK ciphertext (``HALO_PII_KEY``)."""
+    login: LoginPolicy = field(default_factory=LoginPolicy)
+    rate_limits: dict[str, RateLimit] = field(default_factory=_default_limits)
+    argon2: Argon2Params = field(default_factory=Argon2Params)
+
+    @classmethod
+    def from_env(cls) -> IdentitySettings:
+        limits = _default_limits()
+        for name in limits:
+            raw = env(f"HALO_IDENTITY_RATE_{name.upper()}")
+            if raw:
+                limits[name] = parse_limit(raw, f"HALO_IDENTITY_RATE_{name.upper()}")
+        policy = LoginPolicy(
+            slow_after=_int("HALO_IDENTITY_SLOW_AFTER", 3),
+            base_delay_s=_int("HALO_IDENTITY_BASE_DELAY_S", 5),
+            lock_after=_int("HALO_IDENTITY_LOCK_AFTER", 5),
+            lock_s=_int("HALO_IDENTITY_LOCK_S", 900),
+            failure_window_s=_int("HALO_IDENTITY_FAILURE_WINDOW_S", 900))
+        return cls(nik_hash_key=secret_bytes("NIK_HASH_KEY"), pii_key=secret_bytes("PII_KEY"),
+                   login=policy, rate_limits=limits,
+                   argon2=Argon2Params(time_cost=_int("HALO_ARGON2_TIME_COST", 3),
+                                       memory_kib=_int("HALO_ARGON2_MEMORY_KIB", 65536),
+                                       parallelism=_int("HALO_ARGON2_PARALLELISM", 4)))
+
+
+def parse_limit(raw: str, name: str = "rate limit") -> RateLimit:
+    """``"20/60"``: 20 requests per 60 seconds."""
+    try:
+        count, window = raw.split("/", 1)
+        limit = RateLimit(int(count), float(window))
+    except ValueError:
+        raise SettingsError(f"{name}: format '<jumlah>/<detik>', mis. 20/60") from None
+    if limit.count < 1 or limit.window_s <= 0:
+        raise SettingsError(f"{name}: jumlah dan jendela waktu harus positif")
+    return limit
+
+
+def _int(name: str, default: int) -> int:
+    raw = env(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} harus bilangan bulat") from None

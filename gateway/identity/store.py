@@ -1,0 +1,128 @@
+"""Every identity query. Functions take the caller's session and never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.identity.tables import AccountRow, AuditRow, RefreshTokenRow, TokenFamilyRow
+
+
+async def get_account(session: AsyncSession, account_id: str, *, lock: bool = False
+                      ) -> AccountRow | None:
+    query = select(AccountRow).where(AccountRow.id == account_id)
+    if lock and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def find_by(session: AsyncSession, column: str, value: str, *, lock: bool = False
+                  ) -> AccountRow | None:
+    """The account whose ``email``, ``phone`` or ``nik_hash`` is ``value``."""
+    if column not in ("email", "phone", "nik_hash"):
+        raise ValueError(f"not a login column: {column}")
+    query = select(AccountRow).where(getattr(AccountRow, column) == value)
+    if lock and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def any_taken(session: AsyncSession, *, email: str, phone: str | None = None,
+                    nik_hash: str | None = None) -> bool:
+    """Whether an account already uses this e-mail, phone or NIK (not saying which)."""
+    clauses: list[Any] = [AccountRow.email == email]
+    if phone:
+        clauses.append(AccountRow.phone == phone)
+    if nik_hash:
+        clauses.append(AccountRow.nik_hash == nik_hash)
+    found = await session.scalar(select(AccountRow.id).where(or_(*clauses)).limit(1))
+    return found is not None
+
+
+async def existing_emails(session: AsyncSession, emails: Sequence[str]) -> set[str]:
+    rows = await session.scalars(select(AccountRow.email).where(AccountRow.email.in_(emails)))
+    return set(rows)
+
+
+async def agency_accounts(session: AsyncSession, agency: str) -> list[AccountRow]:
+    rows = await session.scalars(select(AccountRow).where(AccountRow.agency == agency)
+                                 .order_by(AccountRow.created_at, AccountRow.email))
+    return list(rows)
+
+
+def add(session: AsyncSession, row: Any) -> None:
+    session.add(row)
+
+
+async def new_family(session: AsyncSession, family_id: str, account_id: str,
+                     now: datetime) -> TokenFamilyRow:
+    family = TokenFamilyRow(id=family_id, account_id=account_id, created_at=now)
+    session.add(family)
+    await session.flush()
+    return family
+
+
+async def get_family(session: AsyncSession, family_id: str) -> TokenFamilyRow | None:
+    return await session.get(TokenFamilyRow, family_id)
+
+
+async def add_refresh_token(session: AsyncSession, token_hash: str, family_id: str,
+                            issued_at: datetime, expires_at: datetime) -> None:
+    session.add(RefreshTokenRow(token_hash=token_hash, family_id=family_id,
+                                issued_at=issued_at, expires_at=expires_at))
+    await session.flush()
+
+
+async def find_refresh_token(session: AsyncSession, token_hash: str) -> RefreshTokenRow | None:
+    return await session.scalar(select(RefreshTokenRow)
+                                .where(RefreshTokenRow.token_hash == token_hash))
+
+
+async def spend_refresh_token(session: AsyncSession, token_id: int, now: datetime) -> bool:
+    """Mark the token used; False when another request spent it first (atomic)."""
+    result = await session.execute(
+        update(RefreshTokenRow)
+        .where(RefreshTokenRow.id == token_id, RefreshTokenRow.used_at.is_(None))  # type: ignore[union-attr]
+        .values(used_at=now))
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+async def revoke_family(session: AsyncSession, family_id: str, now: datetime,
+                        reason: str) -> bool:
+    """Revoke one family; False when it was already revoked."""
+    result = await session.execute(
+        update(TokenFamilyRow)
+        .where(TokenFamilyRow.id == family_id, TokenFamilyRow.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=now, revoked_reason=reason))
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
+
+
+async def revoke_account_families(session: AsyncSession, account_id: str, now: datetime,
+                                  reason: str) -> int:
+    result = await session.execute(
+        update(TokenFamilyRow)
+        .where(TokenFamilyRow.account_id == account_id,
+               TokenFamilyRow.revoked_at.is_(None))  # type: ignore[union-attr]
+        .values(revoked_at=now, revoked_reason=reason))
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def audit(session: AsyncSession, at: datetime, actor: str, action: str,
+          target: str | None = None, **details: Any) -> None:
+    """Append an audit row. ``details`` must hold no personal data (ids, roles, codes only)."""
+    session.add(AuditRow(at=at, actor=actor, action=action, target=target, details=details))
+
+
+async def audit_rows(session: AsyncSession, target: str | None = None,
+                     limit: int = 100) -> list[AuditRow]:
+    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+    if target is not None:
+        query = query.where(AuditRow.target == target)
+    return list(await session.scalars(query))

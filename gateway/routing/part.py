@@ -1,0 +1,59 @@
+"""The routing part: ``/api/v1/<service>/<path>`` for every method, to the service.
+
+A bearer token is verified here first (an invalid one never reaches a service), then passed
+on: services verify it again themselves. Unknown service: 404; unreachable: 503
+``service-unavailable``; no answer in time: 504 ``upstream-timeout`` (all problem+json).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
+
+from gateway.routing.proxy import UpstreamFailure, forward, relay_body, response_headers
+from gateway.runtime import GatewayPart, GatewayRuntime
+from shared.auth.tokens import InvalidToken
+from shared.web.problems import ProblemError
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+router = APIRouter(tags=["routing"])
+
+
+async def _check_bearer(request: Request, runtime: GatewayRuntime) -> None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return
+    try:
+        await runtime.verifier.verify(token.strip())
+    except InvalidToken as exc:
+        request.state.auth_failure = exc.reason
+        raise ProblemError(401, "unauthenticated",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+                           ) from None
+
+
+@router.api_route("/api/v1/{service}", methods=METHODS, include_in_schema=False)
+@router.api_route("/api/v1/{service}/{path:path}", methods=METHODS, include_in_schema=False)
+async def route_to_service(service: str, request: Request) -> StreamingResponse:
+    """Forward the request to ``service`` (see :mod:`gateway.routing.proxy`)."""
+    runtime: GatewayRuntime = request.app.state.runtime
+    client = runtime.clients.get(service)
+    if client is None:
+        raise ProblemError(404, "not-found", service=service)
+    await _check_bearer(request, runtime)
+    idle_s = runtime.settings.connect_timeout_s + runtime.settings.read_timeout_s
+    try:
+        upstream = await forward(client, request, service, idle_s)
+    except UpstreamFailure as exc:
+        raise ProblemError(exc.status, exc.code, service=service) from None
+    response = StreamingResponse(relay_body(upstream, service), status_code=upstream.status_code,
+                                 background=BackgroundTask(upstream.aclose))
+    response.raw_headers = response_headers(upstream)
+    return response
+
+
+PART = GatewayPart(name="routing", router=router)

@@ -1,0 +1,1 @@
+"""Tests of the department services and their SOP catalogs."""

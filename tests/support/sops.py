@@ -1,0 +1,76 @@
+"""Helpers to drive SOP definitions in tests: all shipped definitions, valid sample forms,
+and the principal a step names."""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from shared.engine.state import Principal
+from shared.registry import load_registry
+from shared.sop.loader import load_sop_folder
+from shared.sop.model import SopDefinition, Step
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
+APPLICANT = Principal(subject="warga-uji", roles=frozenset({"citizen"}))
+
+_SAMPLES: dict[str, Any] = {
+    "string": "Contoh isian", "text": "Uraian contoh permohonan.", "integer": 3,
+    "number": 12.5, "date": "2026-05-04", "boolean": True, "nik": "1801014505900001",
+    "phone": "+6281234567890", "email": "warga@example.id",
+}
+
+
+@cache
+def all_sops() -> dict[str, list[SopDefinition]]:
+    registry = load_registry()
+    return {s: load_sop_folder(ROOT / "services" / s / "sops", registry, s) for s in SERVICES}
+
+
+def sample_form(sop: SopDefinition) -> dict[str, Any]:
+    form: dict[str, Any] = {}
+    for spec in sop.form:
+        form[spec.name] = spec.choices[0] if spec.type == "choice" else _SAMPLES[spec.type]
+    return form
+
+
+def required_documents(sop: SopDefinition) -> list[str]:
+    return [d.key for d in sop.documents if d.required]
+
+
+def actor_for(sop: SopDefinition, step: Step) -> Principal:
+    if step.kind == "applicant":
+        return APPLICANT
+    agency = step.agency or sop.agency
+    return Principal(subject=f"petugas-{agency}-{step.actor}",
+                     roles=frozenset({f"{agency}:{step.actor}"}))
+
+
+def route_to(sop: SopDefinition, target: str) -> list[tuple[str, str]]:
+    """Shortest list of (step, forward action) from the start that reaches ``target``."""
+    prev: dict[str, tuple[str, str] | None] = {sop.start.id: None}
+    queue = deque([sop.start.id])
+    while queue:
+        current = queue.popleft()
+        if current == target:
+            break
+        for action in sop.step(current).actions:
+            nxt = action.to if action.kind == "forward" else None
+            if nxt and not nxt.startswith("@") and nxt not in prev:
+                prev[nxt] = (current, action.name)
+                queue.append(nxt)
+    path: list[tuple[str, str]] = []
+    node = target
+    while prev.get(node) is not None:
+        step, action = prev[node]  # type: ignore[misc]
+        path.append((step, action))
+        node = step
+    return list(reversed(path))
+
+
+def branches(sop: SopDefinition) -> list[tuple[str, str]]:
+    """Every (step, action) pair of the definition: the main path and each branch."""
+    return [(s.id, a.name) for s in sop.steps for a in s.actions]
