@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.db.types import UTCDateTime
@@ -33,7 +33,7 @@ class TrackedCaseRow(SQLModel, table=True):
     tracking_no: str = Field(max_length=20, unique=True)
     sop_key: str = Field(max_length=120)
     sop_version: int
-    title: str = Field(default="", max_length=400)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False))
     agency: str = Field(default="", max_length=60)
     applicant: str = Field(default="", max_length=64)
     status: str = Field(max_length=12)

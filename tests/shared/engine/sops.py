@@ -140,11 +140,32 @@ def officer_first_data() -> dict[str, Any]:
     }
 
 
+def correction_data() -> dict[str, Any]:
+    """A Ya/Tidak correction loop back to the applicant's own step."""
+    return {
+        "key": "uji-koreksi-pemohon",
+        "title": "SOP UJI KOREKSI PEMOHON",
+        "agency": "disdukcapil",
+        "service": "dukcapil",
+        "form": [{"name": "perihal", "label": "Perihal", "type": "text"}],
+        "steps": [
+            {"id": "pengajuan", "actor": "pemohon", "kind": "applicant",
+             "activity": "Pemohon mengajukan", "actions": [{"name": "ajukan", "to": "periksa"}]},
+            {"id": "periksa", "actor": "operator", "activity": "Operator memeriksa",
+             "time": "1 jam", "actions": [
+                 {"name": "setuju", "label": "Ya", "to": "@completed"},
+                 {"name": "perlu_koreksi", "label": "Tidak", "to": "pengajuan"},
+             ]},
+        ],
+    }
+
+
 KIA = load_sop_file(ROOT / "services/dukcapil/sops/dukcapil-kia-0-5-tahun.yaml", REGISTRY)
 UMUM = load_sop_file(ROOT / "services/umum/sops/halo-lamsel-alur-umum.yaml", REGISTRY)
 FLOW = parse_sop(flow_data(), REGISTRY)
 DAMKAR = parse_sop(damkar_data(), REGISTRY)
 OFFICER_FIRST = parse_sop(officer_first_data(), REGISTRY)
+CORRECTION = parse_sop(correction_data(), REGISTRY)
 
 VALID: dict[str, tuple[dict[str, object], tuple[str, ...]]] = {
     KIA.key: ({"nik_anak": "1801010101200001", "nama_anak": "Anak Uji",
@@ -154,6 +175,7 @@ VALID: dict[str, tuple[dict[str, object], tuple[str, ...]]] = {
     FLOW.key: ({"perihal": "Permohonan uji", "jumlah": 2}, ("ktp",)),
     DAMKAR.key: ({}, ()),
     OFFICER_FIRST.key: ({}, ()),
+    CORRECTION.key: ({"perihal": "Permohonan uji"}, ()),
 }
 
 

@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("tracking_no", sa.String(20), nullable=False, unique=True),
         sa.Column("sop_key", sa.String(120), nullable=False),
         sa.Column("sop_version", sa.Integer, nullable=False),
-        sa.Column("title", sa.String(400), nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
         sa.Column("agency", sa.String(60), nullable=False),
         sa.Column("applicant", sa.String(64), nullable=False),
         sa.Column("status", sa.String(12), nullable=False),

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Distributed mode on one machine: PostgreSQL (a database per service), Kafka (KRaft), the
+# gateway, and for each service an HTTP process and a worker process (outbox relay and
+# overdue sweeper), each on fixed ports. `up` starts everything and waits until ready;
+# `down` stops it all. Logs: var/log/<name>.log; pids: var/run/<name>.pid.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+export PYTHONPATH="$ROOT"
+PY="$ROOT/.venv/bin/python"
+RUN="$ROOT/var/run"; LOG="$ROOT/var/log"
+PGPORT="${PGPORT:-55432}"
+SERVICES=(dukcapil perizinan pengaduan damkar pajak kepegawaian umum)
+declare -A PORT=([gateway]=8000 [dukcapil]=8101 [perizinan]=8102 [pengaduan]=8103
+                 [damkar]=8104 [pajak]=8105 [kepegawaian]=8106 [umum]=8107)
+
+export HALO_BUS=kafka
+export HALO_KAFKA_BOOTSTRAP="${HALO_KAFKA_BOOTSTRAP:-127.0.0.1:19092}"
+export HALO_JWKS_URL="http://127.0.0.1:${PORT[gateway]}/.well-known/jwks.json"
+export HALO_GATEWAY_DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_gateway"
+for s in "${SERVICES[@]}"; do
+  export "HALO_${s^^}_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_${s}"
+  export "HALO_${s^^}_URL=http://127.0.0.1:${PORT[$s]}"
+done
+
+start_proc() {  # name, command...
+  local name=$1; shift
+  if [[ -f "$RUN/$name.pid" ]] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
+    echo "$name: already running"; return
+  fi
+  setsid "$@" >"$LOG/$name.log" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+}
+
+wait_ready() {  # name, port
+  local deadline=$((SECONDS + 60))
+  until curl -fsS "http://127.0.0.1:$2/readyz" >/dev/null 2>&1; do
+    if (( SECONDS > deadline )); then
+      echo "$1 did not become ready; last log lines:" >&2; tail -n 30 "$LOG/$1.log" >&2
+      return 1
+    fi
+    sleep 0.3
+  done
+  echo "$1: ready on 127.0.0.1:$2"
+}
+
+up() {
+  mkdir -p "$RUN" "$LOG"
+  if [[ "${HALO_SKIP_INFRA:-0}" != 1 ]]; then
+    deploy/local/postgres.sh start
+    deploy/local/kafka.sh start
+  fi
+  for s in "${SERVICES[@]}"; do
+    var="HALO_${s^^}_DATABASE_URL"
+    "$PY" -m shared.db.migrate upgrade "${!var}"
+  done
+  HALO_DEMO="${HALO_DEMO:-1}" start_proc gateway "$PY" -m gateway.run --port "${PORT[gateway]}"
+  wait_ready gateway "${PORT[gateway]}"
+  for s in "${SERVICES[@]}"; do
+    HALO_RUN_MIGRATIONS=0 start_proc "$s" "$PY" -m services.run "$s" --port "${PORT[$s]}"
+    HALO_RUN_MIGRATIONS=0 start_proc "$s-worker" "$PY" -m services.worker "$s"
+  done
+  for s in "${SERVICES[@]}"; do wait_ready "$s" "${PORT[$s]}"; done
+  echo "Halo Lamsel (distributed) is up: http://127.0.0.1:${PORT[gateway]}"
+}
+
+down() {
+  for pidfile in "$RUN"/*.pid; do
+    [[ -e "$pidfile" ]] || continue
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+  if [[ "${HALO_SKIP_INFRA:-0}" != 1 ]]; then
+    deploy/local/kafka.sh stop
+    deploy/local/postgres.sh stop
+  fi
+  echo "Halo Lamsel (distributed) is down"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

@@ -1,0 +1,104 @@
+"""The identity part's problem codes and field messages (Bahasa Indonesia, English).
+
+:func:`install` adds them to :data:`shared.web.i18n.MESSAGES` (and a title for 423); it is
+called once, explicitly, when :mod:`gateway.identity.part` is imported. A code that already
+exists with another text is an error, so two parts can never silently fight over one code.
+Messages never contain the submitted value (it may be personal data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.web import i18n
+
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "account-exists": (
+        "Data pendaftaran sudah dipakai oleh akun lain. Jika itu akun Anda, silakan masuk "
+        "atau pulihkan kata sandi.",
+        "These registration details are already used by another account. If it is yours, "
+        "log in or recover your password."),
+    "login-failed": (
+        "NIK/e-mail/nomor WhatsApp atau kata sandi salah.",
+        "Wrong NIK/e-mail/WhatsApp number or password."),
+    "login-slowed": (
+        "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {retry_after} detik.",
+        "Too many failed login attempts. Try again in {retry_after} seconds."),
+    "account-locked": (
+        "Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi "
+        "dalam {retry_after} detik.",
+        "The account is temporarily locked after too many failed logins. Try again in "
+        "{retry_after} seconds."),
+    "account-disabled": (
+        "Akun ini dinonaktifkan. Hubungi admin instansi Anda.",
+        "This account is disabled. Contact your agency's administrator."),
+    "refresh-invalid": (
+        "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali.",
+        "The session is invalid or has ended. Please log in again."),
+    "account-not-found": ("Akun tidak ditemukan.", "The account was not found."),
+}
+
+FIELDS: dict[str, tuple[str, str]] = {
+    "field.required": ("Wajib diisi.", "This field is required."),
+    "field.not-allowed": ("Kolom ini tidak boleh diisi.", "This field may not be set."),
+    "field.nik-format": ("NIK harus terdiri dari 16 angka.", "The NIK must be 16 digits."),
+    "field.nik-region": (
+        "Kode wilayah pada NIK (6 angka pertama) tidak valid.",
+        "The region code in the NIK (first 6 digits) is not valid."),
+    "field.nik-birth-date": (
+        "Tanggal lahir pada NIK (angka ke-7 s.d. 12) bukan tanggal yang valid.",
+        "The birth date in the NIK (digits 7 to 12) is not a valid date."),
+    "field.nik-future": (
+        "Tanggal lahir pada NIK berada di masa depan.",
+        "The birth date in the NIK is in the future."),
+    "field.nik-serial": (
+        "Nomor urut pada NIK (4 angka terakhir) tidak boleh 0000.",
+        "The serial number in the NIK (last 4 digits) may not be 0000."),
+    "field.name-format": (
+        "Nama harus berisi huruf (boleh spasi, titik, koma, apostrof, tanda hubung).",
+        "The name must contain letters (spaces, dots, commas, apostrophes, hyphens allowed)."),
+    "field.name-too-long": ("Nama paling panjang 100 karakter.",
+                            "The name may be at most 100 characters."),
+    "field.email-format": ("Alamat e-mail tidak valid.", "The e-mail address is not valid."),
+    "field.phone-format": (
+        "Nomor WhatsApp harus nomor seluler Indonesia (08…, 628… atau +628…).",
+        "The WhatsApp number must be an Indonesian mobile number (08…, 628… or +628…)."),
+    "field.password-too-short": ("Kata sandi minimal {min} karakter.",
+                                 "The password must be at least {min} characters."),
+    "field.password-too-long": ("Kata sandi maksimal {max} karakter.",
+                                "The password may be at most {max} characters."),
+    "field.password-letters-digits": (
+        "Kata sandi harus mengandung huruf dan angka.",
+        "The password must contain both letters and digits."),
+    "field.password-personal": (
+        "Kata sandi tidak boleh memuat NIK, alamat e-mail, atau nomor telepon Anda.",
+        "The password may not contain your NIK, e-mail address or phone number."),
+    "field.password-common": (
+        "Kata sandi terlalu umum dan mudah ditebak; pilih yang lain.",
+        "The password is too common and easy to guess; choose another."),
+    "field.agency-unknown": ("Instansi tidak dikenal.", "Unknown agency."),
+    "field.role-not-allowed": (
+        "Peran '{role}' bukan peran instansi ini.",
+        "Role '{role}' is not a role of this agency."),
+    "field.roles-empty": ("Pilih minimal satu peran.", "Choose at least one role."),
+    "field.login-format": (
+        "Masukkan NIK, alamat e-mail, atau nomor WhatsApp.",
+        "Enter a NIK, an e-mail address or a WhatsApp number."),
+}
+
+TITLES: dict[int, tuple[str, str]] = {423: ("Akun terkunci", "Locked")}
+
+
+def install() -> None:
+    """Add the identity codes to the shared catalogue (idempotent)."""
+    _merge(i18n.MESSAGES, {**PROBLEMS, **FIELDS})
+    _merge(i18n.TITLES, TITLES)
+
+
+def _merge(table: dict[Any, tuple[str, str]], extra: Mapping[Any, tuple[str, str]]) -> None:
+    for code, texts in extra.items():
+        current = table.get(code)
+        if current is not None and current != texts:
+            raise RuntimeError(f"message code {code!r} is already defined differently")
+        table[code] = texts

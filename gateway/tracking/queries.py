@@ -1,0 +1,109 @@
+"""Every read of the tracking read model, and who may see what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.tracking.schemas import CaseSummary, Holder, TimelineEntry
+from gateway.tracking.tables import TrackedCaseRow, TrackedEventRow
+from shared.engine.state import OPEN_STATUSES, Principal
+
+Row = TrackedCaseRow
+INBOX_STATES = ("open", "overdue", "returned", "all")
+
+
+async def by_tracking_no(session: AsyncSession, tracking_no: str) -> Row | None:
+    return await session.scalar(select(Row).where(Row.tracking_no == tracking_no))
+
+
+async def timeline(session: AsyncSession, case_id: str) -> list[TrackedEventRow]:
+    rows = await session.scalars(select(TrackedEventRow).where(
+        TrackedEventRow.case_id == case_id).order_by(TrackedEventRow.seq))
+    return list(rows)
+
+
+def may_read(row: Row, events: list[TrackedEventRow], who: Principal) -> bool:
+    """The owner, a platform admin, or an officer of an agency the case touches: its SOP's
+    agency, the agency holding (or waiting on) it, or any agency that acted on it."""
+    if who.subject == row.applicant or who.is_admin:
+        return True
+    touched = {row.agency, row.step_agency, row.return_agency}
+    touched |= {e.actor_agency for e in events}
+    return bool(who.agencies() & {a for a in touched if a})
+
+
+def holder(row: Row, now: datetime) -> Holder | None:
+    if row.status not in OPEN_STATUSES or row.step_id is None or row.step_role is None:
+        return None
+    scope = "pemohon" if row.step_role == "pemohon" else f"{row.step_agency}:{row.step_role}"
+    return Holder(id=row.step_id, role=row.step_role, agency=row.step_agency,
+                  kind=row.step_kind or "officer", holder=scope, due_at=row.step_due_at,
+                  late=bool(row.step_due_at and row.step_due_at < now))
+
+
+def summary(row: Row, now: datetime) -> CaseSummary:
+    current = holder(row, now)
+    return CaseSummary(
+        tracking_no=row.tracking_no, service=row.service, case_id=row.case_id,
+        case_url=f"/api/v1/{row.service}/cases/{row.case_id}", sop_key=row.sop_key,
+        sop_version=row.sop_version, title=row.title, agency=row.agency, status=row.status,
+        current_step=current, late=bool(current and current.late), created_at=row.created_at,
+        updated_at=row.updated_at, closed_at=row.closed_at)
+
+
+def entry(event: TrackedEventRow) -> TimelineEntry:
+    return TimelineEntry(seq=event.seq, type=event.type, step=event.step, action=event.action,
+                         next_step=event.next_step, actor_role=event.actor_role,
+                         actor_agency=event.actor_agency, status=event.status, at=event.at,
+                         due_at=event.due_at)
+
+
+async def _page(session: AsyncSession, where: Any, order: list[Any], limit: int, offset: int
+                ) -> tuple[list[Row], int]:
+    total = await session.scalar(select(func.count()).select_from(Row).where(where))
+    rows = await session.scalars(select(Row).where(where).order_by(*order)
+                                 .limit(limit).offset(offset))
+    return list(rows), int(total or 0)
+
+
+async def mine(session: AsyncSession, who: Principal, status: str | None, limit: int,
+               offset: int) -> tuple[list[Row], int]:
+    conds = [Row.applicant == who.subject]
+    if status:
+        conds.append(Row.status == status)
+    return await _page(session, and_(*conds), [Row.created_at.desc(), Row.case_id],
+                       limit, offset)
+
+
+def scopes(who: Principal) -> list[tuple[str, str]]:
+    return [(a, r) for a, _, r in (x.partition(":") for x in sorted(who.roles) if ":" in x)]
+
+
+async def inbox(session: AsyncSession, who: Principal, now: datetime, *, state: str,
+                service: str | None, sop: str | None, limit: int, offset: int
+                ) -> tuple[list[Row], int]:
+    """Cases whose current step one of the caller's ``<agency>:<role>`` scopes holds
+    (external steps also for ``<agency>:integrasi``); overdue first, then by due time."""
+    held = []
+    for agency, role in scopes(who):
+        held.append(and_(Row.step_agency == agency, Row.step_role == role))
+        if role == "integrasi":
+            held.append(and_(Row.step_agency == agency, Row.step_kind == "external"))
+    waiting = [and_(Row.return_agency == a, Row.return_role == r) for a, r in scopes(who)]
+    open_held = and_(Row.status == "open", or_(*held))
+    returned = and_(Row.status == "returned", or_(*waiting))
+    where = {"open": open_held, "overdue": and_(open_held, Row.step_due_at < now),
+             "returned": returned, "all": or_(open_held, returned)}[state]
+    conds = [where]
+    if service:
+        conds.append(Row.service == service)
+    if sop:
+        conds.append(Row.sop_key == sop)
+    late_first = case((and_(Row.step_due_at.is_not(None), Row.step_due_at < now), 0), else_=1)
+    order = [late_first, Row.step_due_at.is_(None), Row.step_due_at, Row.created_at,
+             Row.case_id]
+    return await _page(session, and_(*conds), order, limit, offset)

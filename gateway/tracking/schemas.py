@@ -1,0 +1,63 @@
+"""Response bodies of the tracking endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class Holder(BaseModel):
+    id: str
+    """The step's id in its SOP."""
+    role: str
+    """The role that must act: an officer role, or ``pemohon`` when returned to the applicant."""
+    agency: str | None
+    kind: str
+    holder: str
+    """``pemohon``, or ``<agency>:<role>`` (the scope an officer needs to act)."""
+    due_at: datetime | None
+    late: bool
+
+
+class TimelineEntry(BaseModel):
+    seq: int
+    type: str
+    step: str | None
+    action: str | None
+    next_step: str | None
+    actor_role: str
+    actor_agency: str | None
+    status: str
+    at: datetime
+    due_at: datetime | None
+    """Due time of the step the case moved to (when it has a standard time)."""
+
+
+class CaseSummary(BaseModel):
+    tracking_no: str
+    service: str
+    case_id: str
+    case_url: str
+    """The case in its service, through the gateway."""
+    sop_key: str
+    sop_version: int
+    title: str
+    agency: str
+    status: str
+    current_step: Holder | None
+    late: bool
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class Tracking(CaseSummary):
+    timeline: list[TimelineEntry]
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummary]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,55 @@
+"""The background worker of one service (distributed mode): the outbox relay and the overdue
+sweeper, as a process of its own. ``python -m services.worker dukcapil``.
+
+It builds the same runtime as the HTTP process (database, catalog, bus) but serves no HTTP;
+SIGTERM/SIGINT stop it cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import signal
+
+from shared.auth.tokens import TokenVerifier
+from shared.events.bus import EventBus
+from shared.events.kafka import KafkaBus
+from shared.events.memory import InProcessBus
+from shared.observability.logging import configure_logging
+from shared.settings import ServiceSettings
+from shared.web.runtime import build_runtime, jwks_from_url
+
+SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
+
+
+async def run(service: str) -> None:
+    spec = importlib.import_module(f"services.{service}.app").SPEC
+    settings = ServiceSettings.from_env(service)
+    bus: EventBus = (KafkaBus(settings.kafka_bootstrap, client_id=f"halo-{service}-worker")
+                     if settings.bus == "kafka" else InProcessBus(auto_create=True))
+    await bus.start()
+    verifier = TokenVerifier(jwks_from_url(settings.jwks_url), settings.tokens)
+    runtime = await build_runtime(settings, spec.sops_dir, spec.hooks, bus, verifier)
+    stop = runtime.stop_event
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await asyncio.gather(runtime.relay.run(stop),
+                             runtime.sweeper.run(stop, settings.sweeper_interval_s))
+    finally:
+        await runtime.stop()
+        await bus.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("service", choices=SERVICES)
+    args = parser.parse_args()
+    configure_logging()
+    asyncio.run(run(args.service))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""EventConsumer (shared/events/consumer.py) on the in-process bus and a migrated SQLite file.
+
+Dedup on event id, dead-lettering (undecodable, failing, permanent), commit after handling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.db.migrate import upgrade
+from shared.db.session import make_engine, make_sessionmaker
+from shared.db.tables import AuditRow, ProcessedEventRow
+from shared.events.bus import Record
+from shared.events.consumer import EventConsumer, Handler, PermanentError
+from shared.events.envelope import EventEnvelope, dead_letter_topic
+from shared.events.memory import InProcessBus, InProcessConsumer
+from shared.observability.metrics import EVENTS_CONSUMED
+
+TOPIC = "halo.testsvc.case-events.v1"
+DLQ = dead_letter_topic(TOPIC)
+
+
+@pytest.fixture
+async def sessions(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'consumer.db'}"
+    await asyncio.to_thread(upgrade, url)  # alembic runs its own event loop
+    engine = make_engine(url)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def bus() -> InProcessBus:
+    bus = InProcessBus()
+    await bus.ensure_topics([TOPIC])
+    return bus
+
+
+def envelope(case_id: str = "case-1", seq: int = 1, **kw: object) -> EventEnvelope:
+    fields: dict[str, object] = dict(
+        event_id=str(uuid.uuid4()), type="case.submitted", source="testsvc", case_id=case_id,
+        tracking_no="TST-0001", sop_key="sop-x", sop_version=1, seq=seq, actor_role="pemohon",
+        time=datetime(2026, 3, 2, 9, 0, tzinfo=UTC), status="open", applicant="subj-1")
+    fields.update(kw)
+    return EventEnvelope.model_validate(fields)
+
+
+class Recorder:
+    """A handler that writes an audit row per event in the consumer's transaction."""
+
+    def __init__(self, fail_times: int = 0, error: type[Exception] = RuntimeError) -> None:
+        self.calls: list[str] = []
+        self.fail_times = fail_times
+        self.error = error
+
+    async def __call__(self, session: AsyncSession, env: EventEnvelope) -> None:
+        self.calls.append(env.event_id)
+        session.add(AuditRow(at=datetime.now(UTC), actor_id="consumer", action=env.type,
+                             target=env.event_id, detail={"seq": env.seq}))
+        await session.flush()
+        if len(self.calls) <= self.fail_times:
+            raise self.error("handler failed")
+
+
+def counter(group: str, outcome: str) -> float:
+    return EVENTS_CONSUMED.labels(group, outcome)._value.get()
+
+
+def group_name(label: str) -> str:
+    return f"test-{label}-{uuid.uuid4().hex[:8]}"
+
+
+async def audit_targets(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
+    async with sessions() as session:
+        return list(await session.scalars(select(AuditRow.target).order_by(AuditRow.id)))
+
+
+async def processed(sessions: async_sessionmaker[AsyncSession], group: str) -> set[str]:
+    async with sessions() as session:
+        rows = await session.scalars(select(ProcessedEventRow.event_id)
+                                     .where(ProcessedEventRow.consumer == group))
+        return set(rows)
+
+
+def dlq_records(bus: InProcessBus) -> list[Record]:
+    return [r for part in bus._logs.get(DLQ, []) for r in part]
+
+
+async def run_consumer(bus: InProcessBus, sessions: async_sessionmaker[AsyncSession],
+                       handler: Handler, group: str, attempts: int = 3) -> EventConsumer:
+    consumer = EventConsumer(bus, [TOPIC], group, sessions, handler, attempts=attempts)
+    await consumer.start()
+    try:
+        while await consumer.poll_once(timeout_ms=50):
+            pass
+    finally:
+        await consumer.stop()
+    return consumer
+
+
+async def test_start_creates_the_dead_letter_topic(bus: InProcessBus,
+                                                   sessions: async_sessionmaker[AsyncSession]
+                                                   ) -> None:
+    await run_consumer(bus, sessions, Recorder(), group_name("start"))
+    assert bus.end_offsets(DLQ) == [0]  # one partition, empty
+
+
+async def test_same_event_delivered_twice_is_handled_once(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession]) -> None:
+    group = group_name("dedup")
+    env = envelope()
+    other = envelope(seq=2, type="case.step_completed")
+    for e in (env, env, other, env):
+        await bus.publish(TOPIC, e.case_id, e.to_bytes())
+    handler = Recorder()
+
+    await run_consumer(bus, sessions, handler, group)
+
+    assert handler.calls == [env.event_id, other.event_id]
+    assert await audit_targets(sessions) == [env.event_id, other.event_id]
+    assert await processed(sessions, group) == {env.event_id, other.event_id}
+    assert counter(group, "applied") == 2
+    assert counter(group, "duplicate") == 2
+    assert counter(group, "dead_lettered") == 0
+    assert dlq_records(bus) == []
+
+
+async def test_dedup_is_per_consumer_group(bus: InProcessBus,
+                                           sessions: async_sessionmaker[AsyncSession]) -> None:
+    env = envelope()
+    await bus.publish(TOPIC, env.case_id, env.to_bytes())
+    one, two = Recorder(), Recorder()
+    await run_consumer(bus, sessions, one, group_name("one"))
+    await run_consumer(bus, sessions, two, group_name("two"))
+    assert one.calls == [env.event_id]
+    assert two.calls == [env.event_id]
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"\xff\xfe\x00", b'{"event_id": "x"}', b"",
+                                 b'{"spec_version": "1"}'], ids=["text", "binary", "partial",
+                                                                  "empty", "missing-fields"])
+async def test_undecodable_record_goes_to_the_dead_letter_topic(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession], raw: bytes) -> None:
+    group = group_name("undecodable")
+    good = envelope()
+    await bus.publish(TOPIC, "case-1", raw)
+    await bus.publish(TOPIC, good.case_id, good.to_bytes())
+    handler = Recorder()
+
+    await run_consumer(bus, sessions, handler, group)
+
+    dead = dlq_records(bus)
+    assert [(r.key, r.value) for r in dead] == [("case-1", raw)]
+    assert handler.calls == [good.event_id], "the bad record must not block the next one"
+    assert counter(group, "dead_lettered") == 1
+    assert counter(group, "applied") == 1
+    assert sum(bus.committed(group, TOPIC)) == 2, "both records committed"
+
+
+async def test_handler_that_keeps_failing_is_dead_lettered_after_the_attempts(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession]) -> None:
+    group = group_name("failing")
+    bad, good = envelope(case_id="case-bad"), envelope(case_id="case-good")
+    await bus.publish(TOPIC, bad.case_id, bad.to_bytes())
+    await bus.publish(TOPIC, good.case_id, good.to_bytes())
+    calls: list[str] = []
+
+    async def handler(session: AsyncSession, env: EventEnvelope) -> None:
+        calls.append(env.event_id)
+        session.add(AuditRow(at=datetime.now(UTC), actor_id="consumer", action=env.type,
+                             target=env.event_id, detail={}))
+        await session.flush()
+        if env.case_id == "case-bad":
+            raise RuntimeError("downstream unavailable")
+
+    await run_consumer(bus, sessions, handler, group, attempts=3)
+
+    assert calls.count(bad.event_id) == 3
+    assert calls.count(good.event_id) == 1
+    dead = dlq_records(bus)
+    assert [(r.key, EventEnvelope.from_bytes(r.value).event_id) for r in dead] == [
+        ("case-bad", bad.event_id)]
+    # The failed attempts were rolled back: no half-applied writes, not marked processed.
+    assert await audit_targets(sessions) == [good.event_id]
+    assert await processed(sessions, group) == {good.event_id}
+    assert counter(group, "dead_lettered") == 1
+    assert counter(group, "applied") == 1
+
+
+async def test_handler_that_recovers_within_the_attempts_is_applied_once(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession]) -> None:
+    group = group_name("flaky")
+    env = envelope()
+    await bus.publish(TOPIC, env.case_id, env.to_bytes())
+    handler = Recorder(fail_times=2)
+
+    await run_consumer(bus, sessions, handler, group, attempts=3)
+
+    assert handler.calls == [env.event_id] * 3
+    assert await audit_targets(sessions) == [env.event_id]
+    assert dlq_records(bus) == []
+    assert counter(group, "applied") == 1
+
+
+async def test_permanent_error_is_dead_lettered_at_once(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession]) -> None:
+    group = group_name("permanent")
+    env = envelope()
+    await bus.publish(TOPIC, env.case_id, env.to_bytes())
+    handler = Recorder(fail_times=99, error=PermanentError)
+
+    await run_consumer(bus, sessions, handler, group, attempts=5)
+
+    assert handler.calls == [env.event_id], "no retries for a PermanentError"
+    assert [r.value for r in dlq_records(bus)] == [env.to_bytes()]
+    assert await audit_targets(sessions) == []
+    assert await processed(sessions, group) == set()
+    assert counter(group, "dead_lettered") == 1
+    assert counter(group, "applied") == 0
+
+
+async def test_offsets_are_committed_after_handling(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession]) -> None:
+    group = group_name("commit")
+    events = [envelope(case_id=f"case-{i % 3}", seq=i // 3 + 1) for i in range(9)]
+    for e in events:
+        await bus.publish(TOPIC, e.case_id, e.to_bytes())
+    first = Recorder()
+    await run_consumer(bus, sessions, first, group)
+    assert sorted(first.calls) == sorted(e.event_id for e in events)
+    assert bus.committed(group, TOPIC) == bus.end_offsets(TOPIC)
+
+    # A restarted consumer of the same group starts after the commit: nothing runs again.
+    restarted = Recorder()
+    consumer = EventConsumer(bus, [TOPIC], group, sessions, restarted)
+    await consumer.start()
+    try:
+        assert await consumer.poll_once(timeout_ms=50) == 0
+        late = envelope(case_id="case-0", seq=4)
+        await bus.publish(TOPIC, late.case_id, late.to_bytes())
+        assert await consumer.poll_once(timeout_ms=50) == 1
+    finally:
+        await consumer.stop()
+    assert restarted.calls == [late.event_id]
+    assert bus.committed(group, TOPIC) == bus.end_offsets(TOPIC)
+
+
+class CrashingCommitBus(InProcessBus):
+    """The process dies after handling a batch but before committing its offsets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crash = True
+
+    def consumer(self, topics: list[str], group: str) -> InProcessConsumer:
+        inner = super().consumer(topics, group)
+        outer = self
+
+        class Crashing(InProcessConsumer):
+            async def commit(self) -> None:
+                if outer.crash:
+                    raise ConnectionError("crashed before commit")
+                await super().commit()
+
+        crashing = Crashing(self, topics, group)
+        del inner
+        return crashing
+
+
+async def test_crash_before_commit_redelivers_and_dedup_drops_the_repeats(
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    bus = CrashingCommitBus()
+    await bus.ensure_topics([TOPIC])
+    group = group_name("crash")
+    events = [envelope(case_id=f"case-{i}") for i in range(4)]
+    for e in events:
+        await bus.publish(TOPIC, e.case_id, e.to_bytes())
+
+    first = Recorder()
+    consumer = EventConsumer(bus, [TOPIC], group, sessions, first)
+    await consumer.start()
+    with pytest.raises(ConnectionError):
+        await consumer.poll_once(timeout_ms=50)
+    await consumer.stop()
+    assert sorted(first.calls) == sorted(e.event_id for e in events)
+    assert sum(bus.committed(group, TOPIC)) == 0
+
+    bus.crash = False
+    second = Recorder()
+    await run_consumer(bus, sessions, second, group)
+    assert second.calls == [], "redelivered events were dropped by the processed-event table"
+    assert counter(group, "duplicate") == len(events)
+    assert bus.committed(group, TOPIC) == bus.end_offsets(TOPIC)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditRow)) == len(events)
