@@ -12,6 +12,8 @@ import asyncio
 import importlib
 import signal
 
+from prometheus_client import start_http_server
+
 from shared.auth.tokens import TokenVerifier
 from shared.events.bus import EventBus
 from shared.events.kafka import KafkaBus
@@ -46,8 +48,12 @@ async def run(service: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("service", choices=SERVICES)
+    parser.add_argument("--metrics-port", type=int, default=0,
+                        help="serve /metrics on 127.0.0.1:<port> (0: none)")
     args = parser.parse_args()
     configure_logging()
+    if args.metrics_port:
+        start_http_server(args.metrics_port, addr="127.0.0.1")
     asyncio.run(run(args.service))
 
 

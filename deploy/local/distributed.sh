@@ -58,7 +58,8 @@ up() {
   wait_ready gateway "${PORT[gateway]}"
   for s in "${SERVICES[@]}"; do
     HALO_RUN_MIGRATIONS=0 start_proc "$s" "$PY" -m services.run "$s" --port "${PORT[$s]}"
-    HALO_RUN_MIGRATIONS=0 start_proc "$s-worker" "$PY" -m services.worker "$s"
+    HALO_RUN_MIGRATIONS=0 start_proc "$s-worker" "$PY" -m services.worker "$s" \
+      --metrics-port $((PORT[$s] + 100))
   done
   for s in "${SERVICES[@]}"; do wait_ready "$s" "${PORT[$s]}"; done
   echo "Halo Lamsel (distributed) is up: http://127.0.0.1:${PORT[gateway]}"

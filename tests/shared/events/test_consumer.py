@@ -255,26 +255,21 @@ async def test_offsets_are_committed_after_handling(
     assert bus.committed(group, TOPIC) == bus.end_offsets(TOPIC)
 
 
+class CrashingCommitConsumer(InProcessConsumer):
+    async def commit(self) -> None:
+        assert isinstance(self._bus, CrashingCommitBus)
+        if self._bus.crash:
+            raise ConnectionError("crashed before commit")
+        await super().commit()
+
+
 class CrashingCommitBus(InProcessBus):
     """The process dies after handling a batch but before committing its offsets."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.crash = True
+    crash = True
 
     def consumer(self, topics: list[str], group: str) -> InProcessConsumer:
-        inner = super().consumer(topics, group)
-        outer = self
-
-        class Crashing(InProcessConsumer):
-            async def commit(self) -> None:
-                if outer.crash:
-                    raise ConnectionError("crashed before commit")
-                await super().commit()
-
-        crashing = Crashing(self, topics, group)
-        del inner
-        return crashing
+        return CrashingCommitConsumer(self, topics, group)
 
 
 async def test_crash_before_commit_redelivers_and_dedup_drops_the_repeats(

@@ -1,0 +1,218 @@
+"""Accounts: citizen registration, agency admins and officers, disabling, the profile.
+
+Functions take the request's session and never commit. Every account change writes an
+``identity_audit`` row (ids, kinds and roles only). Field problems are raised together as
+:class:`~gateway.identity.fields.InvalidFields`; a duplicate NIK, e-mail or phone is one
+409 that does not say which field or which account.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.identity import store
+from gateway.identity.context import IdentityContext
+from gateway.identity.fields import Problems, check_contact, required
+from gateway.identity.nik import NikError, clean, mask_nik, parse_nik
+from gateway.identity.passwords import MAX_LENGTH, MIN_LENGTH, check_password
+from gateway.identity.schemas import AgencyAdminForm, OfficerForm, Profile, RegisterForm
+from gateway.identity.tables import AccountRow
+from shared.engine.state import Principal
+from shared.registry import load_registry
+from shared.web.problems import ProblemError
+
+log = logging.getLogger("halo.identity")
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def today(ctx: IdentityContext) -> date:
+    return ctx.clock().astimezone(JAKARTA).date()
+
+
+def _refuse_extra(problems: Problems, form: RegisterForm | AgencyAdminForm | OfficerForm
+                  ) -> None:
+    for name in sorted(form.model_extra or {}):
+        problems.add(name, "not-allowed")
+
+
+def _check_password(problems: Problems, password: str | None, *, nik: str | None,
+                    email: str, phone: str | None) -> str:
+    if not password:
+        problems.add("password", "required")
+        return ""
+    for code in check_password(password, nik=nik, email=email or None, phone=phone):
+        problems.add("password", code, min=MIN_LENGTH, max=MAX_LENGTH)
+    return password
+
+
+async def _insert(session: AsyncSession, row: AccountRow) -> AccountRow:
+    """Insert a new account or refuse with the generic 409 (also on a concurrent insert:
+    the unique constraints decide, and the failed transaction is never committed)."""
+    if await store.any_taken(session, email=row.email, phone=row.phone, nik_hash=row.nik_hash):
+        raise ProblemError(409, "account-exists")
+    session.add(row)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise ProblemError(409, "account-exists") from None
+    return row
+
+
+def _new_row(ctx: IdentityContext, *, kind: str, name: str, email: str, phone: str | None,
+             password_hash: str, roles: list[str], created_by: str, agency: str | None = None,
+             nik: str | None = None) -> AccountRow:
+    now = ctx.clock()
+    return AccountRow(
+        id=str(uuid.uuid4()), kind=kind, name=name, email=email, phone=phone,
+        nik_hash=ctx.nik_hash(nik) if nik else None,
+        nik_cipher=ctx.cipher.encrypt(nik) if nik else None, password_hash=password_hash,
+        roles=sorted(roles), agency=agency, status="active", failed_logins=0,
+        created_by=created_by, created_at=now, updated_at=now)
+
+
+async def register(session: AsyncSession, ctx: IdentityContext, form: RegisterForm
+                   ) -> AccountRow:
+    """A citizen registers with NIK, name, e-mail, WhatsApp number and a password."""
+    problems = Problems()
+    _refuse_extra(problems, form)
+    nik = required(form.nik)
+    if nik is None:
+        problems.add("nik", "required")
+    else:
+        nik = clean(nik)
+        try:
+            parse_nik(nik, today(ctx))
+        except NikError as exc:
+            for code in exc.problems:
+                problems.add("nik", code)
+    name, email, phone = check_contact(problems, form.name, form.email, form.phone)
+    password = _check_password(problems, form.password, nik=nik, email=email, phone=phone)
+    problems.raise_if_any()
+    assert nik is not None
+    row = _new_row(ctx, kind="citizen", name=name, email=email, phone=phone, nik=nik,
+                   password_hash=await ctx.passwords.hash(password), roles=["citizen"],
+                   created_by="self")
+    row.created_by = row.id
+    await _insert(session, row)
+    store.audit(session, row.created_at, row.id, "account.registered", row.id, kind="citizen")
+    log.info("citizen registered", extra={"account_id": row.id})
+    return row
+
+
+async def create_agency_admin(session: AsyncSession, ctx: IdentityContext, actor: Principal,
+                              form: AgencyAdminForm) -> AccountRow:
+    """A platform admin creates an agency's administrator (role ``<agency>:admin``)."""
+    if not actor.is_admin:
+        raise ProblemError(403, "forbidden")
+    problems = Problems()
+    _refuse_extra(problems, form)
+    agency = required(form.agency)
+    if agency is None:
+        problems.add("agency", "required")
+    elif agency not in load_registry().agencies:
+        problems.add("agency", "agency-unknown")
+    name, email, phone = check_contact(problems, form.name, form.email, form.phone)
+    password = _check_password(problems, form.password, nik=None, email=email, phone=phone)
+    problems.raise_if_any()
+    assert agency is not None
+    row = _new_row(ctx, kind="admin", name=name, email=email, phone=phone,
+                   password_hash=await ctx.passwords.hash(password),
+                   roles=[f"{agency}:admin"], created_by=actor.subject, agency=agency)
+    await _insert(session, row)
+    store.audit(session, row.created_at, actor.subject, "account.created", row.id,
+                kind=row.kind, agency=agency, roles=row.roles)
+    log.info("agency admin created", extra={"account_id": row.id, "agency": agency})
+    return row
+
+
+def may_manage(actor: Principal, agency: str) -> bool:
+    """A platform admin, or the agency's own administrator."""
+    return actor.is_admin or actor.has(agency, "admin")
+
+
+def _kind_for(roles: list[str]) -> str:
+    bare = {r.split(":", 1)[1] for r in roles}
+    if "admin" in bare:
+        return "admin"
+    return "system" if bare == {"integrasi"} else "officer"
+
+
+async def create_officer(session: AsyncSession, ctx: IdentityContext, actor: Principal,
+                         agency: str, form: OfficerForm) -> AccountRow:
+    """An agency admin creates an officer of that agency, with roles from the registry."""
+    if agency not in load_registry().agencies or not may_manage(actor, agency):
+        raise ProblemError(403, "forbidden")
+    problems = Problems()
+    _refuse_extra(problems, form)
+    name, email, phone = check_contact(problems, form.name, form.email, form.phone,
+                                       phone_required=False)
+    allowed = {f"{agency}:{r}" for r in load_registry().agency_roles(agency)}
+    roles = sorted(set(form.roles or []))
+    if not roles:
+        problems.add("roles", "required" if form.roles is None else "roles-empty")
+    for role in roles:
+        if role not in allowed:
+            safe = role if len(role) <= 80 and role.isprintable() else "?"
+            problems.add("roles", "role-not-allowed", role=safe)
+    password = _check_password(problems, form.password, nik=None, email=email, phone=phone)
+    problems.raise_if_any()
+    row = _new_row(ctx, kind=_kind_for(roles), name=name, email=email, phone=phone,
+                   password_hash=await ctx.passwords.hash(password), roles=roles,
+                   created_by=actor.subject, agency=agency)
+    await _insert(session, row)
+    store.audit(session, row.created_at, actor.subject, "account.created", row.id,
+                kind=row.kind, agency=agency, roles=row.roles)
+    log.info("officer created", extra={"account_id": row.id, "agency": agency})
+    return row
+
+
+async def list_agency(session: AsyncSession, actor: Principal, agency: str
+                      ) -> list[AccountRow]:
+    if agency not in load_registry().agencies or not may_manage(actor, agency):
+        raise ProblemError(403, "forbidden")
+    return await store.agency_accounts(session, agency)
+
+
+async def set_status(session: AsyncSession, ctx: IdentityContext, actor: Principal,
+                     agency: str, account_id: str, status: str) -> AccountRow:
+    """Disable (revoking its sessions) or re-enable an account of the agency."""
+    if agency not in load_registry().agencies or not may_manage(actor, agency):
+        raise ProblemError(403, "forbidden")
+    row = await store.get_account(session, account_id, lock=True)
+    if row is None or row.agency != agency:
+        raise ProblemError(404, "account-not-found")
+    if row.id == actor.subject:
+        raise ProblemError(403, "forbidden")
+    now = ctx.clock()
+    if row.status != status:
+        row.status = status
+        row.updated_at = now
+        details: dict[str, object] = {"agency": agency}
+        if status == "disabled":
+            details["sessions_revoked"] = await store.revoke_account_families(
+                session, row.id, now, "disabled")
+        store.audit(session, now, actor.subject, f"account.{status}", row.id, **details)
+        log.info("account status changed", extra={"account_id": row.id, "status": status})
+    return row
+
+
+def profile(ctx: IdentityContext, row: AccountRow) -> Profile:
+    nik = mask_nik(ctx.cipher.decrypt(row.nik_cipher)) if row.nik_cipher else None
+    return Profile(id=row.id, kind=row.kind, name=row.name, email=row.email, phone=row.phone,
+                   nik=nik, roles=list(row.roles), agency=row.agency, status=row.status,
+                   created_at=row.created_at)
+
+
+async def own_profile(session: AsyncSession, ctx: IdentityContext, who: Principal) -> Profile:
+    row = await store.get_account(session, who.subject)
+    if row is None:
+        raise ProblemError(404, "account-not-found")
+    if row.status != "active":
+        raise ProblemError(403, "account-disabled")
+    return profile(ctx, row)
