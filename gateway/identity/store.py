@@ -54,10 +54,6 @@ async def agency_accounts(session: AsyncSession, agency: str) -> list[AccountRow
     return list(rows)
 
 
-def add(session: AsyncSession, row: Any) -> None:
-    session.add(row)
-
-
 async def new_family(session: AsyncSession, family_id: str, account_id: str,
                      now: datetime) -> TokenFamilyRow:
     family = TokenFamilyRow(id=family_id, account_id=account_id, created_at=now)

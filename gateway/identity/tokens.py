@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.identity import store
 from gateway.identity.context import IdentityContext
 from gateway.identity.errors import refusal
+from gateway.identity.metrics import REFRESH_REUSE
 from gateway.identity.schemas import TokenPair
 from gateway.identity.tables import AccountRow
 from gateway.runtime import GatewayRuntime
@@ -76,6 +77,7 @@ async def rotate(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCo
         await store.revoke_family(session, family.id, now, "reuse")
         store.audit(session, now, "system", "session.reuse-revoked", family.account_id,
                     family_id=family.id)
+        REFRESH_REUSE.inc()
         log.warning("refresh token reuse; family revoked",
                     extra={"account_id": family.account_id, "family_id": family.id})
         raise refusal(401, "refresh-invalid", keep=True)
