@@ -1,1 +1,2 @@
-"""The one library every Halo Lamsel process uses: SOP model, engine, calendar, persistence, events, auth."""
+"""The one library every Halo Lamsel process uses: SOP model, engine, calendar,
+persistence, events, auth."""

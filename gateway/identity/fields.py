@@ -9,7 +9,8 @@ carries the rejected value (it may be personal data).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 _EMAIL = re.compile(r"^[a-z0-9._%+\-]+@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?"
@@ -22,7 +23,7 @@ _NAME_PUNCT = frozenset(" .,'-")
 class FieldProblem:
     field: str
     problem: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class InvalidFields(Exception):
@@ -35,7 +36,7 @@ class InvalidFields(Exception):
 class Problems:
     """Collects problems while a form is checked; :meth:`raise_if_any` ends the check."""
 
-    items: list[FieldProblem] = field(default_factory=list)
+    items: list[FieldProblem] = dataclasses.field(default_factory=list)
 
     def add(self, name: str, problem: str, **params: Any) -> None:
         self.items.append(FieldProblem(name, problem, params))

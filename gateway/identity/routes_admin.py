@@ -8,11 +8,15 @@ import logging
 from fastapi import APIRouter, Request
 
 from gateway.identity import service, store
-from gateway.identity.deps import (AdminPrincipal, CurrentPrincipal, IdentityDep, RuntimeDep,
-                                   SessionDep)
+from gateway.identity.deps import (
+    AdminPrincipal,
+    CurrentPrincipal,
+    IdentityDep,
+    RuntimeDep,
+    SessionDep,
+)
 from gateway.identity.errors import localized
-from gateway.identity.schemas import (AgencyAdminForm, AuditEntry, KeyRotation, OfficerForm,
-                                      Profile)
+from gateway.identity.schemas import AgencyAdminForm, AuditEntry, KeyRotation, OfficerForm, Profile
 
 router = APIRouter(tags=["identity-admin"])
 log = logging.getLogger("halo.identity")

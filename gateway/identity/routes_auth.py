@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from gateway.identity import login as login_service
 from gateway.identity import service, tokens
-from gateway.identity.deps import (CurrentPrincipal, IdentityDep, RuntimeDep, SessionDep,
-                                   rate_limit)
+from gateway.identity.deps import CurrentPrincipal, IdentityDep, RuntimeDep, SessionDep, rate_limit
 from gateway.identity.errors import localized
 from gateway.identity.schemas import LoginForm, Profile, RefreshForm, RegisterForm, TokenPair
 

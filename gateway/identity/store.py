@@ -8,14 +8,22 @@ from typing import Any
 
 from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gateway.identity.tables import AccountRow, AuditRow, RefreshTokenRow, TokenFamilyRow
+
+LOGIN_COLUMNS = {"email": AccountRow.email, "phone": AccountRow.phone,
+                 "nik_hash": AccountRow.nik_hash}
+
+
+def _postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
 async def get_account(session: AsyncSession, account_id: str, *, lock: bool = False
                       ) -> AccountRow | None:
-    query = select(AccountRow).where(AccountRow.id == account_id)
-    if lock and session.bind.dialect.name == "postgresql":
+    query = select(AccountRow).where(col(AccountRow.id) == account_id)
+    if lock and _postgres(session):
         query = query.with_for_update()
     return await session.scalar(query)
 
@@ -23,10 +31,8 @@ async def get_account(session: AsyncSession, account_id: str, *, lock: bool = Fa
 async def find_by(session: AsyncSession, column: str, value: str, *, lock: bool = False
                   ) -> AccountRow | None:
     """The account whose ``email``, ``phone`` or ``nik_hash`` is ``value``."""
-    if column not in ("email", "phone", "nik_hash"):
-        raise ValueError(f"not a login column: {column}")
-    query = select(AccountRow).where(getattr(AccountRow, column) == value)
-    if lock and session.bind.dialect.name == "postgresql":
+    query = select(AccountRow).where(col(LOGIN_COLUMNS[column]) == value)
+    if lock and _postgres(session):
         query = query.with_for_update()
     return await session.scalar(query)
 
@@ -34,23 +40,24 @@ async def find_by(session: AsyncSession, column: str, value: str, *, lock: bool 
 async def any_taken(session: AsyncSession, *, email: str, phone: str | None = None,
                     nik_hash: str | None = None) -> bool:
     """Whether an account already uses this e-mail, phone or NIK (not saying which)."""
-    clauses: list[Any] = [AccountRow.email == email]
+    clauses: list[Any] = [col(AccountRow.email) == email]
     if phone:
-        clauses.append(AccountRow.phone == phone)
+        clauses.append(col(AccountRow.phone) == phone)
     if nik_hash:
-        clauses.append(AccountRow.nik_hash == nik_hash)
-    found = await session.scalar(select(AccountRow.id).where(or_(*clauses)).limit(1))
+        clauses.append(col(AccountRow.nik_hash) == nik_hash)
+    found = await session.scalar(select(col(AccountRow.id)).where(or_(*clauses)).limit(1))
     return found is not None
 
 
 async def existing_emails(session: AsyncSession, emails: Sequence[str]) -> set[str]:
-    rows = await session.scalars(select(AccountRow.email).where(AccountRow.email.in_(emails)))
+    rows = await session.scalars(select(col(AccountRow.email))
+                                 .where(col(AccountRow.email).in_(emails)))
     return set(rows)
 
 
 async def agency_accounts(session: AsyncSession, agency: str) -> list[AccountRow]:
-    rows = await session.scalars(select(AccountRow).where(AccountRow.agency == agency)
-                                 .order_by(AccountRow.created_at, AccountRow.email))
+    rows = await session.scalars(select(AccountRow).where(col(AccountRow.agency) == agency)
+                                 .order_by(col(AccountRow.created_at), col(AccountRow.email)))
     return list(rows)
 
 
@@ -74,40 +81,39 @@ async def add_refresh_token(session: AsyncSession, token_hash: str, family_id: s
 
 
 async def find_refresh_token(session: AsyncSession, token_hash: str) -> RefreshTokenRow | None:
-    return await session.scalar(select(RefreshTokenRow)
-                                .where(RefreshTokenRow.token_hash == token_hash))
+    query = select(RefreshTokenRow).where(col(RefreshTokenRow.token_hash) == token_hash)
+    return await session.scalar(query)
+
+
+async def _rowcount(session: AsyncSession, statement: Any) -> int:
+    result = await session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
 
 
 async def spend_refresh_token(session: AsyncSession, token_id: int, now: datetime) -> bool:
     """Mark the token used; False when another request spent it first (atomic)."""
-    result = await session.execute(
-        update(RefreshTokenRow)
-        .where(RefreshTokenRow.id == token_id, RefreshTokenRow.used_at.is_(None))  # type: ignore[union-attr]
-        .values(used_at=now))
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
+    return await _rowcount(session, update(RefreshTokenRow)
+                           .where(col(RefreshTokenRow.id) == token_id,
+                                  col(RefreshTokenRow.used_at).is_(None))
+                           .values(used_at=now)) == 1
 
 
 async def revoke_family(session: AsyncSession, family_id: str, now: datetime,
                         reason: str) -> bool:
     """Revoke one family; False when it was already revoked."""
-    result = await session.execute(
-        update(TokenFamilyRow)
-        .where(TokenFamilyRow.id == family_id, TokenFamilyRow.revoked_at.is_(None))  # type: ignore[union-attr]
-        .values(revoked_at=now, revoked_reason=reason))
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
+    return await _rowcount(session, update(TokenFamilyRow)
+                           .where(col(TokenFamilyRow.id) == family_id,
+                                  col(TokenFamilyRow.revoked_at).is_(None))
+                           .values(revoked_at=now, revoked_reason=reason)) == 1
 
 
 async def revoke_account_families(session: AsyncSession, account_id: str, now: datetime,
                                   reason: str) -> int:
-    result = await session.execute(
-        update(TokenFamilyRow)
-        .where(TokenFamilyRow.account_id == account_id,
-               TokenFamilyRow.revoked_at.is_(None))  # type: ignore[union-attr]
-        .values(revoked_at=now, revoked_reason=reason))
-    assert isinstance(result, CursorResult)
-    return result.rowcount
+    return await _rowcount(session, update(TokenFamilyRow)
+                           .where(col(TokenFamilyRow.account_id) == account_id,
+                                  col(TokenFamilyRow.revoked_at).is_(None))
+                           .values(revoked_at=now, revoked_reason=reason))
 
 
 def audit(session: AsyncSession, at: datetime, actor: str, action: str,
@@ -118,7 +124,7 @@ def audit(session: AsyncSession, at: datetime, actor: str, action: str,
 
 async def audit_rows(session: AsyncSession, target: str | None = None,
                      limit: int = 100) -> list[AuditRow]:
-    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+    query = select(AuditRow).order_by(col(AuditRow.id).desc()).limit(limit)
     if target is not None:
-        query = query.where(AuditRow.target == target)
+        query = query.where(col(AuditRow.target) == target)
     return list(await session.scalars(query))

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from shared.db.tables import SopVersionRow
 from shared.registry import Registry
@@ -49,7 +50,7 @@ class SopCatalog:
         added = 0
         for sop in sops:
             row = await session.scalar(select(SopVersionRow).where(
-                SopVersionRow.key == sop.key, SopVersionRow.version == sop.version))
+                col(SopVersionRow.key) == sop.key, col(SopVersionRow.version) == sop.version))
             data = _definition_data(sop)
             if row is None:
                 session.add(SopVersionRow(key=sop.key, version=sop.version, agency=sop.agency,
@@ -68,25 +69,26 @@ class SopCatalog:
                   ) -> SopDefinition | None:
         if version is not None and (key, version) in self._cache:
             return self._cache[(key, version)]
-        query = select(SopVersionRow).where(SopVersionRow.key == key)
+        query = select(SopVersionRow).where(col(SopVersionRow.key) == key)
         if version is None:
-            query = query.order_by(SopVersionRow.version.desc()).limit(1)
+            query = query.order_by(col(SopVersionRow.version).desc()).limit(1)
         else:
-            query = query.where(SopVersionRow.version == version)
+            query = query.where(col(SopVersionRow.version) == version)
         row = await session.scalar(query)
         return self._from_row(row) if row else None
 
     async def latest_all(self, session: AsyncSession) -> list[SopDefinition]:
-        newest = (select(SopVersionRow.key, func.max(SopVersionRow.version).label("v"))
-                  .group_by(SopVersionRow.key).subquery())
-        rows = await session.scalars(select(SopVersionRow).join(
-            newest, (SopVersionRow.key == newest.c.key) & (SopVersionRow.version == newest.c.v))
-            .order_by(SopVersionRow.key))
+        newest = (select(col(SopVersionRow.key), func.max(col(SopVersionRow.version)).label("v"))
+                  .group_by(col(SopVersionRow.key)).subquery())
+        same = (col(SopVersionRow.key) == newest.c.key) & (
+            col(SopVersionRow.version) == newest.c.v)
+        rows = await session.scalars(select(SopVersionRow).join(newest, same)
+                                     .order_by(col(SopVersionRow.key)))
         return [self._from_row(r) for r in rows]
 
     async def versions(self, session: AsyncSession, key: str) -> list[SopVersionRow]:
-        rows = await session.scalars(select(SopVersionRow).where(SopVersionRow.key == key)
-                                     .order_by(SopVersionRow.version))
+        rows = await session.scalars(select(SopVersionRow).where(col(SopVersionRow.key) == key)
+                                     .order_by(col(SopVersionRow.version)))
         return list(rows)
 
     async def publish(self, session: AsyncSession, data: dict[str, Any], publisher: str,

@@ -11,8 +11,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from shared.db.tables import CaseRow, DocumentRow, HistoryRow, OutboxRow
 from shared.engine.state import CaseState, HistoryEntry, Transition
@@ -37,6 +38,10 @@ def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
                    kind=step.kind, due_at=case.step_due_at)
 
 
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 class CaseStore:
     def __init__(self, service: str) -> None:
         self.service = service
@@ -44,8 +49,8 @@ class CaseStore:
 
     async def get(self, session: AsyncSession, case_id: str, *, lock: bool = False
                   ) -> CaseRow | None:
-        if lock and session.bind.dialect.name == "postgresql":
-            return await session.scalar(select(CaseRow).where(CaseRow.id == case_id)
+        if lock and _is_postgres(session):
+            return await session.scalar(select(CaseRow).where(col(CaseRow.id) == case_id)
                                         .with_for_update())
         return await session.get(CaseRow, case_id)
 
@@ -91,8 +96,8 @@ class CaseStore:
         )
 
     async def history(self, session: AsyncSession, case_id: str) -> list[HistoryRow]:
-        rows = await session.scalars(select(HistoryRow).where(HistoryRow.case_id == case_id)
-                                     .order_by(HistoryRow.seq))
+        rows = await session.scalars(select(HistoryRow).where(col(HistoryRow.case_id) == case_id)
+                                     .order_by(col(HistoryRow.seq)))
         return list(rows)
 
     async def list_cases(self, session: AsyncSession, *, applicant: str | None = None,
@@ -102,58 +107,60 @@ class CaseStore:
         """Cases of an applicant, or open cases whose current step one of ``scopes`` holds."""
         conds = []
         if applicant is not None:
-            conds.append(CaseRow.applicant_id == applicant)
+            conds.append(col(CaseRow.applicant_id) == applicant)
         if scopes is not None:
             if not scopes:
                 return [], 0
-            conds.append(or_(*[and_(CaseRow.step_agency == a, CaseRow.step_role == r)
+            conds.append(or_(*[and_(col(CaseRow.step_agency) == a, col(CaseRow.step_role) == r)
                                for a, r in scopes]))
-            conds.append(CaseRow.status == "open")
+            conds.append(col(CaseRow.status) == "open")
         if status is not None:
-            conds.append(CaseRow.status == status)
+            conds.append(col(CaseRow.status) == status)
         if sop_key is not None:
-            conds.append(CaseRow.sop_key == sop_key)
-        where = and_(*conds) if conds else True
+            conds.append(col(CaseRow.sop_key) == sop_key)
+        where = and_(true(), *conds)
         total = await session.scalar(select(func.count()).select_from(CaseRow).where(where))
+        due = col(CaseRow.step_due_at)
         rows = await session.scalars(
             select(CaseRow).where(where)
-            .order_by(CaseRow.step_due_at.is_(None), CaseRow.step_due_at, CaseRow.created_at)
+            .order_by(due.is_(None), due, col(CaseRow.created_at))
             .limit(limit).offset(offset))
         return list(rows), int(total or 0)
 
     async def due_for_overdue(self, session: AsyncSession, now: datetime, limit: int
                               ) -> list[CaseRow]:
         """Open steps past due and not yet flagged (served by ``ix_cases_open_due``)."""
-        query = (select(CaseRow).where(CaseRow.status == "open", CaseRow.overdue_at.is_(None),
-                                       CaseRow.step_due_at < now)
-                 .order_by(CaseRow.step_due_at).limit(limit))
-        if session.bind.dialect.name == "postgresql":
+        query = (select(CaseRow).where(col(CaseRow.status) == "open",
+                                       col(CaseRow.overdue_at).is_(None),
+                                       col(CaseRow.step_due_at) < now)
+                 .order_by(col(CaseRow.step_due_at)).limit(limit))
+        if _is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         return list(await session.scalars(query))
 
     async def due_for_expiry(self, session: AsyncSession, now: datetime, limit: int
                              ) -> list[CaseRow]:
-        query = (select(CaseRow).where(CaseRow.status == "returned",
-                                       CaseRow.applicant_due_at < now)
-                 .order_by(CaseRow.applicant_due_at).limit(limit))
-        if session.bind.dialect.name == "postgresql":
+        query = (select(CaseRow).where(col(CaseRow.status) == "returned",
+                                       col(CaseRow.applicant_due_at) < now)
+                 .order_by(col(CaseRow.applicant_due_at)).limit(limit))
+        if _is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         return list(await session.scalars(query))
 
     async def open_counts(self, session: AsyncSession) -> list[tuple[str, str | None, str, int]]:
         rows = await session.execute(
-            select(CaseRow.sop_key, CaseRow.step_id, CaseRow.status, func.count())
-            .where(CaseRow.status.in_(["open", "returned"]))
-            .group_by(CaseRow.sop_key, CaseRow.step_id, CaseRow.status))
+            select(col(CaseRow.sop_key), col(CaseRow.step_id), col(CaseRow.status), func.count())
+            .where(col(CaseRow.status).in_(["open", "returned"]))
+            .group_by(col(CaseRow.sop_key), col(CaseRow.step_id), col(CaseRow.status)))
         return [(r[0], r[1], r[2], int(r[3])) for r in rows]
 
     async def overdue_counts(self, session: AsyncSession, now: datetime) -> list[tuple[str, int]]:
         rows = await session.execute(
-            select(CaseRow.step_agency, func.count())
-            .where(CaseRow.status == "open", CaseRow.step_due_at < now)
-            .group_by(CaseRow.step_agency))
+            select(col(CaseRow.step_agency), func.count())
+            .where(col(CaseRow.status) == "open", col(CaseRow.step_due_at) < now)
+            .group_by(col(CaseRow.step_agency)))
         return [(r[0] or "", int(r[1])) for r in rows]
 
     async def documents(self, session: AsyncSession, case_id: str) -> list[DocumentRow]:
         return list(await session.scalars(select(DocumentRow).where(
-            DocumentRow.case_id == case_id).order_by(DocumentRow.uploaded_at)))
+            col(DocumentRow.case_id) == case_id).order_by(col(DocumentRow.uploaded_at))))

@@ -201,9 +201,9 @@ class SopEngine:
             raise ActionNotAvailable(action="overdue", step=case.step_id, available=[])
         step = sop.step(case.step_id) if case.step_id else None
         marked = replace(case, overdue_at=now, updated_at=now)
-        entry = self._entry(marked, "case.overdue", now, None, SYSTEM, "system", None,
-                            step_id=case.step_id, next_step=case.step_id, due=case.step_due_at,
-                            agency=self.step_agency(sop, step) if step else None)
+        agency = self.step_agency(sop, step) if step else None
+        entry = self._entry(marked, "case.overdue", now, None, SYSTEM, "system", agency,
+                            step_id=case.step_id, next_step=case.step_id, due=case.step_due_at)
         return Transition(replace(marked, seq=entry.seq), (entry,))
 
     def expire(self, sop: SopDefinition, case: CaseState) -> Transition:
@@ -266,7 +266,8 @@ class SopEngine:
         """Leave ``step`` by a forward action: to the next step or to a terminal outcome."""
         outcome = chosen.terminal
         if outcome is not None:
-            closed = replace(case, status=outcome, step_id=None, step_entered_at=None,
+            status: CaseStatus = outcome  # type: ignore[assignment]
+            closed = replace(case, status=status, step_id=None, step_entered_at=None,
                              step_due_at=None, overdue_at=None, closed_at=now, updated_at=now)
             entry = self._entry(closed, f"case.{outcome}", now, chosen.name, who, role, agency,
                                 step_id=step.id, comment=comment, documents=docs)

@@ -17,7 +17,8 @@ OPEN_STATUSES: frozenset[str] = frozenset({"open", "returned"})
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is acting: a subject id and scoped roles (``citizen``, ``admin``, ``<agency>:<role>``)."""
+    """Who is acting: a subject id and scoped roles (``citizen``, ``admin``,
+    ``<agency>:<role>``)."""
 
     subject: str
     roles: frozenset[str] = frozenset()

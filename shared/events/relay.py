@@ -16,12 +16,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from shared.db.tables import OutboxRow
 from shared.events.bus import EventBus
 from shared.observability.metrics import OUTBOX_BACKLOG, OUTBOX_FAILURES, OUTBOX_PUBLISHED
 
 log = logging.getLogger("halo.relay")
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 class OutboxRelay:
@@ -44,9 +49,9 @@ class OutboxRelay:
     async def run_once(self) -> int:
         """Publish one batch of unsent rows; return how many were published."""
         async with self._sessions() as session:
-            query = select(OutboxRow).where(OutboxRow.sent_at.is_(None)).order_by(
-                OutboxRow.id).limit(self._batch)
-            if session.bind.dialect.name == "postgresql":
+            query = select(OutboxRow).where(col(OutboxRow.sent_at).is_(None)).order_by(
+                col(OutboxRow.id)).limit(self._batch)
+            if _is_postgres(session):
                 query = query.with_for_update(skip_locked=True)
             rows = list((await session.scalars(query)).all())
             if not rows:
@@ -55,11 +60,12 @@ class OutboxRelay:
             try:
                 await self._bus.publish_batch([(r.topic, r.key, r.payload.encode()) for r in rows])
             except Exception:
-                await session.execute(update(OutboxRow).where(OutboxRow.id == rows[0].id)
-                                      .values(attempts=OutboxRow.attempts + 1))
+                await session.execute(update(OutboxRow).where(col(OutboxRow.id) == rows[0].id)
+                                      .values(attempts=col(OutboxRow.attempts) + 1))
                 await session.commit()
                 raise
-            await session.execute(update(OutboxRow).where(OutboxRow.id.in_([r.id for r in rows]))
+            sent = [r.id for r in rows]
+            await session.execute(update(OutboxRow).where(col(OutboxRow.id).in_(sent))
                                   .values(sent_at=self._clock()))
             await session.commit()
         OUTBOX_PUBLISHED.labels(self._service).inc(len(rows))
@@ -68,7 +74,7 @@ class OutboxRelay:
     async def backlog(self) -> int:
         async with self._sessions() as session:
             count = await session.scalar(select(func.count()).select_from(OutboxRow)
-                                         .where(OutboxRow.sent_at.is_(None)))
+                                         .where(col(OutboxRow.sent_at).is_(None)))
         OUTBOX_BACKLOG.labels(self._service).set(count or 0)
         return int(count or 0)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cases.pii import masked_form
 from shared.db.tables import CaseRow
@@ -21,7 +22,6 @@ from shared.web.schemas import (
     HistoryOut,
     OpenCase,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from sqlalchemy import func, select
@@ -133,21 +133,23 @@ async def read_topic(bootstrap: str, topic: str, timeout_s: float = 60) -> list[
                                                                                       int, bytes]]:
     """Every record of ``topic``, from the beginning to the current end: (key, partition, value)
     in the order each partition holds them. Raw: duplicates are kept."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+    # No group: the consumer takes every partition of the topic, from the earliest offset.
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 auto_offset_reset="earliest", group_id=None)
     await consumer.start()
     out: list[tuple[str | None, int, bytes]] = []
     try:
-        parts = consumer.partitions_for_topic(topic)
-        if not parts:
-            parts = set(await consumer._client._wait_on_metadata(topic))
-        tps = [TopicPartition(topic, p) for p in sorted(parts)]
-        consumer.assign(tps)
+        for _ in range(100):
+            if consumer.assignment():
+                break
+            await asyncio.sleep(0.1)
+        tps = sorted(consumer.assignment())
+        assert tps, f"no partitions of {topic}"
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while any(await consumer.position(tp) < ends[tp] for tp in tps):
+        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
             assert loop.time() < deadline, "timed out reading the topic"
             batches = await consumer.getmany(timeout_ms=500, max_records=1000)
             for tp, messages in batches.items():

@@ -49,35 +49,35 @@ def test_inspektorat_steps_actors_and_times() -> None:
     sop = _load("inspektorat-pengaduan-masyarakat")
     assert sop.agency == "inspektorat" and sop.calendar == "office"
     assert sop.title == "PENANGANAN KASUS DAN PENGADUAN MASYARAKAT"
-    # 15 printed rows, number 1 twice (lines 212-213); row 8 has two bullets and two Mutu Baku
-    # rows (lines 220-222): decision, ST drafting, archiving -> 18 steps.
+    # 15 printed rows, number 1 twice (lines 216-217); row 8 has two bullets and two Mutu Baku
+    # rows (lines 224-226): decision, ST drafting, archiving -> 18 steps.
     rows = [(s.nomor, s.actor, s.time) for s in sop.steps]
     assert rows == [
-        (1, "pemohon", "30 menit"),             # 212 Pengadu menyampaikan pengaduan
-        (1, "front_office", "30 menit"),        # 213 Pengaduan diterima
-        (2, "front_office", "30 menit"),        # 214 verifikasi kelayakan dan kelengkapan
-        (3, "front_office", "30 menit"),        # 215 tanda terima
-        (4, "kepala_dinas", "30 menit"),        # 216 Pimpinan mendisposisikan ke Irban V
-        (5, "jabatan_fungsional", "2 hari"),    # 217 telaah PIA, "2 Hari"
-        (6, "jabatan_fungsional", "1 hari"),    # 218 JF melaporkan kepada Irban V
-        (7, "irban", "1 hari"),                 # 219 Irban V melaporkan hasil PIA
-        (8, "kepala_dinas", "30 menit"),        # 220-221 keputusan Pimpinan
-        (8, "irban", "60 menit"),               # 222 Surat Tugas
-        (8, "irban", "30 menit"),               # 220 diarsipkan oleh Irban V (untimed row)
-        (9, "front_office", "60 menit"),        # 224 status tindak lanjut
-        (10, "irban", "60 menit"),              # 225
-        (11, "kepala_dinas", "60 menit"),       # 226
-        (12, "irban", "7 hari"),                # 227 "7 Hari Pemeriksaan"
-        (13, "irban", "60 menit"),              # 228
-        (14, "kepala_dinas", "60 menit"),       # 229
-        (15, "irban", "60 menit"),              # 230
+        (1, "pemohon", "30 menit"),             # 216 Pengadu menyampaikan pengaduan
+        (1, "front_office", "30 menit"),        # 217 Pengaduan diterima
+        (2, "front_office", "30 menit"),        # 218 verifikasi kelayakan dan kelengkapan
+        (3, "front_office", "30 menit"),        # 219 tanda terima
+        (4, "kepala_dinas", "30 menit"),        # 220 Pimpinan mendisposisikan ke Irban V
+        (5, "jabatan_fungsional", "2 hari"),    # 221 telaah PIA, "2 Hari"
+        (6, "jabatan_fungsional", "1 hari"),    # 222 JF melaporkan kepada Irban V
+        (7, "irban", "1 hari"),                 # 223 Irban V melaporkan hasil PIA
+        (8, "kepala_dinas", "30 menit"),        # 224-225 keputusan Pimpinan
+        (8, "irban", "60 menit"),               # 226 Surat Tugas
+        (8, "irban", "30 menit"),               # 224 diarsipkan oleh Irban V (untimed row)
+        (9, "front_office", "60 menit"),        # 228 status tindak lanjut
+        (10, "irban", "60 menit"),              # 229
+        (11, "kepala_dinas", "60 menit"),       # 230
+        (12, "irban", "7 hari"),                # 231 "7 Hari Pemeriksaan"
+        (13, "irban", "60 menit"),              # 232
+        (14, "kepala_dinas", "60 menit"),       # 233
+        (15, "irban", "60 menit"),              # 234
     ]
     assert sop.step("pemeriksaan").time_printed == "7 Hari Pemeriksaan"
     assert sop.step("pemeriksaan").note == "Hari Pemeriksaan kondisional."
 
 
 def test_inspektorat_three_day_completion_deadline() -> None:
-    # Line 214, Ket: "apabila informasi pengaduan belum lengkap, dapat melengkapi informasi
+    # Line 218, Ket: "apabila informasi pengaduan belum lengkap, dapat melengkapi informasi
     # pengaduan dengan batas waktu paling lama 3 (tiga) hari."
     sop = _load("inspektorat-pengaduan-masyarakat")
     back = sop.step("verifikasi").action("belum_lengkap")
@@ -106,7 +106,7 @@ def test_inspektorat_missed_deadline_expires_the_case() -> None:
 
 
 def test_inspektorat_pia_actionable_or_archived() -> None:
-    # Line 220-221: not actionable -> archived by Irban V; actionable -> ST pemeriksaan/audit.
+    # Lines 224-225: not actionable -> archived by Irban V; actionable -> ST pemeriksaan/audit.
     sop = _load("inspektorat-pengaduan-masyarakat")
     assert _targets(sop, "keputusan_pia") == {
         "dapat_ditindaklanjuti": "penyusunan_st",
@@ -121,7 +121,7 @@ def test_inspektorat_pia_actionable_or_archived() -> None:
 
 
 def test_rsud_severity_branches_and_times() -> None:
-    # Line 1261 (Ket of step 3) and 1272: Ringan "kurang dari 24 jam", Sedang "3 sampai 7 hari
+    # Lines 1256 (Ket of step 3) and 1268: Ringan "kurang dari 24 jam", Sedang "3 sampai 7 hari
     # kerja", Berat atau Kompleks "maksimal 30 hari kerja".
     sop = _load("rsud-bob-bazar-pengaduan-bpjs-jkn")
     assert _targets(sop, "klasifikasi") == {
@@ -140,7 +140,7 @@ def test_rsud_severity_branches_and_times() -> None:
         std = step.standard_time()
         assert step.time == time and std is not None
         assert (std.unit, std.amount, std.amount_min) == (unit, amount, amount_min)
-        # Line 1265, step 5: unresolved by the deadline -> "diteruskan ke bagian manajemen".
+        # Line 1270, step 5: unresolved by the deadline -> "diteruskan ke bagian manajemen".
         assert step.escalate_to == "kepala_dinas"
         assert step.actor == "kabid"
         assert _targets(sop, step_id) == {
@@ -154,16 +154,16 @@ def test_rsud_steps_and_actors() -> None:
     sop = _load("rsud-bob-bazar-pengaduan-bpjs-jkn")
     assert sop.calendar == "office"
     assert [(s.id, s.nomor, s.actor, s.time) for s in sop.steps] == [
-        ("pengajuan", 1, "pemohon", "60 menit"),                      # 1257
-        ("penerimaan", 2, "pelaksana_pipp", "60 menit"),              # 1260
-        ("klasifikasi", 3, "kabid", "60 menit"),                      # 1261
+        ("pengajuan", 1, "pemohon", "60 menit"),                      # 1254
+        ("penerimaan", 2, "pelaksana_pipp", "60 menit"),              # 1255
+        ("klasifikasi", 3, "kabid", "60 menit"),                      # 1256
         ("penyelesaian_ringan", 3, "kabid", "1 x 24 jam"),
         ("penyelesaian_sedang", 3, "kabid", "3 s/d 7 hari kerja"),
         ("penyelesaian_berat", 3, "kabid", "30 hari kerja"),
-        ("laporan_penyelesaian", 4, "kabid", "60 menit"),             # 1264
-        ("penerusan_manajemen", 5, "sub_koordinator_pipp", "60 menit"),  # 1265
-        ("tindak_lanjut_konfirmasi", 6, "sub_koordinator_pipp", "30 menit"),  # 1266
-        ("pengarsipan", 7, "pelaksana_pipp", "30 menit"),             # 1267
+        ("laporan_penyelesaian", 4, "kabid", "60 menit"),             # 1269
+        ("penerusan_manajemen", 5, "sub_koordinator_pipp", "60 menit"),  # 1270
+        ("tindak_lanjut_konfirmasi", 6, "sub_koordinator_pipp", "30 menit"),  # 1271
+        ("pengarsipan", 7, "pelaksana_pipp", "30 menit"),             # 1272
     ]
     registry = load_registry()
     assert registry.supervisor("rsud-bob-bazar", "pelaksana_pipp") == "sub_koordinator_pipp"
@@ -229,12 +229,12 @@ def test_pdam_routing_and_resolution_loop() -> None:
     sop = _load("pdam-pengaduan-pelanggan")
     assert len(sop.steps) == 9
     assert all(s.time == "1 hari kerja" for s in sop.steps)   # every printed row
-    # Line 2322: Hublang forwards to Bagian Teknik or Umum (line 2323 unnumbered row).
+    # Line 2323: Hublang forwards to Bagian Teknik or Umum (line 2324 unnumbered row).
     assert _targets(sop, "pencermatan") == {"teruskan_teknik": "pelajari_teknik",
                                             "teruskan_umum": "pelajari_umum"}
     assert sop.step("pelajari_teknik").actor == "bagian_teknik"
     assert sop.step("pelajari_umum").actor == "bagian_umum"
-    # Line 2330: Y -> Selesai; T -> "perlu dicermati kembali".
+    # Line 2331: Y -> Selesai; T -> "perlu dicermati kembali".
     assert _targets(sop, "evaluasi") == {"terselesaikan": "@completed",
                                          "cermati_kembali": "pencermatan"}
 

@@ -52,21 +52,21 @@ def test_dinkes_bpjs_edabu_is_external() -> None:
 
 def test_pupr_alat_berat_fee_and_chain() -> None:
     sop = _load("pupr-penyewaan-alat-berat")
-    # Line 1565: "Penghitungan, Pembayaran, Penyetoran Biaya Sewa Alat Berat" -> not free.
+    # Line 1564: "Penghitungan, Pembayaran, Penyetoran Biaya Sewa Alat Berat" -> not free.
     assert sop.standard.cost is not None and "Retribusi" in sop.standard.cost
     assert "gratis" not in sop.standard.cost
     assert [(s.nomor, s.actor, s.time, s.time_printed) for s in sop.steps] == [
-        (1, "staf", "60 menit", "Tidak Ditetapkan"),                     # 1561
-        (2, "kepala_dinas", "60 menit", "60 Menit"),                     # 1562 Disposisi Kadis
-        (3, "kepala_uptd", "30 menit", "30 Menit"),                      # 1563
-        (4, "kepala_uptd", "1 hari kerja", "Relatif tergantung Lokasi"),  # 1564
-        (5, "bendahara_penerimaan", "120 menit", "120 Menit"),           # 1565 STTS
-        (6, "kepala_dinas", "15 menit", "15 Menit"),                     # 1566 SPK
-        (7, "sekretaris", "10 menit", "10 Menit"),                       # 1567 SPT
-        (8, "operator_alat_berat", "1 bulan", "Sesuai dengan SPK"),      # 1568
-        (9, "operator_alat_berat", "1 hari kerja", "Sesuai dengan SPK"),  # 1569
-        (10, "operator_alat_berat", "1 hari kerja", "Tentatif"),         # 1570
-        (11, "operator_alat_berat", "120 menit", "120 Menit"),           # 1571
+        (1, "staf", "60 menit", "Tidak Ditetapkan"),                     # 1560
+        (2, "kepala_dinas", "60 menit", "60 Menit"),                     # 1561 Disposisi Kadis
+        (3, "kepala_uptd", "30 menit", "30 Menit"),                      # 1562
+        (4, "kepala_uptd", "1 hari kerja", "Relatif tergantung Lokasi"),  # 1563
+        (5, "bendahara_penerimaan", "120 menit", "120 Menit"),           # 1564 STTS
+        (6, "kepala_dinas", "15 menit", "15 Menit"),                     # 1565 SPK
+        (7, "sekretaris", "10 menit", "10 Menit"),                       # 1566 SPT
+        (8, "operator_alat_berat", "1 bulan", "Sesuai dengan SPK"),      # 1567
+        (9, "operator_alat_berat", "1 hari kerja", "Sesuai dengan SPK"),  # 1568
+        (10, "operator_alat_berat", "1 hari kerja", "Tentatif"),         # 1569
+        (11, "operator_alat_berat", "120 menit", "120 Menit"),           # 1570
     ]
     for step in sop.steps:
         if step.time_printed and step.standard_time() is not None \
@@ -77,13 +77,13 @@ def test_pupr_alat_berat_fee_and_chain() -> None:
 
 def test_pupr_lumpur_tinja_retribution_and_times() -> None:
     sop = _load("pupr-penyedotan-lumpur-tinja")
-    # Line 1540 (step 6 output): "kwitansi pembayaran retribusi".
+    # Line 1537 (step 6 output): "kwitansi pembayaran retribusi".
     assert sop.standard.cost is not None and "Retribusi" in sop.standard.cost
     assert len(sop.steps) == 10
-    assert sop.step("persiapan").time == "30 menit - 1 jam"           # 1533
+    assert sop.step("persiapan").time == "30 menit - 1 jam"           # 1531
     std = sop.step("persiapan").standard_time()
     assert std is not None and (std.amount_min, std.amount, std.unit) == (30, 60, "minute")
-    assert sop.step("penyedotan").time_printed == "1 jam - selesai"   # 1540
+    assert sop.step("penyedotan").time_printed == "1 jam - selesai"   # 1537
     assert sop.step("rekap_database").time_printed == "1 bulan - 12 bulan"  # 1553
     assert sop.step("rekap_database").escalate_to == "kasubbag"
     # Step 10 (garage, line 1554) runs after the operator's data hand-over, before the recap.
@@ -120,12 +120,12 @@ def test_diskominfo_jaringan_two_gates() -> None:
 def test_diskominfo_tte_bsre_is_external() -> None:
     sop = _load("diskominfo-perpanjang-sertifikat-tte")
     assert [(s.nomor, s.actor, s.kind, s.time) for s in sop.steps] == [
-        (1, "pemohon", "applicant", "15 menit"),       # 1407 Pegawai PD
-        (2, "front_office", "officer", "1 hari kerja"),  # 1408
-        (3, "sandiman", "external", "30 menit"),       # 1409 Tautan dari Email BSR.E
-        (4, "pemohon", "applicant", "20 menit"),       # 1410 verifikasi wajah
-        (5, "pemohon", "applicant", "5 menit"),        # 1411 tangkapan layar
-        (6, "sandiman", "officer", "30 menit"),        # 1412 no time printed
+        (1, "pemohon", "applicant", "15 menit"),       # 1408 Pegawai PD
+        (2, "front_office", "officer", "1 hari kerja"),  # 1409
+        (3, "sandiman", "external", "30 menit"),       # 1410 Tautan dari Email BSR.E
+        (4, "pemohon", "applicant", "20 menit"),       # 1411 verifikasi wajah
+        (5, "pemohon", "applicant", "5 menit"),        # 1412 tangkapan layar
+        (6, "sandiman", "officer", "30 menit"),        # 1413 no time printed
     ]
     assert "BSrE" in (sop.step("kirim_tautan").institution or "")
     assert sop.step("penyelesaian").time_reading
@@ -137,13 +137,13 @@ def test_diskominfo_tte_bsre_is_external() -> None:
 def test_tphbun_riset_approval_accepts_or_rejects() -> None:
     sop = _load("tphbun-riset-data-informasi")
     assert len(sop.steps) == 11
-    # Line 1617: "Menugaskan petugas approval untuk menerima/menolak permohonan".
+    # Line 1618: "Menugaskan petugas approval untuk menerima/menolak permohonan".
     assert sop.step("penugasan_approval").actor == "kepala_dinas"
     approval = sop.step("approval")
     assert approval.actor == "petugas_approval" and approval.nomor == 2
     assert _targets(sop, "approval")["terima"] == "verifikasi_kabid"
     assert _targets(sop, "approval")["tolak"] == "@rejected"
-    # Lines 1620-1626: times as printed.
+    # Lines 1621-1626 (steps 5-10): times as printed.
     assert [sop.step(i).time for i in ("pengisian_data", "rekap_analisis", "koreksi_sekretaris",
                                        "koreksi_kadis", "penandatanganan", "pengiriman")] == [
         "1 hari", "1 hari", "40 menit", "40 menit", "10 menit", "10 menit"]

@@ -118,7 +118,7 @@ def test_brida_kajian_five_decisions_of_the_text() -> None:
     assert routes(sop, "bentuk_layanan") == {
         "salinan_penuh": "redaksi", "salinan_sebagian": "redaksi",
         "metadata_ringkasan": "penyusunan_jawaban", "penolakan": "penyusunan_jawaban"}
-    # 12 (1822): Kepala Badan signs; 13 (1823) delivers
+    # 12 (1821): Kepala Badan signs; 13 (1822) delivers
     assert routes(sop, "pengesahan_jawaban") == {"sahkan": "penyampaian"}
 
 
@@ -134,8 +134,8 @@ def test_brida_inovasi_copies_the_kajian_table() -> None:
 
 
 # -- PDAM: PEMASANGAN SAMBUNGAN BARU, lines 2334-2348 --------------------------------------------
-# Waktu: 1 hari kerja x 3, approval 1 jam (2341), payment 10 menit (2342), pengesahan
-# 1 hari kerja, meter 2 hari kerja (2345), penyelesaian and pelaporan 1 hari kerja.
+# Waktu: 1 hari kerja x 3, approval 1 jam (2342), payment 10 menit (2343), pengesahan
+# 1 hari kerja, meter 2 hari kerja (2346), penyelesaian and pelaporan 1 hari kerja.
 def test_pdam_sambungan_baru_steps_and_fee() -> None:
     sop = load("pdam-pemasangan-sambungan-baru")
     assert sop.agency == "pdam"
@@ -150,7 +150,7 @@ def test_pdam_sambungan_baru_steps_and_fee() -> None:
         (8, "bagian_perencanaan_distribusi", "officer", "1 hari kerja"),
         (9, "bagian_hublang", "officer", "1 hari kerja"),
     ]
-    # line 2341: disetujui -> melengkapi berkas, daftar tunggu; tidak -> tidak dapat menjadi pelanggan
+    # line 2342: disetujui -> lengkapi berkas, daftar tunggu; tidak -> tidak dapat jadi pelanggan
     assert routes(sop, "persetujuan") == {"setujui": "pembayaran", "tolak": "@rejected"}
     assert sop.step("pembayaran").institution == "Billing System PDAM"
     assert routes(sop, "pembayaran")["lunas"] == "pengesahan"
@@ -171,7 +171,7 @@ def test_pdam_pemutusan_branches_on_arrears() -> None:
 
 
 def test_pdam_identitas_validity_loop() -> None:
-    # line 2302: identitas tidak valid -> pemeriksaan identitas pelanggan kembali (step 3)
+    # line 2300: identitas tidak valid -> pemeriksaan identitas pelanggan kembali (step 3)
     sop = load("pdam-perubahan-identitas-pelanggan")
     assert len(sop.steps) == 8
     assert all(s.time == "1 hari kerja" for s in sop.steps)
@@ -180,7 +180,7 @@ def test_pdam_identitas_validity_loop() -> None:
     assert r["tidak_valid"] == "pemeriksaan_identitas"
 
 
-# -- PINJAM PAKAI GEDUNG, lines 2363-2378 -----------------------------------------------------------
+# -- PINJAM PAKAI GEDUNG, lines 2363-2378 ---------------------------------------------------
 # Columns (2366): Kadis | Sekretaris | Kabid | Kasubag Tu | Bendahara Penerimaan | Peminjam.
 # "Ya" (2374) / "Tidak" (2375) in the Kadis column; step 12 deposit "Dalam 1X24 Jam" (2378).
 def test_pinjam_pakai_gedung_steps() -> None:
@@ -212,8 +212,8 @@ def test_pinjam_pakai_gedung_steps() -> None:
 
 
 # -- Setda: FASILITASI KERJASAMA DALAM NEGERI, lines 2265-2288 ----------------------------------
-# Unnumbered rows; Waktu: -, -, -, -, 15 Menit, 15 Menit (2273-2274), 2 Jam, 1 Hari,
-# "1 Hari Dokumen", 2 Hari, 1 Hari, 3 Hari (2283-2288).
+# Unnumbered rows (2269-2274, 2283-2288); Waktu: -, -, -, -, 15 Menit, 15 Menit (2273-2274),
+# 2 Jam, 1 Hari, "1 Hari Dokumen", 2 Hari, 1 Hari, 3 Hari (2283-2288).
 def test_setda_kerjasama_rows_and_times() -> None:
     sop = load("setda-fasilitasi-kerjasama-dalam-negeri")
     assert sop.agency == "setda-kerjasama"
@@ -247,11 +247,11 @@ def test_dpmd_perangkat_desa_decision_and_sekda() -> None:
     assert [s.actor for s in sop.steps] == [
         "pemohon", "staf", "kabid", "kabid", "kabid", "staf", "kepala_dinas", "staf", "staf",
         "staf", "staf"]
-    # step 5 (line 1677): lengkap -> proses dilanjutkan; tidak lengkap -> perangkat desa melengkapi
+    # step 5 (line 1675): lengkap -> proses dilanjutkan; tidak lengkap -> perangkat desa melengkapi
     r = routes(sop, "keputusan_kelengkapan")
     assert r["lengkap"] == "pembuatan_rekom"
     assert r["tidak_lengkap"] == ("return", "3 hari kerja", "pemeriksaan_kelengkapan")
-    # step 8 (line 1680): signed by the Sekda, outside DPMD
+    # step 8 (line 1678): signed by the Sekda, outside DPMD
     assert sop.step("ttd_sekda").kind == "external"
     assert sop.step("notifikasi_pengambilan").kind == "automatic"
 
