@@ -150,6 +150,9 @@ class SopDefinition(_Frozen):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: int = Field(default=1, ge=1)
     title: str
+    """The title as printed in the regulation (typos included)."""
+    display_title: str | None = None
+    """The title with the regulation's typos corrected, for display and search."""
     agency: str
     service: str
     category: str = "facilitation-other"

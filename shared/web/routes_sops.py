@@ -23,9 +23,11 @@ async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
     sops = await runtime.catalog.latest_all(session)
     if q:
         needle = q.lower()
-        sops = [s for s in sops if needle in f"{s.title} {s.agency} {s.category} {s.key}".lower()]
+        sops = [s for s in sops if needle in
+                f"{s.title} {s.display_title or ''} {s.agency} {s.category} {s.key}".lower()]
     base = str(request.url_for("list_sops"))
-    return [SopSummary(key=s.key, version=s.version, title=s.title, agency=s.agency,
+    return [SopSummary(key=s.key, version=s.version, title=s.title,
+                       display_title=s.display_title or s.title, agency=s.agency,
                        category=s.category, service=s.service, steps=len(s.steps),
                        total_time=total_time(s)["label"],
                        requirements=[d.label for d in s.documents],

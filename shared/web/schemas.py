@@ -12,6 +12,9 @@ class SopSummary(BaseModel):
     key: str
     version: int
     title: str
+    """As printed in the regulation."""
+    display_title: str
+    """The printed title with its typos corrected (the same when there are none)."""
     agency: str
     category: str
     service: str

@@ -82,9 +82,12 @@ class Dukcapil:
         return dict(response.json())
 
     async def walk(self, citizen: dict[str, str], case_id: str, returns: int,
-                   *, finish: bool = True) -> None:
-        """Officer steps, ``returns`` return/resubmit rounds, then (optionally) to the end."""
-        await self.act(case_id, self.officer("operator"), "teruskan", "verifikasi_permohonan")
+                   *, intake: bool = True, finish: bool = True) -> None:
+        """The first officer step (``intake``), ``returns`` return/resubmit rounds at the file
+        check, then (``finish``) the remaining steps to completion."""
+        if intake:
+            await self.act(case_id, self.officer("operator"), "teruskan",
+                           "verifikasi_permohonan")
         for r in range(returns):
             await self.act(case_id, self.officer("operator"), "tidak_lengkap",
                            "verifikasi_berkas", comment=f"berkas kurang ({r + 1})")
@@ -348,7 +351,7 @@ async def test_broker_outage_delays_events_never_loses_them(
             stopped_in = loop.time() - t0
 
             for citizen, case_id in zip(citizens, cases, strict=True):
-                await svc.walk(citizen, case_id, returns=2)  # every response a 200
+                await svc.walk(citizen, case_id, returns=2, intake=False)  # all 200s
             history_rows, outbox_rows, unsent = await db_counts(svc.runtime)
             assert outbox_rows == history_rows
             assert unsent == history_rows - before_outage > 0, "the outbox holds the backlog"

@@ -28,6 +28,7 @@ from shared.engine.errors import (
     WrongStep,
 )
 from shared.engine.state import ActionOption, Principal
+from shared.sop.loader import parse_sop
 from shared.sop.model import SopDefinition
 from tests.shared.engine.sops import (
     CORRECTION,
@@ -44,9 +45,11 @@ from tests.shared.engine.sops import (
     OTHER_CITIZEN,
     OTHER_INTEGRATION,
     OWNER,
+    REGISTRY,
     UMUM,
     FakeClock,
     Run,
+    flow_data,
     wib,
 )
 
@@ -492,6 +495,26 @@ def test_resubmit_with_resume_at_goes_to_that_step_with_a_fresh_due() -> None:
     (entry,) = done.entries
     assert (entry.step_id, entry.next_step_id, entry.due_at) == (
         "tte", "verifikasi", wib(8, 14, 8, 0))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "shared/engine/engine.py _resubmit() returns without _run_automatic(): a return whose "
+    "resume_at is an automatic step leaves the case open at that step, where nobody can act"))
+def test_resubmit_to_an_automatic_step_runs_it() -> None:
+    data = flow_data()
+    action = next(a for a in data["steps"][5]["actions"] if a["name"] == "perbaiki")
+    action["resume_at"] = "notifikasi"  # notify, then back to the Kabid's check
+    sop = parse_sop(data, REGISTRY)  # the validator accepts this definition
+    run = Run(sop, wib(8, 12, 9, 0))
+    run.act(OPERATOR, "lengkap", wib(8, 12, 9, 10))
+    run.act(KABID, "ya", wib(8, 12, 9, 20))
+    run.act(INTEGRATION, "tercatat", wib(8, 12, 10, 0))
+    run.act(KADIS, "perbaiki", wib(8, 12, 10, 10), comment="Perlu dicek ulang")
+    done = run.act(OWNER, "lengkapi", wib(8, 12, 11, 0))
+    assert [e.event for e in done.entries] == ["case.resubmitted", "case.step_completed"]
+    # 2 jam at pemeriksaan from Wed 11:00 -> 13:00.
+    assert (done.case.step_id, done.case.step_due_at) == ("pemeriksaan", wib(8, 12, 13, 0))
+    assert run.names(KABID) == ["ya", "tidak", "minta_data"]
 
 
 def test_resubmit_after_the_deadline_is_refused() -> None:

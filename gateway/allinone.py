@@ -1,0 +1,227 @@
+"""All-in-one mode: the gateway and all seven services in one process.
+
+``python -m gateway.allinone [--host 127.0.0.1] [--port 8000] [--no-demo]`` (``make run``).
+
+How it is composed:
+
+* one :class:`~shared.events.memory.InProcessBus` (``auto_create=False``: topics are created
+  explicitly, as on Kafka) shared by every service's outbox relay and the gateway's tracking
+  consumer;
+* one key set (``var/keys``): the gateway signs tokens with it, and every service verifies
+  them against its public JWKS (read from the same in-process :class:`KeySet`);
+* each service app built by ``services.<name>.app.create_app`` (imported by name: the
+  gateway never imports a service statically) with its own SQLite file under ``var/``;
+* the gateway reaches each service through the same HTTP client code as in the distributed
+  mode, over an in-process :class:`httpx.ASGITransport`.
+
+ASGI transports do not run lifespans, so the outer lifespan enters every service's lifespan
+first (migrations, SOP sync, relay and sweeper) and leaves them last. With the demo on (the
+default), start-up seeds the demo accounts, opens a few demo cases through the gateway's own
+HTTP API (so the inbox is not empty) and prints the credentials and a curl walk-through.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import inspect
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, TextIO
+
+import httpx
+from fastapi import FastAPI
+
+from gateway.app import GatewayWiring, create_gateway_app
+from gateway.runtime import GatewayRuntime
+from gateway.settings import SERVICES, GatewaySettings
+from shared.auth.keys import KeySet
+from shared.auth.tokens import TokenVerifier
+from shared.events.memory import InProcessBus
+from shared.settings import ServiceSettings
+from shared.web.app import Wiring
+
+log = logging.getLogger("halo.allinone")
+DEMO_MODULE = "gateway.identity.demo"
+DEMO_SOP = "dukcapil-kia-0-5-tahun"
+DEMO_FORM = {"nik_anak": "1801010101230001", "nama_anak": "Anak Demo",
+             "tanggal_lahir_anak": "2023-01-01", "nomor_kk": "1801010101900009",
+             "pengambilan": "unduh_halo_lamsel"}
+DEMO_PDF = b"%PDF-1.4\n% Berkas persyaratan contoh (demo Halo Lamsel)\n%%EOF\n"
+DEMO_STEPS = ((), ("teruskan",), ("teruskan", "lengkap"))
+"""Three demo cases: at the operator's first step, at its second, and at the kabid's."""
+
+
+def build_service_apps(bus: InProcessBus, keys: KeySet, conf: GatewaySettings
+                       ) -> dict[str, FastAPI]:
+    async def jwks() -> dict[str, Any]:
+        return keys.jwks()
+
+    apps = {}
+    for name in SERVICES:
+        module = importlib.import_module(f"services.{name}.app")
+        verifier = TokenVerifier(jwks, conf.tokens, refresh_s=0.0)
+        apps[name] = module.create_app(ServiceSettings.from_env(name),
+                                       Wiring(bus=bus, verifier=verifier))
+    return apps
+
+
+def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
+              out: TextIO | None = None) -> FastAPI:
+    """The composed all-in-one app (settings from ``HALO_*``, files under ``var/``)."""
+    conf = GatewaySettings.from_env()
+    bus = InProcessBus(auto_create=False)
+    keys = KeySet.load_or_create(conf.key_dir)
+    services = build_service_apps(bus, keys, conf)
+    transports: dict[str, httpx.AsyncBaseTransport] = {
+        name: httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        for name, app in services.items()}
+    gateway = create_gateway_app(conf, GatewayWiring(bus=bus, transports=transports, keys=keys))
+    gateway_lifespan = gateway.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for service_app in services.values():
+                await stack.enter_async_context(service_app.router.lifespan_context(service_app))
+            async with gateway_lifespan(app):
+                if demo:
+                    await seed_demo(app, base_url, out or sys.stdout)
+                yield
+
+    gateway.router.lifespan_context = lifespan
+    return gateway
+
+
+async def seed_demo(app: FastAPI, base_url: str, out: TextIO) -> None:
+    """Demo accounts, a few demo cases, and the start-up text."""
+    runtime: GatewayRuntime = app.state.runtime
+    if importlib.util.find_spec(DEMO_MODULE) is None:
+        log.warning("identity demo module missing: no demo accounts")
+        return
+    seeded = importlib.import_module(DEMO_MODULE).seed_demo_accounts(runtime)
+    accounts: list[dict[str, Any]] = await seeded if inspect.isawaitable(seeded) else seeded
+    numbers: list[str] = []
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://halo.local") as client:
+        try:
+            numbers = await open_demo_cases(client, accounts)
+        except DemoError as exc:
+            log.warning("demo cases not opened", extra={"error": str(exc)})
+    out.write(startup_text(accounts, numbers, base_url))
+    out.flush()
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+def _find(accounts: list[dict[str, Any]], role: str) -> dict[str, Any]:
+    for account in accounts:
+        if role in account["roles"]:
+            return account
+    raise DemoError(f"no demo account with role {role}")
+
+
+async def login(client: httpx.AsyncClient, account: dict[str, Any]) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={
+        "login": account["login"], "password": account["password"]})
+    if response.status_code != 200:
+        raise DemoError(f"login {account['kind']} failed: {response.status_code}")
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def open_demo_cases(client: httpx.AsyncClient, accounts: list[dict[str, Any]]
+                          ) -> list[str]:
+    """Open the demo cases for the first demo citizen, unless they already have cases."""
+    citizen = await login(client, _find(accounts, "citizen"))
+    mine = await client.get("/api/v1/dukcapil/cases", headers=citizen)
+    if mine.status_code != 200:
+        raise DemoError(f"listing cases failed: {mine.status_code}")
+    if mine.json()["total"]:
+        return [c["tracking_no"] for c in mine.json()["items"]]
+    operator = await login(client, _find(accounts, "disdukcapil:operator"))
+    numbers = []
+    for actions in DEMO_STEPS:
+        opened = await client.post(
+            "/api/v1/dukcapil/cases", headers=citizen,
+            data={"data": json.dumps({"sop_key": DEMO_SOP, "form": DEMO_FORM})},
+            files={"berkas_persyaratan": ("berkas.pdf", DEMO_PDF, "application/pdf")})
+        if opened.status_code != 201:
+            raise DemoError(f"opening a demo case failed: {opened.status_code}")
+        case = opened.json()
+        for action in actions:
+            moved = await client.post(f"/api/v1/dukcapil/cases/{case['id']}/actions",
+                                      headers=operator, json={"action": action})
+            if moved.status_code != 200:
+                raise DemoError(f"demo action {action} failed: {moved.status_code}")
+        numbers.append(case["tracking_no"])
+    return numbers
+
+
+def _shown(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The accounts the walk-through uses; the rest follow the same pattern."""
+    return [a for a in accounts
+            if "admin" in a["roles"] or "citizen" in a["roles"]
+            or any(r.startswith("disdukcapil:") for r in a["roles"])]
+
+
+def startup_text(accounts: list[dict[str, Any]], numbers: list[str], base: str) -> str:
+    shown = _shown(accounts)
+    width = max([len(a["login"]) for a in shown] + [5])
+    lines = ["", f"Halo Lamsel all-in-one: {base}  (OpenAPI: {base}/docs)", "",
+             f"Demo accounts ({len(accounts)}; every agency has the same pattern as "
+             "disdukcapil: <role>.<agency>@demo.halo.lamsel):",
+             f"  {'login':<{width}}  {'password':<20}  roles"]
+    lines += [f"  {a['login']:<{width}}  {a['password']:<20}  {' '.join(a['roles'])}"
+              for a in shown]
+    citizen = next((a for a in accounts if "citizen" in a["roles"]), None)
+    officer = next((a for a in accounts if "disdukcapil:operator" in a["roles"]), None)
+    if numbers:
+        lines += ["", f"Demo cases of {citizen['login'] if citizen else 'warga'}: "
+                  + ", ".join(numbers)]
+    if citizen and officer:
+        get_token = ("python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])'")
+        lines += [
+            "", "Walk-through:",
+            f"  curl -s '{base}/api/v1/catalog?q=identitas+anak'",
+            f"  WARGA=$(curl -s -X POST {base}/api/v1/auth/login -H 'Content-Type: "
+            f"application/json' -d '{{\"login\":\"{citizen['login']}\",\"password\":"
+            f"\"{citizen['password']}\"}}' | {get_token})",
+            f"  curl -s {base}/api/v1/me/cases -H \"Authorization: Bearer $WARGA\"",
+            f"  curl -s {base}/api/v1/tracking/{numbers[0] if numbers else '<DK-XXXX-XXXX>'}"
+            " -H \"Authorization: Bearer $WARGA\"",
+            f"  PETUGAS=$(curl -s -X POST {base}/api/v1/auth/login -H 'Content-Type: "
+            f"application/json' -d '{{\"login\":\"{officer['login']}\",\"password\":"
+            f"\"{officer['password']}\"}}' | {get_token})",
+            f"  curl -s {base}/api/v1/inbox -H \"Authorization: Bearer $PETUGAS\"",
+            f"  curl -s -X POST {base}/api/v1/dukcapil/cases/<case id>/actions -H "
+            "\"Authorization: Bearer $PETUGAS\" -H 'Content-Type: application/json' "
+            "-d '{\"action\":\"teruskan\"}'"]
+    return "\n".join(lines) + "\n\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gateway.allinone",
+                                     description="Halo Lamsel, all-in-one (one process).")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--no-demo", action="store_true", help="do not seed demo data")
+    args = parser.parse_args(argv)
+
+    import uvicorn
+
+    from shared.observability.logging import configure_logging
+
+    configure_logging()
+    app = build_app(demo=not args.no_demo, base_url=f"http://{args.host}:{args.port}")
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The all-in-one process, in-process: every service behind the gateway, one bus, demo
+accounts; a KIA case walked to completion purely through gateway HTTP calls, then its
+complete timeline read from the tracking read model (fed by the relay and the consumer
+running as background tasks)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from gateway.allinone import DEMO_FORM, DEMO_PDF, DEMO_SOP, build_app
+from gateway.settings import SERVICES
+
+DEMO_PASSWORDS = {"citizen": "Demo-Warga-2026", "officer": "Demo-Petugas-2026"}
+
+
+@pytest.fixture
+async def allinone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                   ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient, str]]:
+    monkeypatch.setenv("HALO_VAR_DIR", str(tmp_path))
+    for name in ("HALO_ENV", "HALO_WORKERS", "HALO_DATABASE_URL", "HALO_GATEWAY_DATABASE_URL",
+                 "HALO_KEY_DIR", "HALO_RUN_MIGRATIONS",
+                 *(f"HALO_{s.upper()}_DATABASE_URL" for s in SERVICES)):
+        monkeypatch.delenv(name, raising=False)
+    out = io.StringIO()
+    app = build_app(demo=True, out=out)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://halo") as client:
+            yield app, client, out.getvalue()
+
+
+async def login(client: httpx.AsyncClient, who: str, password: str) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={"login": who,
+                                                             "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def eventually(check: Any, deadline_s: float = 10.0) -> Any:
+    """Poll ``check`` (async, returns a truthy value when done) until the deadline."""
+    until = time.monotonic() + deadline_s
+    while True:
+        result = await check()
+        if result:
+            return result
+        assert time.monotonic() < until, "the read model did not catch up in time"
+        await asyncio.sleep(0.05)
+
+
+async def test_allinone_serves_every_service_with_demo_data(
+        allinone: tuple[FastAPI, httpx.AsyncClient, str], tmp_path: Path) -> None:
+    app, client, printed = allinone
+    assert "warga1@demo.halo.lamsel" in printed and "Demo-Warga-2026" in printed
+    assert "/api/v1/inbox" in printed and "curl" in printed
+    for name in SERVICES:
+        assert (tmp_path / f"{name}.db").exists()
+        assert (await client.get(f"/api/v1/{name}/sops")).status_code == 200
+    assert (await client.get("/readyz")).status_code == 200
+    catalog = (await client.get("/api/v1/catalog")).json()
+    assert catalog["unavailable"] == [] and catalog["total"] > 50
+
+    operator = await login(client, "operator.disdukcapil@demo.halo.lamsel",
+                           DEMO_PASSWORDS["officer"])
+
+    async def inbox_filled() -> Any:
+        body = (await client.get("/api/v1/inbox", headers=operator)).json()
+        return body if body["total"] >= 2 else None
+
+    inbox = await eventually(inbox_filled)
+    assert {i["service"] for i in inbox["items"]} == {"dukcapil"}
+
+
+async def test_allinone_walks_a_case_to_completion_through_the_gateway(
+        allinone: tuple[FastAPI, httpx.AsyncClient, str]) -> None:
+    _, client, _ = allinone
+    citizen = await login(client, "warga2@demo.halo.lamsel", DEMO_PASSWORDS["citizen"])
+    opened = await client.post(
+        "/api/v1/dukcapil/cases", headers=citizen,
+        data={"data": json.dumps({"sop_key": DEMO_SOP, "form": DEMO_FORM})},
+        files={"berkas_persyaratan": ("berkas.pdf", DEMO_PDF, "application/pdf")})
+    assert opened.status_code == 201, opened.text
+    case = opened.json()
+    for role, action in (("operator", "teruskan"), ("operator", "lengkap"),
+                         ("kabid", "sampaikan_ke_kadis"), ("kepala_dinas", "tte"),
+                         ("operator", "serahkan")):
+        officer = await login(client, f"{role}.disdukcapil@demo.halo.lamsel",
+                              DEMO_PASSWORDS["officer"])
+        moved = await client.post(f"/api/v1/dukcapil/cases/{case['id']}/actions",
+                                  headers=officer, json={"action": action})
+        assert moved.status_code == 200, moved.text
+    assert moved.json()["status"] == "completed"
+
+    async def complete() -> Any:
+        response = await client.get(f"/api/v1/tracking/{case['tracking_no']}",
+                                    headers=citizen)
+        if response.status_code != 200:
+            return None
+        body = response.json()
+        return body if body["status"] == "completed" else None
+
+    body = await eventually(complete)
+    assert [e["type"] for e in body["timeline"]] == [
+        "case.submitted", "case.step_completed", "case.step_completed",
+        "case.step_completed", "case.step_completed", "case.completed"]
+    assert [e["actor_role"] for e in body["timeline"]] == [
+        "pemohon", "operator", "operator", "kabid", "kepala_dinas", "operator"]
+    assert body["current_step"] is None and body["closed_at"] is not None
+    mine = (await client.get("/api/v1/me/cases", headers=citizen)).json()
+    assert [c["tracking_no"] for c in mine["items"]] == [case["tracking_no"]]
