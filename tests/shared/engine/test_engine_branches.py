@@ -237,6 +237,51 @@ def test_start_on_an_officer_first_step_opens_it_with_a_submission_entry() -> No
         "pencatatan", wib(8, 18, 8, 0), 1)
 
 
+def _two_ways_in() -> SopDefinition:
+    return parse_sop({
+        "key": "uji-dua-jalur", "title": "SOP UJI DUA JALUR", "agency": "disdukcapil",
+        "service": "dukcapil",
+        "steps": [
+            {"id": "pengajuan", "actor": "pemohon", "kind": "applicant", "activity": "Ajukan",
+             "actions": [{"name": "ajukan", "to": "biasa"},
+                         {"name": "ajukan_kilat", "to": "kilat"}]},
+            {"id": "biasa", "actor": "operator", "activity": "Biasa", "time": "1 jam",
+             "actions": [{"name": "selesai", "to": "@completed"}]},
+            {"id": "kilat", "actor": "operator", "activity": "Kilat", "time": "10 menit",
+             "actions": [{"name": "selesai", "to": "@completed"}]},
+        ],
+    }, REGISTRY)
+
+
+@pytest.mark.parametrize(
+    ("action", "step", "due"),
+    [
+        pytest.param(None, "biasa", wib(8, 12, 10, 0), id="default-first-forward"),
+        pytest.param("ajukan", "biasa", wib(8, 12, 10, 0), id="named-first"),
+        pytest.param("ajukan_kilat", "kilat", wib(8, 12, 9, 10), id="named-second"),
+    ],
+)
+def test_start_takes_the_submission_action_the_applicant_picks(
+    action: str | None, step: str, due: datetime
+) -> None:
+    engine = SopEngine(FakeClock(wib(8, 12, 9, 0)), calendar_for)
+    done = engine.start(_two_ways_in(), case_id="c", tracking_no="t", applicant=OWNER, form={},
+                        action=action)
+    assert (done.case.step_id, done.case.step_due_at) == (step, due)
+    (entry,) = done.entries
+    assert (entry.event, entry.action, entry.next_step_id) == (
+        "case.submitted", action or "ajukan", step)
+
+
+def test_start_refuses_a_submission_action_the_step_does_not_have() -> None:
+    engine = SopEngine(FakeClock(wib(8, 12, 9, 0)), calendar_for)
+    with pytest.raises(ActionNotAvailable) as raised:
+        engine.start(_two_ways_in(), case_id="c", tracking_no="t", applicant=OWNER, form={},
+                     action="tolak")
+    assert raised.value.params == {"action": "tolak", "step": "pengajuan",
+                                   "available": ["ajukan", "ajukan_kilat"]}
+
+
 _SECRET_NIK = "9999888877776666"
 
 
@@ -734,11 +779,6 @@ def test_automatic_step_runs_after_a_forward_action() -> None:
 
 
 # -- overdue ---------------------------------------------------------------------------------
-_OVERDUE_BUG = (
-    "mark_overdue() always raises TypeError once a step is past due: shared/engine/engine.py:204 "
-    "passes `agency` both positionally (None) and as a keyword to SopEngine._entry()")
-
-
 @pytest.mark.parametrize(
     "at",
     [pytest.param(wib(8, 14, 15, 0), id="before-due"),
@@ -754,7 +794,6 @@ def test_mark_overdue_is_refused_until_the_due_time_has_passed(at: datetime) -> 
     assert run.case is before
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=_OVERDUE_BUG)
 def test_mark_overdue_after_due_and_only_once_per_step() -> None:
     run = Run(KIA, wib(8, 14, 15, 55))  # due Fri 16:05
     done = run.mark_overdue(wib(8, 14, 16, 6))
@@ -795,7 +834,6 @@ def test_24x7_calendar_counts_nights_and_holidays() -> None:
     assert (done.case.status, done.case.closed_at) == ("completed", wib(8, 17, 0, 12))
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=_OVERDUE_BUG)
 def test_24x7_step_is_overdue_one_minute_late_on_a_holiday_night() -> None:
     run = Run(DAMKAR, wib(8, 16, 23, 55))
     done = run.mark_overdue(wib(8, 17, 0, 11))

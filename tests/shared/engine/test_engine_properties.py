@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import event, given, settings
@@ -119,7 +120,7 @@ def check_transition(world: World, before: CaseState, done: Transition,
     assert done.case.seq == entries[-1].seq
     assert entries[0].actor_id == who.subject
     assert entries[0].at == world.clock.now
-    for previous, entry in zip(entries, entries[1:], strict=False):
+    for previous, entry in pairwise(entries):
         assert entry.actor_id == SYSTEM.subject and entry.actor_role == "system"
         assert entry.step_id == previous.next_step_id
         assert entry.step_id is not None
@@ -223,14 +224,11 @@ def system_overdue(world: World) -> None:
     case, now = world.case, world.clock.now
     due = case.step_due_at
     if case.status == "open" and due is not None and case.overdue_at is None and now > due:
-        # mark_overdue is broken (TypeError, see the xfail in test_engine_branches.py): only
-        # check that it is attempted exactly when it applies, and not otherwise.
-        try:
-            done = world.engine.mark_overdue(world.sop, case)
-        except TypeError:
-            return
+        done = world.engine.mark_overdue(world.sop, case)
         check_transition(world, case, done, SYSTEM)
         assert done.case.overdue_at == now
+        assert done.entries[0].event == "case.overdue"
+        event("marked overdue")
     else:
         refused(world, lambda: world.engine.mark_overdue(world.sop, case))
 

@@ -1,0 +1,245 @@
+"""What the service benchmarks share: a fresh PostgreSQL database, the dukcapil app with test
+tokens (in-process or behind uvicorn in a child process), the KIA walk, and percentiles.
+
+Nothing here runs at import time. Environment:
+
+* ``HALO_BENCH_PG_ADMIN_URL``: a maintenance database to create the bench databases from
+  (default ``postgresql://postgres@127.0.0.1:${PGPORT:-55432}/postgres``).
+* ``HALO_BENCH_KAFKA``: the broker (default ``127.0.0.1:19092``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import re
+import socket
+import statistics
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from fastapi import FastAPI
+
+from services.dukcapil.app import create_app
+from shared.events.bus import EventBus
+from tests.support.apps import service_settings, wiring
+from tests.support.tokens import TestTokens
+
+SOP = "dukcapil-kia-0-5-tahun"
+FORM = {"nik_anak": "1801010101200001", "nama_anak": "Anak Uji",
+        "tanggal_lahir_anak": "2024-05-01", "nomor_kk": "1801010101200002",
+        "pengambilan": "ekspedisi"}
+PDF = ("berkas.pdf", b"%PDF-1.4 bench\n", "application/pdf")
+# After the submission (POST /cases, seq 1): the officer actions, seq 2..6.
+WALK: list[tuple[str, str, str]] = [  # (role, action, expected step)
+    ("operator", "teruskan", "verifikasi_permohonan"),
+    ("operator", "lengkap", "verifikasi_berkas"),
+    ("kabid", "sampaikan_ke_kadis", "verifikasi_siak"),
+    ("kepala_dinas", "tte", "tte_kadis"),
+    ("operator", "serahkan", "penyerahan"),
+]
+EVENTS_PER_CASE = 1 + len(WALK)
+
+
+def pg_admin_url() -> str:
+    port = os.environ.get("PGPORT", "55432")
+    return os.environ.get("HALO_BENCH_PG_ADMIN_URL",
+                          f"postgresql://postgres@127.0.0.1:{port}/postgres")
+
+
+def kafka_bootstrap() -> str:
+    return os.environ.get("HALO_BENCH_KAFKA", "127.0.0.1:19092")
+
+
+async def fresh_database(name: str) -> str:
+    """Drop and create database ``name``; return its SQLAlchemy (asyncpg) URL."""
+    if not re.fullmatch(r"halo_bench[a-z0-9_]*", name):
+        raise ValueError(f"refusing to recreate database {name!r} (must start with halo_bench)")
+    admin = pg_admin_url()
+    conn = await asyncpg.connect(admin)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
+    return f"{base}/{name}"
+
+
+def build_app(url: str, documents: Path, tokens: TestTokens, bus: EventBus | None = None,
+              relay_in_app: bool = False) -> FastAPI:
+    """The dukcapil app on ``url`` (migrated in its lifespan), verifying ``tokens``.
+
+    ``relay_in_app`` turns the service's own workers on (outbox relay and overdue sweeper run
+    in its lifespan, as in production); otherwise the caller runs what it needs.
+    """
+    settings = service_settings("dukcapil", url, documents)
+    if relay_in_app:
+        settings = replace(settings, workers=True)
+    return create_app(settings, wiring(tokens, bus=bus))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------- uvicorn child ----
+
+def _serve(make_app: Callable[[], FastAPI], sock: socket.socket) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(make_app(), log_level="warning", access_log=False,
+                            lifespan="on", timeout_graceful_shutdown=10)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+@asynccontextmanager
+async def uvicorn_child(make_app: Callable[[], FastAPI], ready_timeout_s: float = 60
+                        ) -> AsyncIterator[str]:
+    """Serve ``make_app()`` with uvicorn in a forked child process on a loopback port; yield
+    its base URL once ``/readyz`` answers 200; stop it (SIGTERM, then SIGKILL) on exit.
+
+    Forking keeps the parent's test key set, so tokens issued here verify there. Call this
+    before the parent starts threads of its own (no Kafka client yet, no thread pool).
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    port = sock.getsockname()[1]
+    proc = multiprocessing.get_context("fork").Process(target=_serve, args=(make_app, sock),
+                                                       name="bench-uvicorn", daemon=True)
+    proc.start()
+    sock.close()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=2) as probe:
+            deadline = time.monotonic() + ready_timeout_s
+            while True:
+                if not proc.is_alive():
+                    raise RuntimeError(f"uvicorn child exited with {proc.exitcode}")
+                try:
+                    if (await probe.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("uvicorn child not ready in time")
+                await asyncio.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        await asyncio.to_thread(proc.join, 30)
+        if proc.is_alive():
+            proc.kill()
+            await asyncio.to_thread(proc.join, 5)
+
+
+# ------------------------------------------------------------------------ the walk ----
+
+@dataclass
+class Kia:
+    """Opens KIA cases and walks them through the service's HTTP API."""
+
+    client: httpx.AsyncClient
+    tokens: TestTokens
+    _officers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def officer(self, role: str) -> dict[str, str]:
+        if role not in self._officers:
+            self._officers[role] = self.tokens.headers(f"petugas-{role}", f"disdukcapil:{role}")
+        return self._officers[role]
+
+    def citizen(self, i: int) -> dict[str, str]:
+        return self.tokens.headers(f"warga-{i:05d}", "citizen")
+
+    async def open_case(self, citizen: dict[str, str]) -> str:
+        response = await self.client.post(
+            "/cases", headers=citizen, files={"berkas_persyaratan": PDF},
+            data={"data": json.dumps({"sop_key": SOP, "form": FORM})})
+        if response.status_code != 201:
+            raise RuntimeError(f"POST /cases: {response.status_code} {response.text[:300]}")
+        return str(response.json()["id"])
+
+    async def act(self, case_id: str, k: int) -> dict[str, Any]:
+        """The ``k``-th officer action (0-based) on ``case_id``."""
+        role, action, step = WALK[k]
+        response = await self.client.post(f"/cases/{case_id}/actions",
+                                          headers=self.officer(role),
+                                          json={"action": action, "step": step})
+        if response.status_code != 200:
+            raise RuntimeError(f"{action} on {case_id}: {response.status_code} "
+                               f"{response.text[:300]}")
+        body: dict[str, Any] = response.json()
+        if k == len(WALK) - 1 and body["status"] != "completed":
+            raise RuntimeError(f"case {case_id} ended {body['status']}")
+        return body
+
+
+async def run_pool(concurrency: int, jobs: list[Any],
+                   work: Callable[[Any], Awaitable[Any | None]]) -> None:
+    """Keep ``concurrency`` calls of ``work`` in flight. ``work(job)`` returns the job's
+    follow-up (put back at the end of the queue) or None when the job is done."""
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    pending = len(jobs)
+    finished = asyncio.Event()
+    if pending == 0:
+        return
+
+    async def worker() -> None:
+        nonlocal pending
+        while True:
+            job = await queue.get()
+            try:
+                follow = await work(job)
+            except BaseException:
+                finished.set()
+                raise
+            if follow is None:
+                pending -= 1
+                if pending == 0:
+                    finished.set()
+            else:
+                queue.put_nowait(follow)
+
+    workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    try:
+        await finished.wait()  # every job done, or a worker failed
+    finally:
+        for w in workers:
+            w.cancel()
+        done = await asyncio.gather(*workers, return_exceptions=True)
+    errors = [e for e in done if isinstance(e, Exception)
+              and not isinstance(e, asyncio.CancelledError)]
+    if errors:
+        raise errors[0]
+
+
+# ---------------------------------------------------------------------- statistics ----
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) by linear interpolation between closest ranks."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo = int(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def spread(values: list[float], fmt: str = ".1f") -> str:
+    """``median (min - max)`` of per-repetition results."""
+    return (f"{format(statistics.median(values), fmt)} "
+            f"({format(min(values), fmt)} - {format(max(values), fmt)})")
+
