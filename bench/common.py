@@ -17,9 +17,9 @@ import os
 import re
 import socket
 import statistics
+import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.dukcapil.app import create_app
-from shared.events.bus import EventBus
+from shared.web.app import Wiring
 from tests.support.apps import service_settings, wiring
 from tests.support.tokens import TestTokens
 
@@ -74,20 +74,22 @@ async def fresh_database(name: str) -> str:
     return f"{base}/{name}"
 
 
-def build_app(url: str, documents: Path, tokens: TestTokens, bus: EventBus | None = None,
-              relay_in_app: bool = False) -> FastAPI:
+def build_app(url: str, documents: Path, tokens: TestTokens, *, kafka: str | None = None,
+              workers: bool = False) -> FastAPI:
     """The dukcapil app on ``url`` (migrated in its lifespan), verifying ``tokens``.
 
-    ``relay_in_app`` turns the service's own workers on (outbox relay and overdue sweeper run
-    in its lifespan, as in production); otherwise the caller runs what it needs.
+    Events go to an in-process bus, or to the Kafka broker ``kafka`` (the lifespan then builds
+    and stops the service's own ``KafkaBus``, as in the distributed mode). ``workers`` runs
+    the outbox relay and the overdue sweeper in the app's lifespan (``HALO_WORKERS=1``).
     """
-    settings = service_settings("dukcapil", url, documents)
-    if relay_in_app:
-        settings = replace(settings, workers=True)
-    return create_app(settings, wiring(tokens, bus=bus))  # type: ignore[arg-type]
+    settings = replace(service_settings("dukcapil", url, documents), workers=workers)
+    if kafka is None:
+        return create_app(settings, wiring(tokens))
+    settings = replace(settings, bus="kafka", kafka_bootstrap=kafka)
+    return create_app(settings, Wiring(verifier=tokens.verifier()))
 
 
-# ------------------------------------------------------------------- uvicorn child ----
+# ------------------------------------------------------------------- child processes ----
 
 def _serve(make_app: Callable[[], FastAPI], sock: socket.socket) -> None:
     import uvicorn
@@ -97,46 +99,65 @@ def _serve(make_app: Callable[[], FastAPI], sock: socket.socket) -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
-@asynccontextmanager
-async def uvicorn_child(make_app: Callable[[], FastAPI], ready_timeout_s: float = 60
-                        ) -> AsyncIterator[str]:
-    """Serve ``make_app()`` with uvicorn in a forked child process on a loopback port; yield
-    its base URL once ``/readyz`` answers 200; stop it (SIGTERM, then SIGKILL) on exit.
+def _check_no_threads() -> None:
+    if threading.active_count() > 1:
+        raise RuntimeError("fork with threads running: start the child before any thread")
 
-    Forking keeps the parent's test key set, so tokens issued here verify there. Call this
-    before the parent starts threads of its own (no Kafka client yet, no thread pool).
+
+class UvicornChild:
+    """``make_app()`` served by uvicorn in a forked child process on a free loopback port.
+
+    Forking keeps the parent's test key set, so tokens issued in the parent verify in the
+    child. Start it from plain synchronous code (outside ``asyncio.run``), before the parent
+    has threads (no Kafka client, no thread pool yet).
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(1024)
-    port = sock.getsockname()[1]
-    proc = multiprocessing.get_context("fork").Process(target=_serve, args=(make_app, sock),
-                                                       name="bench-uvicorn", daemon=True)
-    proc.start()
-    sock.close()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient(base_url=base, timeout=2) as probe:
-            deadline = time.monotonic() + ready_timeout_s
+
+    def __init__(self, make_app: Callable[[], FastAPI]) -> None:
+        self._make_app = make_app
+        self._proc: multiprocessing.process.BaseProcess | None = None
+        self.base_url = ""
+
+    def start(self) -> None:
+        _check_no_threads()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1024)
+        self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self._proc = multiprocessing.get_context("fork").Process(
+            target=_serve, args=(self._make_app, sock), name="bench-uvicorn", daemon=True)
+        self._proc.start()
+        sock.close()
+
+    async def wait_ready(self, timeout_s: float = 90) -> None:
+        assert self._proc is not None
+        deadline = time.monotonic() + timeout_s
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=2) as probe:
             while True:
-                if not proc.is_alive():
-                    raise RuntimeError(f"uvicorn child exited with {proc.exitcode}")
+                if not self._proc.is_alive():
+                    raise RuntimeError(f"uvicorn child exited with {self._proc.exitcode}")
                 try:
                     if (await probe.get("/readyz")).status_code == 200:
-                        break
+                        return
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
                     raise RuntimeError("uvicorn child not ready in time")
                 await asyncio.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        await asyncio.to_thread(proc.join, 30)
-        if proc.is_alive():
-            proc.kill()
-            await asyncio.to_thread(proc.join, 5)
+
+    def stop(self) -> None:
+        stop_child(self._proc)
+
+
+def stop_child(proc: multiprocessing.process.BaseProcess | None) -> None:
+    """SIGTERM (graceful: the lifespan's shutdown runs), SIGKILL after 30 s."""
+    if proc is None or proc.exitcode is not None:
+        return
+    proc.terminate()
+    proc.join(30)
+    if proc.is_alive():
+        proc.kill()
+        proc.join(5)
 
 
 # ------------------------------------------------------------------------ the walk ----

@@ -68,7 +68,8 @@ def demo_accounts(registry: Registry) -> list[DemoAccount]:
             role_info = registry.role_info(agency, role)
             label = role_info.label if role_info else "Integrasi Sistem"
             accounts.append(DemoAccount(kind, kind, f"{role}.{agency}@{DOMAIN}",
-                                        f"{label} {info.short}", (f"{agency}:{role}",), agency))
+                                        f"{label} {info.short}"[:100], (f"{agency}:{role}",),
+                                        agency))
     for nik, name, local, phone in DEMO_CITIZENS:
         accounts.append(DemoAccount("citizen", "citizen", f"{local}@{DOMAIN}", name,
                                     ("citizen",), phone=phone, nik=nik))

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gateway.tracking.tables import TrackedCaseRow, TrackedEventRow
 from shared.engine.state import OPEN_STATUSES
@@ -49,8 +50,8 @@ def _time(value: object) -> datetime | None:
 
 async def apply_event(session: AsyncSession, event: EventEnvelope) -> None:
     """The consumer's handler: apply ``event`` if it is the next one of its case."""
-    query = select(TrackedCaseRow).where(TrackedCaseRow.case_id == event.case_id)
-    if session.bind.dialect.name == "postgresql":
+    query = select(TrackedCaseRow).where(col(TrackedCaseRow.case_id) == event.case_id)
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     row = await session.scalar(query)
     last = row.last_seq if row is not None else 0
@@ -71,6 +72,7 @@ async def apply_event(session: AsyncSession, event: EventEnvelope) -> None:
         actor_role=event.actor_role, actor_agency=event.actor_agency, status=event.status,
         at=event.time, due_at=_time(event.data.get("due_at"))))
     _project(row, event)
+    await session.flush()
 
 
 def _project(row: TrackedCaseRow, event: EventEnvelope) -> None:

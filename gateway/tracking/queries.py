@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gateway.tracking.schemas import CaseSummary, Holder, TimelineEntry
 from gateway.tracking.tables import TrackedCaseRow, TrackedEventRow
@@ -17,12 +18,12 @@ INBOX_STATES = ("open", "overdue", "returned", "all")
 
 
 async def by_tracking_no(session: AsyncSession, tracking_no: str) -> Row | None:
-    return await session.scalar(select(Row).where(Row.tracking_no == tracking_no))
+    return await session.scalar(select(Row).where(col(Row.tracking_no) == tracking_no))
 
 
 async def timeline(session: AsyncSession, case_id: str) -> list[TrackedEventRow]:
     rows = await session.scalars(select(TrackedEventRow).where(
-        TrackedEventRow.case_id == case_id).order_by(TrackedEventRow.seq))
+        col(TrackedEventRow.case_id) == case_id).order_by(col(TrackedEventRow.seq)))
     return list(rows)
 
 
@@ -72,11 +73,11 @@ async def _page(session: AsyncSession, where: Any, order: list[Any], limit: int,
 
 async def mine(session: AsyncSession, who: Principal, status: str | None, limit: int,
                offset: int) -> tuple[list[Row], int]:
-    conds = [Row.applicant == who.subject]
+    conds = [col(Row.applicant) == who.subject]
     if status:
-        conds.append(Row.status == status)
-    return await _page(session, and_(*conds), [Row.created_at.desc(), Row.case_id],
-                       limit, offset)
+        conds.append(col(Row.status) == status)
+    order = [col(Row.created_at).desc(), col(Row.case_id)]
+    return await _page(session, and_(*conds), order, limit, offset)
 
 
 def scopes(who: Principal) -> list[tuple[str, str]]:
@@ -88,22 +89,23 @@ async def inbox(session: AsyncSession, who: Principal, now: datetime, *, state: 
                 ) -> tuple[list[Row], int]:
     """Cases whose current step one of the caller's ``<agency>:<role>`` scopes holds
     (external steps also for ``<agency>:integrasi``); overdue first, then by due time."""
+    status, agency, role = col(Row.status), col(Row.step_agency), col(Row.step_role)
+    due = col(Row.step_due_at)
     held = []
-    for agency, role in scopes(who):
-        held.append(and_(Row.step_agency == agency, Row.step_role == role))
-        if role == "integrasi":
-            held.append(and_(Row.step_agency == agency, Row.step_kind == "external"))
-    waiting = [and_(Row.return_agency == a, Row.return_role == r) for a, r in scopes(who)]
-    open_held = and_(Row.status == "open", or_(*held))
-    returned = and_(Row.status == "returned", or_(*waiting))
-    where = {"open": open_held, "overdue": and_(open_held, Row.step_due_at < now),
-             "returned": returned, "all": or_(open_held, returned)}[state]
-    conds = [where]
+    for scope_agency, scope_role in scopes(who):
+        held.append(and_(agency == scope_agency, role == scope_role))
+        if scope_role == "integrasi":
+            held.append(and_(agency == scope_agency, col(Row.step_kind) == "external"))
+    waiting = [and_(col(Row.return_agency) == a, col(Row.return_role) == r)
+               for a, r in scopes(who)]
+    open_held = and_(status == "open", or_(*held))
+    returned = and_(status == "returned", or_(*waiting))
+    conds = [{"open": open_held, "overdue": and_(open_held, due < now), "returned": returned,
+              "all": or_(open_held, returned)}[state]]
     if service:
-        conds.append(Row.service == service)
+        conds.append(col(Row.service) == service)
     if sop:
-        conds.append(Row.sop_key == sop)
-    late_first = case((and_(Row.step_due_at.is_not(None), Row.step_due_at < now), 0), else_=1)
-    order = [late_first, Row.step_due_at.is_(None), Row.step_due_at, Row.created_at,
-             Row.case_id]
+        conds.append(col(Row.sop_key) == sop)
+    late_first = case((and_(due.is_not(None), due < now), 0), else_=1)
+    order = [late_first, due.is_(None), due, col(Row.created_at), col(Row.case_id)]
     return await _page(session, and_(*conds), order, limit, offset)

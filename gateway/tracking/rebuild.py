@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from gateway.settings import SERVICES, GatewaySettings
 from gateway.tracking.part import MIGRATIONS
@@ -41,7 +42,7 @@ async def wipe(sessions: async_sessionmaker[AsyncSession]) -> None:
         await session.execute(delete(TrackedEventRow))
         await session.execute(delete(TrackedCaseRow))
         await session.execute(delete(ProcessedEventRow).where(
-            ProcessedEventRow.consumer.startswith(GROUP)))  # type: ignore[attr-defined]
+            col(ProcessedEventRow.consumer).startswith(GROUP)))
         await session.commit()
 
 

@@ -73,10 +73,11 @@ class SopEngine:
         if case.status == "returned":
             if not is_owner:
                 return []
-            return [
-                ActionOption(case.step_id, RESUBMIT, "Lengkapi berkas", "resubmit", None),
-                ActionOption(case.step_id, WITHDRAW, "Batalkan permohonan", "withdraw", None),
-            ]
+            late = case.applicant_due_at is not None and self._now() > case.applicant_due_at
+            resubmit = [] if late else [
+                ActionOption(case.step_id, RESUBMIT, "Lengkapi berkas", "resubmit", None)]
+            return [*resubmit,
+                    ActionOption(case.step_id, WITHDRAW, "Batalkan permohonan", "withdraw", None)]
         step = sop.step(case.step_id)
         result: list[ActionOption] = []
         if self._may_act(sop, step, case, who):
@@ -145,6 +146,8 @@ class SopEngine:
                 more[0] = replace(more[0], event="case.submitted")
             entries += more
         else:
+            if action is not None:
+                raise ActionNotAvailable(action=action, step=case.step_id, available=[])
             opened = self._entry(case, "case.submitted", now, None, applicant, APPLICANT_ROLE,
                                  None, next_step=case.step_id, due=case.step_due_at,
                                  documents=docs)
@@ -175,7 +178,7 @@ class SopEngine:
             if who.subject != case.applicant_id:
                 raise NotCaseOwner()
             return self._close(case, "withdrawn", "case.withdrawn", now, who, APPLICANT_ROLE,
-                               None, comment, "Dibatalkan oleh pemohon")
+                               None, comment, "Dibatalkan oleh pemohon", WITHDRAW)
         if case.status == "returned":
             return self._resubmit(sop, case, who, action, now, comment, docs, form or {})
         step = sop.step(case.step_id)
@@ -213,7 +216,7 @@ class SopEngine:
                 or now <= case.applicant_due_at:
             raise ActionNotAvailable(action="expire", step=case.step_id, available=[])
         return self._close(case, "expired", "case.expired", now, SYSTEM, "system", None, None,
-                           "Batas waktu melengkapi berkas terlewati")
+                           "Batas waktu melengkapi berkas terlewati", "kedaluwarsa")
 
     # -- internals ---------------------------------------------------------------
     def _now(self) -> datetime:
@@ -341,16 +344,16 @@ class SopEngine:
         entry = self._entry(resumed, "case.resubmitted", now, RESUBMIT, who, APPLICANT_ROLE, None,
                             step_id=case.step_id, next_step=target.id, due=due, comment=comment,
                             documents=docs)
-        return Transition(replace(resumed, seq=entry.seq), (entry,))
+        return self._run_automatic(sop, Transition(replace(resumed, seq=entry.seq), (entry,)))
 
     def _close(
         self, case: CaseState, status: CaseStatus, event: str, now: datetime, who: Principal,
-        role: str, agency: str | None, comment: str | None, reason: str,
+        role: str, agency: str | None, comment: str | None, reason: str, action: str,
     ) -> Transition:
         closed = replace(case, status=status, step_id=None, step_entered_at=None,
                          step_due_at=None, resume_step_id=None, paused_remaining_s=None,
                          applicant_due_at=None, overdue_at=None, closed_at=now, updated_at=now,
                          outcome_reason=reason)
-        entry = self._entry(closed, event, now, event.split(".")[1], who, role, agency,
+        entry = self._entry(closed, event, now, action, who, role, agency,
                             step_id=case.step_id, comment=comment)
         return Transition(replace(closed, seq=entry.seq), (entry,))

@@ -38,13 +38,14 @@ class SopValidationError(ValueError):
         super().__init__(head + "; ".join(str(p) for p in problems))
 
 
-def _time_problem(text: str | None, what: str) -> str | None:
+def _time_problem(text: str | None, what: str | None) -> str | None:
+    """The problem with a standard time, prefixed with ``what`` when it is not the step's."""
     if text is None:
         return None
     try:
         std = parse_standard_time(text)
     except StandardTimeError as exc:
-        return f"{what} '{text}' tidak dapat dibaca: {exc}"
+        return f"{what}: {exc}" if what else str(exc)
     if std.amount <= 0:
         return f"{what} '{text}' harus lebih dari nol"
     return None
@@ -63,6 +64,9 @@ def _step_problems(sop: SopDefinition, step: Step, registry: Registry) -> list[s
         if action.name in RESERVED_ACTIONS:
             out.append(f"aksi '{action.name}' dipakai oleh platform")
         if action.kind == "forward":
+            if action.resume_at or action.deadline:
+                out.append(f"aksi '{action.name}': resume_at dan deadline hanya untuk aksi "
+                           "kind: return")
             if not action.to:
                 out.append(f"aksi '{action.name}' tidak punya tujuan (to)")
             elif action.to.startswith("@") and action.to not in TERMINALS:
@@ -90,9 +94,10 @@ def _step_problems(sop: SopDefinition, step: Step, registry: Registry) -> list[s
             out.append("langkah petugas/eksternal harus punya waktu standar")
     if step.kind == "automatic" and (len(step.actions) != 1 or step.actions[0].kind != "forward"):
         out.append("langkah otomatis harus punya tepat satu aksi maju")
-    if step.escalate_to and step.escalate_to not in registry.roles:
-        out.append(f"peran eskalasi '{step.escalate_to}' tidak dikenal")
-    if problem := _time_problem(step.time, "waktu standar"):
+    if step.escalate_to and not registry.is_known(step.agency or sop.agency, step.escalate_to):
+        out.append(f"peran eskalasi '{step.escalate_to}' tidak terdaftar untuk instansi "
+                   f"'{step.agency or sop.agency}'")
+    if problem := _time_problem(step.time, None):
         out.append(problem)
     return out
 
@@ -106,9 +111,10 @@ def _reachable(sop: SopDefinition) -> set[str]:
             continue
         seen.add(current)
         for action in sop.step(current).actions:
-            todo += [t for t in (action.to, action.resume_at) if t and not t.startswith("@")]
-            if action.kind == "return" and not action.resume_at:
-                todo.append(current)
+            if action.kind == "return":
+                todo.append(action.resume_at or current)
+            elif action.to and not action.to.startswith("@"):
+                todo.append(action.to)
     return seen
 
 

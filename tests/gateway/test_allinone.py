@@ -59,7 +59,7 @@ async def eventually(check: Any, deadline_s: float = 10.0) -> Any:
 
 async def test_allinone_serves_every_service_with_demo_data(
         allinone: tuple[FastAPI, httpx.AsyncClient, str], tmp_path: Path) -> None:
-    app, client, printed = allinone
+    _, client, printed = allinone
     assert "warga1@demo.halo.lamsel" in printed and "Demo-Warga-2026" in printed
     assert "/api/v1/inbox" in printed and "curl" in printed
     for name in SERVICES:

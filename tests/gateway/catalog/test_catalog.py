@@ -76,18 +76,23 @@ async def test_catalog_search(tmp_path: Path) -> None:
 
 
 async def test_catalog_is_cached_briefly(tmp_path: Path) -> None:
-    async with gateway_stack(tmp_path, ("dukcapil",)) as stack:
-        counting = Counting(stack.runtime.clients["dukcapil"]._transport)
-        stack.runtime.clients["dukcapil"]._transport = counting
+    wrapped: list[Counting] = []
+
+    def counting(transport: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+        wrapped.append(Counting(transport))
+        return wrapped[-1]
+
+    async with gateway_stack(tmp_path, ("dukcapil",), wrap=counting) as stack:
+        [counting_dukcapil] = wrapped
         for q in (None, "kia", "akta"):
             assert (await stack.client.get("/api/v1/catalog",
                                            params={"q": q} if q else None)).status_code == 200
-        assert counting.calls == 1
+        assert counting_dukcapil.calls == 1
         cache = stack.runtime.state["catalog"]
         assert cache.merged is not None
         cache.merged.fetched_at -= merge.CACHE_TTL_S + 1
         await stack.client.get("/api/v1/catalog")
-        assert counting.calls == 2
+        assert counting_dukcapil.calls == 2
 
 
 async def test_a_hanging_service_does_not_hang_the_catalog(tmp_path: Path) -> None:

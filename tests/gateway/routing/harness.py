@@ -136,6 +136,8 @@ async def gateway_stack(tmp: Path, services: tuple[str, ...] = ("dukcapil",), *,
                         transports: dict[str, httpx.AsyncBaseTransport] | None = None,
                         clock: Clock | None = None,
                         parts: Callable[[], list[Any]] = gateway_parts,
+                        wrap: Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
+                        = lambda t: t,
                         **settings: Any) -> AsyncIterator[Stack]:
     tokens = TestTokens()
     bus = InProcessBus()
@@ -150,7 +152,7 @@ async def gateway_stack(tmp: Path, services: tuple[str, ...] = ("dukcapil",), *,
             await stack.enter_async_context(app.router.lifespan_context(app))
             apps[name] = app
         routes: dict[str, httpx.AsyncBaseTransport] = {s: Down() for s in SERVICES}
-        routes.update({n: httpx.ASGITransport(app=a, raise_app_exceptions=False)
+        routes.update({n: wrap(httpx.ASGITransport(app=a, raise_app_exceptions=False))
                        for n, a in apps.items()})
         routes.update(transports or {})
         gateway = create_gateway_app(

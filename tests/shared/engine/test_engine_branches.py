@@ -397,9 +397,6 @@ def test_options_describe_each_action() -> None:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine.options() keeps offering 'lengkapi' after applicant_due_at, but act() refuses it "
-    "with ResubmissionLate (shared/engine/engine.py, options(), the returned branch)"))
 def test_options_do_not_offer_resubmission_after_the_deadline() -> None:
     run = kia_returned()
     run.clock.set(wib(8, 18, 10, 10))  # one minute past the deadline (Tue 18 Aug 10:09)
@@ -542,9 +539,6 @@ def test_resubmit_with_resume_at_goes_to_that_step_with_a_fresh_due() -> None:
         "tte", "verifikasi", wib(8, 14, 8, 0))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "shared/engine/engine.py _resubmit() returns without _run_automatic(): a return whose "
-    "resume_at is an automatic step leaves the case open at that step, where nobody can act"))
 def test_resubmit_to_an_automatic_step_runs_it() -> None:
     data = flow_data()
     action = next(a for a in data["steps"][5]["actions"] if a["name"] == "perbaiki")

@@ -1,0 +1,303 @@
+"""Event latency on real Kafka: from a committed transition to a consumer receiving its event.
+
+Method
+------
+The dukcapil service runs on a fresh PostgreSQL database (``halo_bench_ev_<mode>_c<C>``,
+migrated by its lifespan) with the service's own ``KafkaBus`` (idempotent producer, acks=all,
+linger 2 ms) and publishes through the outbox relay to ``halo.dukcapil.case-events.v1``. A
+consumer (aiokafka, no group, every partition assigned and positioned at the end before the
+load starts, ``read_committed`` like the project's consumer) reads in a task of the
+benchmark process and stamps each record with ``time.perf_counter()`` when ``getmany``
+hands it over.
+
+The load: KIA cases walked end to end through the HTTP API (``POST /cases`` = seq 1, then
+the five officer actions = seq 2..6), ``--concurrency`` requests in flight. The session
+dependency commits *before* the response is sent, so the client stamps each transition's
+commit when its response arrives. Latency = receive stamp - response stamp, matched by
+(case id, seq). Both stamps come from the same process and the same monotonic clock. A
+negative value means the event reached the consumer before the client had read the
+response (possible: the relay is woken right after the commit); they are counted and kept
+in the percentiles as measured.
+
+Where the relay runs, by ``--mode``:
+
+* ``asgi`` (default): everything in one process and one event loop, the app driven through
+  ``httpx.ASGITransport``, the relay as a task (``runtime.relay.run(stop)``), woken by the
+  session dependency after each commit (``relay.notify()``).
+* ``uvicorn``: the app behind uvicorn in a forked child process with its workers on (the
+  relay and sweeper in its lifespan, as ``services/run.py --with-workers``): the relay is
+  still notified in-process; client and consumer in the benchmark process.
+* ``split``: the distributed-mode shape of ``deploy/local/distributed.sh``: the HTTP app in
+  a uvicorn child with workers off, the relay in a separate ``python -m services.worker
+  dukcapil`` process. No commit notification crosses the process boundary, so this worker's
+  relay only finds new rows when it polls (``idle_seconds``, 0.5 s).
+
+Events the run produced that never arrive within 60 s are reported as missing. Each
+(mode, concurrency) point runs on its own fresh database.
+
+    PYTHONPATH=. .venv/bin/python bench/events_latency.py [--quick] [--events N]
+        [--concurrency 1,16] [--mode asgi,uvicorn,split]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from bench.common import (
+    EVENTS_PER_CASE,
+    WALK,
+    Kia,
+    UvicornChild,
+    build_app,
+    fresh_database,
+    kafka_bootstrap,
+    percentile,
+    run_pool,
+)
+from shared.events.envelope import case_topic
+from shared.events.kafka import KafkaBus
+from shared.web.runtime import ServiceRuntime
+from tests.support.apps import running, runtime_of
+from tests.support.tokens import TestTokens
+
+ROOT = Path(__file__).resolve().parent.parent
+TOPIC = case_topic("dukcapil")
+TOKENS = TestTokens()
+ARRIVAL_TIMEOUT_S = 60.0
+
+Key = tuple[str, int]  # (case id, seq)
+
+
+@dataclass
+class Point:
+    mode: str
+    concurrency: int
+    latencies: list[float]
+    missing: int
+    load_s: float
+
+    def line(self) -> str:
+        lat = self.latencies
+        negative = sum(1 for v in lat if v < 0)
+        return (f"{self.mode:<7} c={self.concurrency:<3} {len(lat):>5} events  "
+                f"p50 {percentile(lat, 50) * 1000:7.1f} ms  "
+                f"p99 {percentile(lat, 99) * 1000:7.1f} ms  "
+                f"max {max(lat, default=float('nan')) * 1000:7.1f} ms  "
+                f"(negative {negative}, missing {self.missing}, "
+                f"load {len(lat) / self.load_s:,.0f} events/s)")
+
+
+class Receiver:
+    """A consumer task on the service topic that stamps each record's arrival."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.received: dict[Key, float] = {}
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None,
+                                          enable_auto_commit=False,
+                                          isolation_level="read_committed")
+        self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    async def start(self, partitions: list[int]) -> None:
+        await self._consumer.start()
+        tps = [TopicPartition(TOPIC, p) for p in partitions]
+        self._consumer.assign(tps)
+        await self._consumer.seek_to_end(*tps)
+        for tp in tps:
+            await self._consumer.position(tp)  # resolve the end offsets before the load
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            batches = await self._consumer.getmany(timeout_ms=100, max_records=1000)
+            now = time.perf_counter()
+            for messages in batches.values():
+                for m in messages:
+                    event = json.loads(m.value or b"{}")
+                    self.received.setdefault((event.get("case_id"), event.get("seq")), now)
+
+    async def wait_for(self, keys: set[Key], timeout_s: float) -> int:
+        """Wait until every key arrived (or the timeout); return how many are missing."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            missing = len(keys - self.received.keys())
+            if missing == 0:
+                return 0
+            await asyncio.sleep(0.05)
+        return len(keys - self.received.keys())
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+        await self._consumer.stop()
+
+
+async def load(client: httpx.AsyncClient, receiver: Receiver, cases: int, concurrency: int
+               ) -> tuple[dict[Key, float], float]:
+    """Walk ``cases`` KIA cases; return the response stamp of every transition."""
+    kia = Kia(client, TOKENS)
+    committed: dict[Key, float] = {}
+
+    async def step(job: tuple[int, str | None, int]) -> tuple[int, str | None, int] | None:
+        i, case_id, k = job
+        if case_id is None:
+            case_id = await kia.open_case(kia.citizen(i))
+            committed[(case_id, 1)] = time.perf_counter()
+            return (i, case_id, 0)
+        await kia.act(case_id, k)
+        committed[(case_id, k + 2)] = time.perf_counter()
+        return (i, case_id, k + 1) if k + 1 < len(WALK) else None
+
+    # Warm-up case (first-request and first-publish costs), not measured.
+    warm = await kia.open_case(kia.citizen(99_999))
+    for k in range(len(WALK)):
+        await kia.act(warm, k)
+    await receiver.wait_for({(warm, s) for s in range(1, EVENTS_PER_CASE + 1)}, 30)
+
+    t0 = time.perf_counter()
+    await run_pool(concurrency, [(i, None, 0) for i in range(cases)], step)
+    return committed, time.perf_counter() - t0
+
+
+async def measure(base_url: str | None, runtime_app: object | None, cases: int,
+                  concurrency: int, mode: str, partitions: list[int]) -> Point:
+    receiver = Receiver(kafka_bootstrap())
+    await receiver.start(partitions)
+    try:
+        if runtime_app is not None:
+            async with running(runtime_app) as client:  # type: ignore[arg-type]
+                runtime: ServiceRuntime = runtime_of(runtime_app)  # type: ignore[arg-type]
+                stop = asyncio.Event()
+                relay = asyncio.create_task(runtime.relay.run(stop))
+                try:
+                    committed, load_s = await load(client, receiver, cases, concurrency)
+                    missing = await receiver.wait_for(set(committed), ARRIVAL_TIMEOUT_S)
+                finally:
+                    stop.set()
+                    await relay
+        else:
+            assert base_url is not None
+            limits = httpx.Limits(max_connections=concurrency,
+                                  max_keepalive_connections=concurrency)
+            async with httpx.AsyncClient(base_url=base_url, limits=limits,
+                                         timeout=60) as client:
+                committed, load_s = await load(client, receiver, cases, concurrency)
+                missing = await receiver.wait_for(set(committed), ARRIVAL_TIMEOUT_S)
+    finally:
+        await receiver.stop()
+    latencies = [receiver.received[k] - t for k, t in committed.items()
+                 if k in receiver.received]
+    return Point(mode, concurrency, latencies, missing, load_s)
+
+
+async def ensure_topic(bootstrap: str) -> list[int]:
+    """Create the service topic if missing (as the service would); return its partitions."""
+    await KafkaBus(bootstrap, client_id="halo-bench-admin").ensure_topics([TOPIC])
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="halo-bench-admin")
+    await admin.start()
+    try:
+        deadline = time.monotonic() + 30  # a topic just created takes a moment to show
+        while True:
+            (info,) = await admin.describe_topics([TOPIC])
+            parts = sorted(p["partition"] for p in info.get("partitions", []))
+            if parts and info.get("error_code") == 0:
+                return parts
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"topic {TOPIC} has no partitions: {info}")
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+
+
+def worker_process(url: str, tmp: Path) -> subprocess.Popen[bytes]:
+    """``python -m services.worker dukcapil`` on ``url``, as the distributed mode runs it."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HALO_DUKCAPIL_DATABASE_URL=url,
+               HALO_BUS="kafka", HALO_KAFKA_BOOTSTRAP=kafka_bootstrap(),
+               HALO_RUN_MIGRATIONS="0", HALO_VAR_DIR=str(tmp / "var"))
+    return subprocess.Popen([sys.executable, "-m", "services.worker", "dukcapil"], env=env,
+                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def run_point(mode: str, concurrency: int, cases: int) -> Point:
+    bootstrap = kafka_bootstrap()
+    db = f"halo_bench_ev_{mode}_c{concurrency}"
+    url = asyncio.run(fresh_database(db))
+    partitions = asyncio.run(ensure_topic(bootstrap))
+    with tempfile.TemporaryDirectory(prefix="halo-bench-") as tmp:
+        if mode == "asgi":
+            app = build_app(url, Path(tmp), TOKENS, kafka=bootstrap, workers=False)
+            return asyncio.run(measure(None, app, cases, concurrency, mode, partitions))
+        child = UvicornChild(lambda: build_app(url, Path(tmp), TOKENS, kafka=bootstrap,
+                                               workers=(mode == "uvicorn")))
+        child.start()
+        worker: subprocess.Popen[bytes] | None = None
+        try:
+            asyncio.run(child.wait_ready())  # migrated and ready before the worker starts
+            if mode == "split":
+                worker = worker_process(url, Path(tmp))
+                time.sleep(3)  # build_runtime + producer start
+                if worker.poll() is not None:
+                    err = worker.stderr.read().decode() if worker.stderr else ""
+                    raise RuntimeError(f"services.worker exited: {err[-2000:]}")
+            return asyncio.run(measure(child.base_url, None, cases, concurrency, mode,
+                                       partitions))
+        finally:
+            if worker is not None:
+                stop_process(worker)
+            child.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short run (120 events per point)")
+    parser.add_argument("--events", type=int,
+                        help=f"events per point (default 1000; {EVENTS_PER_CASE} per case)")
+    parser.add_argument("--concurrency", default="1,16",
+                        help="comma-separated in-flight request counts (default 1,16)")
+    parser.add_argument("--mode", default="asgi,uvicorn,split",
+                        help="comma-separated: asgi, uvicorn, split (default all three)")
+    args = parser.parse_args()
+    events = args.events or (120 if args.quick else 1000)
+    cases = max(1, round(events / EVENTS_PER_CASE))
+    levels = [int(c) for c in args.concurrency.split(",")]
+    modes = [m.strip() for m in args.mode.split(",")]
+    for m in modes:
+        if m not in ("asgi", "uvicorn", "split"):
+            parser.error(f"unknown mode {m}")
+
+    print(f"commit -> consumer receive on {TOPIC} ({kafka_bootstrap()}): {cases} cases x "
+          f"{EVENTS_PER_CASE} = {cases * EVENTS_PER_CASE} events per point")
+    points = [run_point(mode, level, cases) for mode in modes for level in levels]
+    for point in points:
+        print(point.line())
+    if any(p.missing for p in points):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
