@@ -8,8 +8,8 @@ carries the rejected value (it may be personal data).
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 

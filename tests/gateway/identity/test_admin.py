@@ -133,7 +133,7 @@ async def test_platform_admin_may_manage_any_agency(gw: Gateway) -> None:
 
 
 async def test_list_and_disable_officers(gw: Gateway) -> None:
-    headers, root = await agency_admin(gw)
+    headers, _ = await agency_admin(gw)
     officer = (await gw.client.post("/api/v1/agencies/disdukcapil/officers", json=OFFICER,
                                     headers=headers)).json()
     pair = await gw.tokens(OFFICER["email"], OFFICER["password"])

@@ -29,7 +29,7 @@ async def test_refresh_rotates_the_token(gw: Gateway) -> None:
     assert second["token_type"] == "Bearer" and second["expires_in"] == 900
     me = await gw.client.get("/api/v1/auth/me", headers=bearer(str(second["access_token"])))
     assert me.status_code == 200
-    status, third = await refresh(gw, str(second["refresh_token"]))
+    status, _ = await refresh(gw, str(second["refresh_token"]))
     assert status == 200
     tokens = await gw.rows(RefreshTokenRow)
     assert len(tokens) == 3 and len({t.family_id for t in tokens}) == 1

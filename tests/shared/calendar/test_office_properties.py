@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from shared.calendar import OfficeCalendar, parse_standard_time
@@ -22,7 +22,8 @@ durations = st.timedeltas(min_value=timedelta(0), max_value=timedelta(hours=400)
 # Whole minutes, like the standard times, to land on every boundary case often.
 minute_durations = st.integers(min_value=0, max_value=24_000).map(lambda m: timedelta(minutes=m))
 
-SETTINGS = settings(deadline=None, max_examples=300)
+SETTINGS = settings(deadline=None, max_examples=300,
+                    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
 
 
 @SETTINGS
