@@ -167,7 +167,8 @@ async def load(client: httpx.AsyncClient, receiver: Receiver, cases: int, concur
     warm = await kia.open_case(kia.citizen(99_999))
     for k in range(len(WALK)):
         await kia.act(warm, k)
-    await receiver.wait_for({(warm, s) for s in range(1, EVENTS_PER_CASE + 1)}, 30)
+    if await receiver.wait_for({(warm, s) for s in range(1, EVENTS_PER_CASE + 1)}, 60):
+        raise RuntimeError("the warm-up case's events did not reach the consumer in 60 s")
 
     t0 = time.perf_counter()
     await run_pool(concurrency, [(i, None, 0) for i in range(cases)], step)
@@ -229,8 +230,9 @@ def worker_process(url: str, tmp: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), HALO_DUKCAPIL_DATABASE_URL=url,
                HALO_BUS="kafka", HALO_KAFKA_BOOTSTRAP=kafka_bootstrap(),
                HALO_RUN_MIGRATIONS="0", HALO_VAR_DIR=str(tmp / "var"))
-    return subprocess.Popen([sys.executable, "-m", "services.worker", "dukcapil"], env=env,
-                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with (tmp / "worker.log").open("wb") as log:  # the child keeps its own copy of the fd
+        return subprocess.Popen([sys.executable, "-m", "services.worker", "dukcapil"],
+                                env=env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop_process(proc: subprocess.Popen[bytes]) -> None:
@@ -259,13 +261,14 @@ def run_point(mode: str, concurrency: int, cases: int) -> Point:
         try:
             asyncio.run(child.wait_ready())  # migrated and ready before the worker starts
             if mode == "split":
-                worker = worker_process(url, Path(tmp))
-                time.sleep(3)  # build_runtime + producer start
-                if worker.poll() is not None:
-                    err = worker.stderr.read().decode() if worker.stderr else ""
-                    raise RuntimeError(f"services.worker exited: {err[-2000:]}")
+                worker = worker_process(url, Path(tmp))  # ready when the warm-up arrives
             return asyncio.run(measure(child.base_url, None, cases, concurrency, mode,
                                        partitions))
+        except Exception:
+            if worker is not None:
+                log = (Path(tmp) / "worker.log").read_text(errors="replace")
+                print(f"services.worker log (tail):\n{log[-3000:]}", file=sys.stderr)
+            raise
         finally:
             if worker is not None:
                 stop_process(worker)

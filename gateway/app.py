@@ -20,7 +20,7 @@ from shared.auth.tokens import TokenIssuer, TokenVerifier
 from shared.db import migrate
 from shared.db.session import make_engine, make_sessionmaker
 from shared.events.bus import EventBus
-from shared.events.kafka import KafkaBus
+from shared.events.factory import bus_from_settings
 from shared.web import ops
 from shared.web.middleware import RequestContext
 from shared.web.problems import install_problem_handlers
@@ -73,7 +73,7 @@ def create_gateway_app(settings: GatewaySettings | None = None,
         async def local_jwks() -> dict[str, object]:
             return keys.jwks()
 
-        bus = wiring.bus or KafkaBus(conf.kafka_bootstrap, client_id="halo-gateway")
+        bus = wiring.bus or bus_from_settings(conf.bus, conf.kafka_bootstrap, "halo-gateway")
         await bus.start()
         runtime = GatewayRuntime(
             settings=conf, db=db, sessions=make_sessionmaker(db), keys=keys,

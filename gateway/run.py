@@ -7,6 +7,7 @@ from Kafka (``HALO_BUS=kafka``, ``HALO_KAFKA_BOOTSTRAP``).
 from __future__ import annotations
 
 import argparse
+import os
 
 import uvicorn
 
@@ -19,6 +20,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
+    os.environ.setdefault("HALO_BUS", "kafka")  # a process of its own talks over Kafka
     configure_logging()
     uvicorn.run(create_gateway_app(), host=args.host, port=args.port, log_config=None,
                 access_log=False)

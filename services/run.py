@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--with-workers", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HALO_WORKERS", "1" if args.with_workers else "0")
+    os.environ.setdefault("HALO_BUS", "kafka")  # a process of its own talks over Kafka
     configure_logging()
     app = importlib.import_module(f"services.{args.service}.app").create_app()
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)

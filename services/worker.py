@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import os
 import signal
 
 from prometheus_client import start_http_server
 
 from shared.auth.tokens import TokenVerifier
-from shared.events.bus import EventBus
-from shared.events.kafka import KafkaBus
-from shared.events.memory import InProcessBus
+from shared.events.factory import bus_from_settings
 from shared.observability.logging import configure_logging
 from shared.settings import ServiceSettings
 from shared.web.runtime import build_runtime, jwks_from_url
@@ -28,8 +27,7 @@ SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaia
 async def run(service: str) -> None:
     spec = importlib.import_module(f"services.{service}.app").SPEC
     settings = ServiceSettings.from_env(service)
-    bus: EventBus = (KafkaBus(settings.kafka_bootstrap, client_id=f"halo-{service}-worker")
-                     if settings.bus == "kafka" else InProcessBus(auto_create=True))
+    bus = bus_from_settings(settings.bus, settings.kafka_bootstrap, f"halo-{service}-worker")
     await bus.start()
     verifier = TokenVerifier(jwks_from_url(settings.jwks_url), settings.tokens)
     runtime = await build_runtime(settings, spec.sops_dir, spec.hooks, bus, verifier)
@@ -51,6 +49,7 @@ def main() -> None:
     parser.add_argument("--metrics-port", type=int, default=0,
                         help="serve /metrics on 127.0.0.1:<port> (0: none)")
     args = parser.parse_args()
+    os.environ.setdefault("HALO_BUS", "kafka")  # a process of its own talks over Kafka
     configure_logging()
     if args.metrics_port:
         start_http_server(args.metrics_port, addr="127.0.0.1")

@@ -43,7 +43,7 @@ async def route_to_service(service: str, request: Request) -> StreamingResponse:
     runtime: GatewayRuntime = request.app.state.runtime
     client = runtime.clients.get(service)
     if client is None:
-        raise ProblemError(404, "not-found", service=service)
+        raise ProblemError(404, "service-not-found", service=service)
     await _check_bearer(request, runtime)
     idle_s = runtime.settings.connect_timeout_s + runtime.settings.read_timeout_s
     try:

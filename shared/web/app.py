@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI
 from shared.auth.tokens import TokenVerifier
 from shared.cases.hooks import Hooks
 from shared.events.bus import EventBus
-from shared.events.kafka import KafkaBus
+from shared.events.factory import bus_from_settings
 from shared.settings import ServiceSettings
 from shared.web import ops, routes_cases, routes_sops
 from shared.web.middleware import RequestContext
@@ -54,7 +54,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         conf = settings or ServiceSettings.from_env(spec.name)
-        bus = wiring.bus or KafkaBus(conf.kafka_bootstrap, client_id=f"halo-{spec.name}")
+        bus = wiring.bus or bus_from_settings(conf.bus, conf.kafka_bootstrap, f"halo-{spec.name}")
         verifier = wiring.verifier or TokenVerifier(jwks_from_url(conf.jwks_url), conf.tokens)
         await bus.start()
         runtime = await build_runtime(conf, spec.sops_dir, spec.hooks, bus, verifier,

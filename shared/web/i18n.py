@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "SOP '{key}' was not found in this service."),
     "case-not-found": ("Permohonan tidak ditemukan.", "The case was not found."),
     "not-found": ("Sumber daya tidak ditemukan.", "The resource was not found."),
+    "service-not-found": ("Layanan '{service}' tidak dikenal.", "Unknown service '{service}'."),
     "sop-invalid": ("Definisi SOP tidak valid; lihat daftar masalah.",
                     "The SOP definition is invalid; see the list of problems."),
     "unauthenticated": ("Token akses tidak ada, tidak valid, atau kedaluwarsa.",
@@ -65,6 +66,7 @@ TITLES: dict[int, tuple[str, str]] = {
     422: ("Data tidak dapat diproses", "Unprocessable content"),
     429: ("Terlalu banyak permintaan", "Too many requests"),
     500: ("Kesalahan sistem", "Internal error"),
+    502: ("Layanan hulu bermasalah", "Bad gateway"),
     503: ("Layanan tidak tersedia", "Service unavailable"),
     504: ("Waktu habis", "Gateway timeout"),
 }

@@ -15,7 +15,15 @@ from tests.gateway.identity.support import Gateway, running_gateway
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-async def gw(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Gateway]:
-    url = request.getfixturevalue("fresh_pg_url") if request.param == "postgresql" else None
-    async with running_gateway(tmp_path, database_url=url) as gateway:
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None for the default temp SQLite file, else a fresh PostgreSQL database."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("fresh_pg_url")
+        return url
+    return None
+
+
+@pytest.fixture
+async def gw(tmp_path: Path, database_url: str | None) -> AsyncIterator[Gateway]:
+    async with running_gateway(tmp_path, database_url=database_url) as gateway:
         yield gateway

@@ -7,6 +7,7 @@ import asyncio
 import os
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +27,34 @@ async def served() -> AsyncIterator[Any]:
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off",
                                                log_level="warning"))
         task = asyncio.create_task(server.serve())
-        while not server.started:
+        for _ in range(500):  # uvicorn offers no start event: poll for up to 5 s
+            if server.started:
+                break
             await asyncio.sleep(0.01)
+        else:
+            raise TimeoutError("uvicorn did not start")
         port = server.servers[0].sockets[0].getsockname()[1]
         servers.append((server, task))
         return f"http://127.0.0.1:{port}"
 
     yield serve
     for server, task in servers:
-        server.should_exit = True
+        server.should_exit = server.force_exit = True
         await task
 
 
-async def _through(stack: Any, service: str, url: str) -> httpx.AsyncClient:
+@asynccontextmanager
+async def through(stack: Any, service: str, url: str) -> AsyncIterator[None]:
+    """Route ``service`` over real HTTP to ``url`` (the client the distributed mode builds)."""
     settings = stack.runtime.settings
-    client = httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(
+    original = stack.runtime.clients[service]
+    stack.runtime.clients[service] = httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(
         settings.read_timeout_s, connect=settings.connect_timeout_s))
-    stack.runtime.clients[service] = client
-    return client
+    try:
+        yield
+    finally:
+        await stack.runtime.clients[service].aclose()
+        stack.runtime.clients[service] = original
 
 
 async def test_upload_streams_over_real_http(tmp_path: Path, served: Any) -> None:
@@ -51,13 +62,10 @@ async def test_upload_streams_over_real_http(tmp_path: Path, served: Any) -> Non
     url = await served(echo_app(seen))
     payload = os.urandom(5 * 1024 * 1024)
     async with gateway_stack(tmp_path, ()) as stack:
-        client = await _through(stack, "umum", url)
-        try:
+        async with through(stack, "umum", url):
             response = await stack.client.post(
                 "/api/v1/umum/cases?via=http", files={"f": ("a.pdf", payload, "application/pdf")},
                 headers=stack.headers("warga-1", "citizen"))
-        finally:
-            await client.aclose()
     assert response.status_code == 200, response.text
     [got] = seen
     assert got["query"] == "via=http"
@@ -69,13 +77,10 @@ async def test_upload_streams_over_real_http(tmp_path: Path, served: Any) -> Non
 async def test_slow_service_over_real_http_is_504(tmp_path: Path, served: Any) -> None:
     url = await served(slow_app(10))
     async with gateway_stack(tmp_path, (), read_timeout_s=0.3, connect_timeout_s=0.2) as stack:
-        client = await _through(stack, "umum", url)
-        try:
+        async with through(stack, "umum", url):
             started = time.monotonic()
             response = await stack.client.get("/api/v1/umum/sops")
             took = time.monotonic() - started
-        finally:
-            await client.aclose()
     assert response.status_code == 504
     assert response.json()["code"] == "upstream-timeout"
     assert took < 1.5

@@ -131,7 +131,7 @@ async def test_unknown_service_is_404(tmp_path: Path) -> None:
         response = await stack.client.get("/api/v1/tidak-ada/sops")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["code"] == "not-found"
+    assert response.json()["code"] == "service-not-found"
 
 
 async def test_down_service_is_503_quickly(tmp_path: Path) -> None:

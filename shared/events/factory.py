@@ -1,0 +1,16 @@
+"""Choosing the event bus from settings: ``kafka`` (distributed) or ``memory`` (a process on
+its own with in-process events, e.g. a quick local run)."""
+
+from __future__ import annotations
+
+from shared.events.bus import EventBus
+from shared.events.kafka import KafkaBus
+from shared.events.memory import InProcessBus
+
+
+def bus_from_settings(kind: str, bootstrap: str, client_id: str) -> EventBus:
+    if kind == "kafka":
+        return KafkaBus(bootstrap, client_id=client_id)
+    if kind == "memory":
+        return InProcessBus(auto_create=True)
+    raise ValueError(f"HALO_BUS harus 'kafka' atau 'memory', bukan '{kind}'")
