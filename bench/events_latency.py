@@ -36,7 +36,7 @@ Events the run produced that never arrive within 60 s are reported as missing. E
 (mode, concurrency) point runs on its own fresh database.
 
     PYTHONPATH=. .venv/bin/python bench/events_latency.py [--quick] [--events N]
-        [--concurrency 1,16] [--mode asgi,uvicorn,split]
+        [--concurrency 1,16] [--mode asgi,uvicorn,split] [--reps R]
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ from bench.common import (
     kafka_bootstrap,
     percentile,
     run_pool,
+    spread,
 )
 from shared.events.envelope import case_topic
 from shared.events.kafka import KafkaBus
@@ -277,15 +278,18 @@ def run_point(mode: str, concurrency: int, cases: int) -> Point:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="short run (120 events per point)")
+    parser.add_argument("--quick", action="store_true",
+                        help="short run (120 events per point, 1 repetition)")
     parser.add_argument("--events", type=int,
                         help=f"events per point (default 1000; {EVENTS_PER_CASE} per case)")
     parser.add_argument("--concurrency", default="1,16",
                         help="comma-separated in-flight request counts (default 1,16)")
     parser.add_argument("--mode", default="asgi,uvicorn,split",
                         help="comma-separated: asgi, uvicorn, split (default all three)")
+    parser.add_argument("--reps", type=int, help="repetitions (default 3; --quick 1)")
     args = parser.parse_args()
     events = args.events or (120 if args.quick else 1000)
+    reps = args.reps or (1 if args.quick else 3)
     cases = max(1, round(events / EVENTS_PER_CASE))
     levels = [int(c) for c in args.concurrency.split(",")]
     modes = [m.strip() for m in args.mode.split(",")]
@@ -294,13 +298,22 @@ def main() -> None:
             parser.error(f"unknown mode {m}")
 
     print(f"commit -> consumer receive on {TOPIC} ({kafka_bootstrap()}): {cases} cases x "
-          f"{EVENTS_PER_CASE} = {cases * EVENTS_PER_CASE} events per point")
-    points = [run_point(mode, level, cases) for mode in modes for level in levels]
-    for point in points:
-        print(point.line())
-    if any(p.missing for p in points):
+          f"{EVENTS_PER_CASE} = {cases * EVENTS_PER_CASE} events per point, {reps} reps")
+    points: dict[tuple[str, int], list[Point]] = {(m, c): [] for m in modes for c in levels}
+    for rep in range(reps):
+        for mode in modes:
+            for level in levels:
+                point = run_point(mode, level, cases)
+                points[(mode, level)].append(point)
+                print(f"  rep {rep + 1} {point.line()}", flush=True)
+    print("median (range) over repetitions:")
+    for (mode, level), runs in points.items():
+        print(f"{mode:<7} c={level:<3} "
+              f"p50 ms {spread([percentile(p.latencies, 50) * 1000 for p in runs])}  "
+              f"p99 ms {spread([percentile(p.latencies, 99) * 1000 for p in runs])}  "
+              f"load events/s {spread([len(p.latencies) / p.load_s for p in runs], ',.0f')}")
+    if any(p.missing for runs in points.values() for p in runs):
         sys.exit(1)
-
 
 if __name__ == "__main__":
     main()

@@ -48,7 +48,8 @@ def load_parts() -> list[GatewayPart]:
 def _client(settings: GatewaySettings, service: str,
             transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
     timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
-    base = f"http://{service}.internal" if transport else settings.service_urls[service]
+    base = (f"http://{service}.internal" if transport
+            else settings.service_urls.get(service, f"http://{service}.invalid"))
     return httpx.AsyncClient(base_url=base, transport=transport, timeout=timeout)
 
 

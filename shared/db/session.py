@@ -20,7 +20,12 @@ from sqlalchemy.ext.asyncio import (
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
+
+    Statement parameters are hidden from database errors: they may hold personal data, and an
+    error message can end up in a log.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

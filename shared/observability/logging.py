@@ -40,5 +40,8 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("uvicorn.access", "aiokafka", "kafka"):
+    # Drivers log statements with their parameters at DEBUG: keep them quiet at any level so
+    # personal data bound into SQL never reaches a log line.
+    for noisy in ("uvicorn.access", "aiokafka", "kafka", "aiosqlite", "asyncpg",
+                  "sqlalchemy.engine", "sqlalchemy.pool", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel("WARNING")

@@ -13,9 +13,7 @@ from shared.observability.logging import JsonFormatter, configure_logging
 from tests.gateway.identity.support import CITIZEN, running_gateway
 
 
-@pytest.fixture(params=["INFO", pytest.param("DEBUG", marks=pytest.mark.xfail(
-    reason="aiosqlite logs every SQL statement with its parameters at DEBUG; "
-           "shared.observability.logging should quiet the 'aiosqlite' logger"))])
+@pytest.fixture(params=["INFO", "DEBUG"])
 def log_lines(request: pytest.FixtureRequest) -> Iterator[io.StringIO]:
     """The JSON log lines written while the test runs, at the parametrised root level."""
     root = logging.getLogger()
