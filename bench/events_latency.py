@@ -217,7 +217,8 @@ async def ensure_topic(bootstrap: str) -> list[int]:
         while True:
             (info,) = await admin.describe_topics([TOPIC])
             parts = sorted(p["partition"] for p in info.get("partitions", []))
-            if parts and info.get("error_code") == 0:
+            led = all(p.get("leader", -1) >= 0 for p in info.get("partitions", []))
+            if parts and led and info.get("error_code") == 0:
                 return parts
             if time.monotonic() > deadline:
                 raise RuntimeError(f"topic {TOPIC} has no partitions: {info}")

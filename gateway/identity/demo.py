@@ -77,7 +77,11 @@ def demo_accounts(registry: Registry) -> list[DemoAccount]:
 
 
 async def seed_demo_accounts(runtime: GatewayRuntime) -> list[dict[str, Any]]:
-    """Create the missing demo accounts; return ``{kind, login, password, roles}`` of all."""
+    """Create the missing demo accounts; return ``{kind, login, password, roles}`` of all.
+
+    Refused in production: the demo passwords are public."""
+    if is_production():
+        raise RuntimeError("akun demo tidak boleh dibuat di produksi (HALO_ENV=production)")
     ctx = context_of(runtime)
     wanted = demo_accounts(load_registry())
     async with runtime.sessions() as session:
