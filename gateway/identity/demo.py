@@ -29,6 +29,7 @@ from gateway.identity.context import context_of
 from gateway.identity.tables import AccountRow
 from gateway.runtime import GatewayRuntime
 from shared.registry import Registry, load_registry
+from shared.settings import is_production
 
 DOMAIN = "demo.halo.lamsel"
 PASSWORDS = {"admin": "Demo-Admin-2026", "officer": "Demo-Petugas-2026",
