@@ -8,25 +8,20 @@ from pathlib import Path
 import pytest
 
 from shared.registry import load_registry
-from shared.sop.loader import load_sop_file
 from shared.sop.model import SopDefinition
+from tests.support.sops import spot_sop
+from tests.support.sops import step_routes as routes
+from tests.support.sops import step_table as table
 
 SOPS = Path(__file__).resolve().parents[2] / "services" / "kepegawaian" / "sops"
 
 
 def load(key: str) -> SopDefinition:
-    return load_sop_file(SOPS / f"{key}.yaml", load_registry())
+    return spot_sop("kepegawaian", key)
 
 
-def table(sop: SopDefinition) -> list[tuple[int | None, str, str, str | None]]:
-    return [(s.nomor, s.actor, s.kind, s.time) for s in sop.steps]
 
 
-def routes(sop: SopDefinition, step_id: str) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for a in sop.step(step_id).actions:
-        out[a.name] = a.to if a.kind == "forward" else ("return", a.deadline, a.resume_at)
-    return out
 
 
 def test_cltn() -> None:

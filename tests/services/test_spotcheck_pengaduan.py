@@ -18,8 +18,8 @@ from shared.calendar.standard_time import parse_standard_time
 from shared.engine.engine import SopEngine
 from shared.engine.state import Principal
 from shared.registry import load_registry
-from shared.sop.loader import load_sop_file
 from shared.sop.model import SopDefinition
+from tests.support.sops import spot_sop
 
 SOPS = Path(__file__).resolve().parents[2] / "services" / "pengaduan" / "sops"
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -27,7 +27,7 @@ CITIZEN = Principal(subject="warga-uji", roles=frozenset({"citizen"}))
 
 
 def _load(key: str) -> SopDefinition:
-    return load_sop_file(SOPS / f"{key}.yaml", load_registry())
+    return spot_sop("pengaduan", key)
 
 
 def _targets(sop: SopDefinition, step_id: str) -> dict[str, str | None]:

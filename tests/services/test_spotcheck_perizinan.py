@@ -17,6 +17,7 @@ import pytest
 from shared.registry import load_registry
 from shared.sop.loader import load_sop_file
 from shared.sop.model import SopDefinition
+from tests.support.sops import spot_sop
 
 ROOT = Path(__file__).resolve().parents[2]
 SOPS = ROOT / "services" / "perizinan" / "sops"
@@ -24,7 +25,7 @@ REGULATION = ROOT.parent / "shared" / "seed" / "perbup-19-2026-halo-lamsel.txt"
 
 
 def _load(key: str) -> SopDefinition:
-    return load_sop_file(SOPS / f"{key}.yaml", load_registry())
+    return spot_sop("perizinan", key)
 
 
 def _targets(sop: SopDefinition, step_id: str) -> dict[str, str | None]:

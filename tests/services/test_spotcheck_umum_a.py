@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.registry import load_registry
-from shared.sop.loader import load_sop_file
 from shared.sop.model import SopDefinition
+from tests.support.sops import spot_sop
 
 SOPS = Path(__file__).resolve().parents[2] / "services" / "umum" / "sops"
 
 
 def _load(key: str) -> SopDefinition:
-    return load_sop_file(SOPS / f"{key}.yaml", load_registry())
+    return spot_sop("umum", key)
 
 
 def _targets(sop: SopDefinition, step_id: str) -> dict[str, str | None]:

@@ -74,3 +74,24 @@ def route_to(sop: SopDefinition, target: str) -> list[tuple[str, str]]:
 def branches(sop: SopDefinition) -> list[tuple[str, str]]:
     """Every (step, action) pair of the definition: the main path and each branch."""
     return [(s.id, a.name) for s in sop.steps for a in s.actions]
+
+
+def spot_sop(service: str, key: str) -> SopDefinition:
+    """One shipped definition, loaded and validated as at start-up (for spot checks)."""
+    from shared.sop.loader import load_sop_file
+
+    return load_sop_file(ROOT / "services" / service / "sops" / f"{key}.yaml", load_registry(),
+                         service)
+
+
+def step_table(sop: SopDefinition) -> list[tuple[int | None, str, str, str | None]]:
+    """(nomor, actor, kind, time) of every step, in order."""
+    return [(s.nomor, s.actor, s.kind, s.time) for s in sop.steps]
+
+
+def step_routes(sop: SopDefinition, step_id: str) -> dict[str, object]:
+    """Where each action of a step leads: its target, or ("return", deadline, resume_at)."""
+    out: dict[str, object] = {}
+    for a in sop.step(step_id).actions:
+        out[a.name] = a.to if a.kind == "forward" else ("return", a.deadline, a.resume_at)
+    return out

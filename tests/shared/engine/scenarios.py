@@ -1,4 +1,10 @@
-"""Cases brought to a known state for the engine tests (shared by the topic files)."""
+"""Cases brought to a known state for the engine tests (shared by the topic files).
+
+Office hours (default): Mon–Thu 07:30–16:00, Fri 07:30–16:30, Asia/Jakarta. 2026 facts used:
+Mon 17 Aug is Independence Day; Wed 18 Mar – Tue 24 Mar are all closed (Nyepi cuti bersama,
+Nyepi, Idul Fitri cuti bersama, the weekend of Idul Fitri), so Tue 17 Mar -> Wed 25 Mar.
+Every expected time in the tests is worked out by hand in the comment next to it.
+"""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
 """Refusals, external and automatic steps, overdue marking.
 
-Every branch and rule of the SOP engine, table-driven, on real 2026 dates and real calendars.
-
-Office hours (default): Mon–Thu 07:30–16:00, Fri 07:30–16:30, Asia/Jakarta. 2026 facts used:
-Mon 17 Aug is Independence Day; Wed 18 Mar – Tue 24 Mar are all closed (Nyepi cuti bersama,
-Nyepi, Idul Fitri cuti bersama, the weekend of Idul Fitri), so Tue 17 Mar -> Wed 25 Mar.
-Every expected time is worked out by hand in the comment next to it.
+Calendar facts used: see tests/shared/engine/scenarios.py.
 """
 
 from __future__ import annotations
