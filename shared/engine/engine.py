@@ -25,6 +25,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from shared.calendar.business import Calendar
+from shared.engine.access import RESUBMIT, WITHDRAW, authorise, options, step_agency
 from shared.engine.errors import (
     ActionNotAvailable,
     CaseClosed,
@@ -32,7 +33,6 @@ from shared.engine.errors import (
     InvalidSubmission,
     NotCaseOwner,
     ResubmissionLate,
-    RoleNotPermitted,
     WrongStep,
 )
 from shared.engine.state import (
@@ -47,9 +47,6 @@ from shared.engine.state import (
 from shared.engine.submission import check_submission
 from shared.sop.model import APPLICANT_ROLE, Action, SopDefinition, Step
 
-RESUBMIT = "lengkapi"
-WITHDRAW = "batalkan"
-INTEGRATION_ROLE = "integrasi"
 _MAX_AUTOMATIC_CHAIN = 50
 
 
@@ -66,39 +63,8 @@ class SopEngine:
     def options(
         self, sop: SopDefinition, case: CaseState, who: Principal
     ) -> list[ActionOption]:
-        """The actions ``who`` may take on ``case`` now (empty when none)."""
-        if not case.is_open or case.step_id is None:
-            return []
-        is_owner = who.subject == case.applicant_id
-        if case.status == "returned":
-            if not is_owner:
-                return []
-            late = case.applicant_due_at is not None and self._now() > case.applicant_due_at
-            resubmit = [] if late else [
-                ActionOption(case.step_id, RESUBMIT, "Lengkapi berkas", "resubmit", None)]
-            return [*resubmit,
-                    ActionOption(case.step_id, WITHDRAW, "Batalkan permohonan", "withdraw", None)]
-        step = sop.step(case.step_id)
-        result: list[ActionOption] = []
-        if self._may_act(sop, step, case, who):
-            result = [ActionOption(step.id, a.name, a.label or a.name, a.kind, a.to)
-                      for a in step.actions]
-        if is_owner and not any(o.name == WITHDRAW for o in result):
-            result.append(ActionOption(step.id, WITHDRAW, "Batalkan permohonan", "withdraw", None))
-        return result
-
-    def step_agency(self, sop: SopDefinition, step: Step) -> str:
-        return step.agency or sop.agency
-
-    def _may_act(self, sop: SopDefinition, step: Step, case: CaseState, who: Principal) -> bool:
-        if step.kind == "automatic":
-            return False
-        if step.kind == "applicant":
-            return who.subject == case.applicant_id
-        agency = self.step_agency(sop, step)
-        if step.kind == "external" and who.has(agency, INTEGRATION_ROLE):
-            return True
-        return who.has(agency, step.actor)
+        """The actions ``who`` may take on ``case`` now (see :mod:`shared.engine.access`)."""
+        return options(sop, case, who, self._now())
 
     # -- writing -----------------------------------------------------------------
     def start(
@@ -186,7 +152,7 @@ class SopEngine:
         if chosen is None:
             raise ActionNotAvailable(action=action, step=step.id,
                                      available=[a.name for a in step.actions])
-        role, agency = self._authorise(sop, step, case, who)
+        role, agency = authorise(sop, step, case, who)
         if chosen.comment_required and not (comment and comment.strip()):
             raise CommentRequired(action=action)
         if chosen.kind == "return":
@@ -204,7 +170,7 @@ class SopEngine:
             raise ActionNotAvailable(action="overdue", step=case.step_id, available=[])
         step = sop.step(case.step_id) if case.step_id else None
         marked = replace(case, overdue_at=now, updated_at=now)
-        agency = self.step_agency(sop, step) if step else None
+        agency = step_agency(sop, step) if step else None
         entry = self._entry(marked, "case.overdue", now, None, SYSTEM, "system", agency,
                             step_id=case.step_id, next_step=case.step_id, due=case.step_due_at)
         return Transition(replace(marked, seq=entry.seq), (entry,))
@@ -224,23 +190,6 @@ class SopEngine:
         if now.tzinfo is None:
             raise ValueError("the engine clock must return timezone-aware datetimes")
         return now
-
-    def _authorise(
-        self, sop: SopDefinition, step: Step, case: CaseState, who: Principal
-    ) -> tuple[str, str | None]:
-        """The role and agency ``who`` acts as at ``step``, or an error saying why not."""
-        if step.kind == "automatic":
-            raise RoleNotPermitted(step=step.id, role="system")
-        if step.kind == "applicant":
-            if who.subject != case.applicant_id:
-                raise NotCaseOwner()
-            return APPLICANT_ROLE, None
-        agency = self.step_agency(sop, step)
-        if who.has(agency, step.actor):
-            return step.actor, agency
-        if step.kind == "external" and who.has(agency, INTEGRATION_ROLE):
-            return INTEGRATION_ROLE, agency
-        raise RoleNotPermitted(step=step.id, role=f"{agency}:{step.actor}")
 
     def _due(self, sop: SopDefinition, step: Step, at: datetime) -> datetime | None:
         std = step.standard_time()
@@ -294,7 +243,7 @@ class SopEngine:
             if step.kind != "automatic":
                 break
             case, more = self._follow(sop, case, step, step.actions[0], SYSTEM, "system",
-                                      self.step_agency(sop, step), None, (), self._now())
+                                      step_agency(sop, step), None, (), self._now())
             entries += more
         return Transition(case, tuple(entries))
 
