@@ -8,8 +8,11 @@ broker runs with ``auto.create.topics.enable=false``.
 
 from __future__ import annotations
 
+import asyncio
+
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaTimeoutError
 
 from shared.events.bus import Record
 
@@ -59,22 +62,46 @@ class KafkaBus:
             await admin.close()
 
     async def publish(self, topic: str, key: str, value: bytes) -> None:
-        if self._producer is None:
-            await self.start()
-        assert self._producer is not None
-        await self._producer.send_and_wait(topic, value=value, key=key.encode())
+        await self.publish_batch([(topic, key, value)])
 
     async def publish_batch(self, records: list[tuple[str, str, bytes]]) -> None:
+        """Send in order and wait for every acknowledgement, at most the request timeout.
+
+        With idempotence on, the producer never expires a batch by itself: while the broker
+        is down a send would wait for ever. Bounding the wait lets the relay count the failure
+        and retry; records still queued may be delivered later as well, as duplicates with the
+        same event id, which consumers drop.
+        """
         if self._producer is None:
             await self.start()
         assert self._producer is not None
-        pending = [await self._producer.send(topic, value=value, key=key.encode())
-                   for topic, key, value in records]
-        for future in pending:
-            await future
+        producer = self._producer
+        limit = self._timeout / 1000
+
+        async def enqueue() -> list[asyncio.Future[object]]:
+            return [await producer.send(topic, value=value, key=key.encode())
+                    for topic, key, value in records]
+
+        try:
+            futures = await asyncio.wait_for(enqueue(), limit)
+        except TimeoutError as exc:
+            raise KafkaTimeoutError("broker did not accept the batch in time") from exc
+        for future in futures:
+            future.add_done_callback(_retrieve)
+        _, pending = await asyncio.wait(futures, timeout=limit)
+        if pending:
+            raise KafkaTimeoutError(f"{len(pending)} records not acknowledged in time")
+        for future in futures:
+            future.result()
 
     def consumer(self, topics: list[str], group: str) -> KafkaConsumer:
         return KafkaConsumer(self._bootstrap, topics, group, self._client_id)
+
+
+def _retrieve(future: asyncio.Future[object]) -> None:
+    """Mark a send's outcome as seen (a late failure is expected after a timeout)."""
+    if not future.cancelled():
+        future.exception()
 
 
 class KafkaConsumer:

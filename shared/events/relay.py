@@ -1,7 +1,9 @@
 """The outbox relay: publishes committed outbox rows to the bus, in order, and marks them sent.
 
 Rows are read in id order (a case's events were written in order, in one transaction each),
-published as one batch and marked sent only after the broker acknowledged them. When the
+published as one batch and marked sent only after the broker acknowledged them. On
+PostgreSQL an advisory lock lets only one relay of a service publish at a time (replicas
+would otherwise interleave batches and could reorder one case's events). When the
 broker is down the rows stay unsent and the relay retries with backoff: an outage delays
 events, it never loses them. A crash between publish and mark re-publishes the batch; the
 event id lets consumers drop the duplicate.
@@ -14,7 +16,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -49,10 +51,13 @@ class OutboxRelay:
     async def run_once(self) -> int:
         """Publish one batch of unsent rows; return how many were published."""
         async with self._sessions() as session:
+            if _is_postgres(session) and not await session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"),
+                    {"name": f"halo-relay-{self._service}"}):
+                await session.rollback()
+                return 0  # another relay of this service is publishing: one at a time keeps order
             query = select(OutboxRow).where(col(OutboxRow.sent_at).is_(None)).order_by(
                 col(OutboxRow.id)).limit(self._batch)
-            if _is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
             rows = list((await session.scalars(query)).all())
             if not rows:
                 await session.rollback()
