@@ -117,3 +117,66 @@ async def test_allinone_walks_a_case_to_completion_through_the_gateway(
     assert body["current_step"] is None and body["closed_at"] is not None
     mine = (await client.get("/api/v1/me/cases", headers=citizen)).json()
     assert [c["tracking_no"] for c in mine["items"]] == [case["tracking_no"]]
+
+
+async def test_a_full_run_leaves_no_personal_data_or_secret_in_the_logs(
+        allinone: tuple[FastAPI, httpx.AsyncClient, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Register, log in, refresh, submit with NIKs in the form, act, fail, track, log out:
+    every log line of the whole process, at DEBUG, configured as the processes configure
+    it, is captured and searched."""
+    import logging
+    import sys
+
+    from shared.observability.logging import configure_logging
+
+    _, client, _ = allinone
+    buffer = io.StringIO()
+    root = logging.getLogger()
+    old_level, old_handlers = root.level, root.handlers[:]
+    monkeypatch.setattr(sys, "stdout", buffer)
+    configure_logging("DEBUG")
+    nik, phone, email = "1801016107900004", "081377788899", "siti.rahma@contoh.id"
+    password = "Lamsel-Sejahtera-77"
+    secrets = [nik, phone, "+6281377788899", email, password, DEMO_FORM["nik_anak"],
+               DEMO_FORM["nomor_kk"], DEMO_FORM["nama_anak"]]
+    try:
+        registered = await client.post("/api/v1/auth/register", json={
+            "nik": nik, "name": "Siti Rahma", "email": email, "phone": phone,
+            "password": password})
+        assert registered.status_code == 201, registered.text
+        bad = await client.post("/api/v1/auth/login", json={"login": nik, "password": "salah-1"})
+        assert bad.status_code == 401
+        tokens = (await client.post("/api/v1/auth/login", json={
+            "login": phone, "password": password})).json()
+        refreshed = (await client.post("/api/v1/auth/refresh", json={
+            "refresh_token": tokens["refresh_token"]})).json()
+        secrets += [tokens["access_token"], tokens["refresh_token"],
+                    refreshed["access_token"], refreshed["refresh_token"]]
+        citizen = {"Authorization": f"Bearer {refreshed['access_token']}"}
+        opened = await client.post(
+            "/api/v1/dukcapil/cases", headers=citizen,
+            data={"data": json.dumps({"sop_key": DEMO_SOP, "form": DEMO_FORM})},
+            files={"berkas_persyaratan": ("berkas.pdf", DEMO_PDF, "application/pdf")})
+        assert opened.status_code == 201
+        invalid = await client.post("/api/v1/dukcapil/cases", headers=citizen, json={
+            "sop_key": DEMO_SOP, "form": {**DEMO_FORM, "nik_anak": nik[:15]}})
+        assert invalid.status_code == 422 and nik[:15] not in invalid.text
+        wrong = await client.post(f"/api/v1/dukcapil/cases/{opened.json()['id']}/actions",
+                                  headers=citizen, json={"action": "teruskan"})
+        assert wrong.status_code == 403
+        assert (await client.get(f"/api/v1/tracking/{opened.json()['tracking_no']}",
+                                 headers=citizen)).status_code in (200, 404)
+        await client.post("/api/v1/auth/logout", json={
+            "refresh_token": refreshed["refresh_token"]})
+        tampered = await client.get("/api/v1/me/cases",
+                                    headers={"Authorization": "Bearer " + nik + ".x.y"})
+        assert tampered.status_code == 401
+    finally:
+        root.handlers[:] = old_handlers
+        root.setLevel(old_level)
+    text = buffer.getvalue()
+    assert text.count("\n") > 10, "the run logged nothing: the check would prove nothing"
+    for secret in secrets:
+        leaked = [line[:300] for line in text.splitlines() if secret in line]
+        assert not leaked, f"a personal value or secret reached the logs: {leaked[:2]}"
