@@ -56,6 +56,7 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from fastapi import FastAPI
 
 from bench.common import (
     EVENTS_PER_CASE,
@@ -176,14 +177,15 @@ async def load(client: httpx.AsyncClient, receiver: Receiver, cases: int, concur
     return committed, time.perf_counter() - t0
 
 
-async def measure(base_url: str | None, runtime_app: object | None, cases: int,
+async def measure(base_url: str | None, app: FastAPI | None, cases: int,
                   concurrency: int, mode: str, partitions: list[int]) -> Point:
+    """Against ``app`` in-process (relay task started here) or the server at ``base_url``."""
     receiver = Receiver(kafka_bootstrap())
     await receiver.start(partitions)
     try:
-        if runtime_app is not None:
-            async with running(runtime_app) as client:  # type: ignore[arg-type]
-                runtime: ServiceRuntime = runtime_of(runtime_app)  # type: ignore[arg-type]
+        if app is not None:
+            async with running(app) as client:
+                runtime: ServiceRuntime = runtime_of(app)
                 stop = asyncio.Event()
                 relay = asyncio.create_task(runtime.relay.run(stop))
                 try:

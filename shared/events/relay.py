@@ -87,6 +87,7 @@ class OutboxRelay:
         """Relay until ``stop`` is set."""
         backoff = 0.1
         while not stop.is_set():
+            self._wake.clear()  # before reading: a notify() during the pass is not lost
             try:
                 published = await self.run_once()
                 backoff = 0.1
@@ -100,7 +101,6 @@ class OutboxRelay:
                 continue
             if published == 0:
                 await self.backlog()
-                self._wake.clear()
                 await _wait_any(stop, self._wake, self._idle)
 
 
