@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks of bench/ (docs/benchmarks.md): starts PostgreSQL and Kafka if they are not
-# already running, runs the three scripts, and stops what it started, pass or fail.
+# already running, runs the five scripts, and stops what it started, pass or fail.
 #
 #   deploy/local/bench.sh            full run (several minutes)
 #   deploy/local/bench.sh --quick    short run; also BENCH_QUICK=1 (e.g. `make bench BENCH_QUICK=1`)
@@ -60,3 +60,7 @@ echo "== bench/service_act_pg.py ${ARGS[*]:-}"
 "$PY" bench/service_act_pg.py "${ARGS[@]}"
 echo "== bench/events_latency.py ${ARGS[*]:-}"
 "$PY" bench/events_latency.py "${ARGS[@]}"
+echo "== bench/gateway_overhead.py ${ARGS[*]:-}"
+"$PY" bench/gateway_overhead.py "${ARGS[@]}"
+echo "== bench/tracking_freshness.py ${ARGS[*]:-}"
+"$PY" bench/tracking_freshness.py "${ARGS[@]}"
