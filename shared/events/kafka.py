@@ -72,6 +72,8 @@ class KafkaBus:
         and retry; records still queued may be delivered later as well, as duplicates with the
         same event id, which consumers drop.
         """
+        if not records:
+            return
         if self._producer is None:
             await self.start()
         assert self._producer is not None
