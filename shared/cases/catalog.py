@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from shared.db.session import lock
 from shared.db.tables import SopVersionRow
 from shared.registry import Registry
 from shared.sop.loader import parse_sop
@@ -46,7 +47,12 @@ class SopCatalog:
 
     async def sync_files(self, session: AsyncSession, sops: list[SopDefinition],
                          now: datetime) -> int:
-        """Insert shipped definitions that are not stored yet; return how many were added."""
+        """Insert shipped definitions that are not stored yet; return how many were added.
+
+        The HTTP process and the worker of a service (and every replica) start together:
+        the catalog lock makes them sync one after another instead of racing on inserts.
+        """
+        await lock(session, f"halo-catalog-{self.service}")
         added = 0
         for sop in sops:
             row = await session.scalar(select(SopVersionRow).where(
@@ -94,6 +100,7 @@ class SopCatalog:
     async def publish(self, session: AsyncSession, data: dict[str, Any], publisher: str,
                       now: datetime) -> SopDefinition:
         """Validate ``data`` as the next version of its key and store it (the caller audits)."""
+        await lock(session, f"halo-catalog-{self.service}")  # two publishers: one waits
         data = dict(data)
         data["service"] = self.service
         key = str(data.get("key", ""))

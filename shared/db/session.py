@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -56,3 +56,25 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+async def try_lock(session: AsyncSession, name: str) -> bool:
+    """Take a transaction-scoped lock named ``name`` if it is free (PostgreSQL advisory lock).
+
+    On SQLite every write transaction already begins IMMEDIATE, which serialises writers, so
+    the lock is always granted.
+    """
+    if not is_postgres(session):
+        return True
+    return bool(await session.scalar(text("SELECT pg_try_advisory_xact_lock(hashtext(:n))"),
+                                     {"n": name}))
+
+
+async def lock(session: AsyncSession, name: str) -> None:
+    """Wait for the transaction-scoped lock named ``name`` (released at commit or rollback)."""
+    if is_postgres(session):
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": name})

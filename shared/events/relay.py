@@ -16,19 +16,16 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from shared.db.session import try_lock
 from shared.db.tables import OutboxRow
 from shared.events.bus import EventBus
 from shared.observability.metrics import OUTBOX_BACKLOG, OUTBOX_FAILURES, OUTBOX_PUBLISHED
 
 log = logging.getLogger("halo.relay")
-
-
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 class OutboxRelay:
@@ -51,9 +48,7 @@ class OutboxRelay:
     async def run_once(self) -> int:
         """Publish one batch of unsent rows; return how many were published."""
         async with self._sessions() as session:
-            if _is_postgres(session) and not await session.scalar(
-                    text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"),
-                    {"name": f"halo-relay-{self._service}"}):
+            if not await try_lock(session, f"halo-relay-{self._service}"):
                 await session.rollback()
                 return 0  # another relay of this service is publishing: one at a time keeps order
             query = select(OutboxRow).where(col(OutboxRow.sent_at).is_(None)).order_by(
