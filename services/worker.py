@@ -1,8 +1,9 @@
 """The background worker of one service (distributed mode): the outbox relay and the overdue
 sweeper, as a process of its own. ``python -m services.worker dukcapil``.
 
-It builds the same runtime as the HTTP process (database, catalog, bus) but serves no HTTP;
-SIGTERM/SIGINT stop it cleanly.
+It builds the same runtime as the HTTP process (database, catalog, bus) but serves no HTTP.
+On PostgreSQL it listens for the commit signal of new outbox rows (shared.events.outbox_signal)
+so the relay publishes at once instead of at its next poll. SIGTERM/SIGINT stop it cleanly.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from prometheus_client import start_http_server
 
 from shared.auth.tokens import TokenVerifier
 from shared.events.factory import bus_from_settings
+from shared.events.outbox_signal import listen
 from shared.observability.logging import configure_logging
 from shared.settings import ServiceSettings
 from shared.web.runtime import build_runtime, jwks_from_url
@@ -36,8 +38,10 @@ async def run(service: str) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await asyncio.gather(runtime.relay.run(stop),
-                             runtime.sweeper.run(stop, settings.sweeper_interval_s))
+        loops = [runtime.relay.run(stop), runtime.sweeper.run(stop, settings.sweeper_interval_s)]
+        if settings.database_url.startswith("postgresql"):
+            loops.append(listen(settings.database_url, service, runtime.relay.notify, stop))
+        await asyncio.gather(*loops)
     finally:
         await runtime.stop()
         await bus.stop()

@@ -15,9 +15,11 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from shared.db.session import is_postgres
 from shared.db.tables import CaseRow, DocumentRow, HistoryRow, OutboxRow
 from shared.engine.state import CaseState, HistoryEntry, Transition
 from shared.events.envelope import EventEnvelope, StepRef, case_topic
+from shared.events.outbox_signal import signal_commit
 from shared.sop.model import SopDefinition
 
 _STATE_FIELDS = [f for f in CaseState.__dataclass_fields__ if f != "id"]
@@ -38,10 +40,6 @@ def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
                    kind=step.kind, due_at=case.step_due_at)
 
 
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 class CaseStore:
     def __init__(self, service: str) -> None:
         self.service = service
@@ -49,7 +47,7 @@ class CaseStore:
 
     async def get(self, session: AsyncSession, case_id: str, *, lock: bool = False
                   ) -> CaseRow | None:
-        if lock and _is_postgres(session):
+        if lock and is_postgres(session):
             return await session.scalar(select(CaseRow).where(col(CaseRow.id) == case_id)
                                         .with_for_update())
         return await session.get(CaseRow, case_id)
@@ -77,6 +75,8 @@ class CaseStore:
             session.add(OutboxRow(event_id=envelope.event_id, topic=self.topic, key=case.id,
                                   payload=envelope.model_dump_json(), created_at=entry.at,
                                   attempts=0))
+        if done.entries:
+            await signal_commit(session, self.service)
         await session.flush()
         return row
 
@@ -134,7 +134,7 @@ class CaseStore:
                                        col(CaseRow.overdue_at).is_(None),
                                        col(CaseRow.step_due_at) < now)
                  .order_by(col(CaseRow.step_due_at)).limit(limit))
-        if _is_postgres(session):
+        if is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         return list(await session.scalars(query))
 
@@ -143,7 +143,7 @@ class CaseStore:
         query = (select(CaseRow).where(col(CaseRow.status) == "returned",
                                        col(CaseRow.applicant_due_at) < now)
                  .order_by(col(CaseRow.applicant_due_at)).limit(limit))
-        if _is_postgres(session):
+        if is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         return list(await session.scalars(query))
 

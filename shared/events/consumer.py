@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.aio.waiting import sleep_or_stop
 from shared.db.tables import ProcessedEventRow
 from shared.events.bus import BusConsumer, EventBus, Record
 from shared.events.envelope import EventEnvelope, dead_letter_topic
@@ -71,10 +72,7 @@ class EventConsumer:
             except Exception as exc:  # broker unavailable: keep trying, offsets uncommitted
                 log.warning("consumer poll failed", extra={"consumer": self.group,
                                                            "error": type(exc).__name__})
-                try:
-                    await asyncio.wait_for(stop.wait(), 1.0)
-                except TimeoutError:
-                    pass
+                await sleep_or_stop(stop, 1.0)
 
     async def _handle(self, record: Record) -> None:
         try:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from shared.aio.waiting import first_of, sleep_or_stop
 from shared.db.session import try_lock
 from shared.db.tables import OutboxRow
 from shared.events.bus import EventBus
@@ -91,25 +92,9 @@ class OutboxRelay:
                 log.warning("outbox publish failed, retrying", extra={
                     "service": self._service, "error": type(exc).__name__,
                     "retry_in_s": backoff})
-                await _sleep_or_stop(stop, backoff)
+                await sleep_or_stop(stop, backoff)
                 backoff = min(self._max_backoff, backoff * 2)
                 continue
             if published == 0:
                 await self.backlog()
-                await _wait_any(stop, self._wake, self._idle)
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
-
-
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
-    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-    try:
-        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for w in waiters:
-            w.cancel()
+                await first_of(stop, self._wake, seconds=self._idle)

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.aio.waiting import sleep_or_stop
 from shared.cases.catalog import SopCatalog
 from shared.cases.store import CaseStore, row_to_state
 from shared.engine.engine import SopEngine
@@ -86,7 +87,4 @@ class OverdueSweeper:
             except Exception as exc:
                 log.warning("sweep failed", extra={"service": self.service,
                                                    "error": type(exc).__name__})
-            try:
-                await asyncio.wait_for(stop.wait(), interval_s)
-            except TimeoutError:
-                pass
+            await sleep_or_stop(stop, interval_s)
