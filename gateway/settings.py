@@ -27,6 +27,9 @@ class GatewaySettings:
     refresh_ttl_s: int = 30 * 24 * 3600
     run_migrations: bool = True
     workers: bool = True
+    tracking_group: str = "gateway-tracking"
+    """Kafka consumer group of the tracking read model: the gateway replicas of one
+    environment share it; separate environments on one broker need their own."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -44,4 +47,5 @@ class GatewaySettings:
                    connect_timeout_s=float(env("HALO_CONNECT_TIMEOUT_S", "2") or 2),
                    read_timeout_s=float(env("HALO_READ_TIMEOUT_S", "15") or 15),
                    run_migrations=env("HALO_RUN_MIGRATIONS", "1") == "1",
-                   workers=env("HALO_WORKERS", "1") == "1")
+                   workers=env("HALO_WORKERS", "1") == "1",
+                   tracking_group=env("HALO_TRACKING_GROUP") or "gateway-tracking")

@@ -1,9 +1,10 @@
 """The tracking part: its routes, its tables, and the consumer that feeds them.
 
 The consumer reads all seven ``halo.<service>.case-events.v1`` topics as group
-``gateway-tracking``. With ``workers`` on (the default) it runs as a task until the
-runtime's stop event; with it off (tests, or a gateway replica that only serves reads) it is
-started but not run: ``runtime.state["tracking"].consumer.poll_once()`` drives it.
+``gateway-tracking`` (``HALO_TRACKING_GROUP``). With ``workers`` on (the default) it runs as
+a task until the runtime's stop event; with it off (tests, or a gateway replica that only
+serves reads) it is started but not run: ``runtime.state["tracking"].consumer.poll_once()``
+drives it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from gateway.runtime import GatewayPart, GatewayRuntime
 from gateway.settings import SERVICES
-from gateway.tracking.projector import GROUP, apply_event, topics
+from gateway.tracking.projector import apply_event, topics
 from gateway.tracking.routes import router
 from shared.events.consumer import EventConsumer
 
@@ -29,8 +30,9 @@ class TrackingState:
     task: asyncio.Task[Any] | None = None
 
 
-def make_consumer(runtime: GatewayRuntime, group: str = GROUP) -> EventConsumer:
-    return EventConsumer(runtime.bus, topics(SERVICES), group, runtime.sessions, apply_event)
+def make_consumer(runtime: GatewayRuntime, group: str | None = None) -> EventConsumer:
+    return EventConsumer(runtime.bus, topics(SERVICES), group or runtime.settings.tracking_group,
+                         runtime.sessions, apply_event)
 
 
 async def start(runtime: GatewayRuntime) -> None:

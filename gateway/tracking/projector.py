@@ -28,8 +28,6 @@ from gateway.tracking.tables import TrackedCaseRow, TrackedEventRow
 from shared.engine.state import OPEN_STATUSES
 from shared.events.envelope import EventEnvelope, case_topic
 
-GROUP = "gateway-tracking"
-
 
 def topics(services: tuple[str, ...] | list[str]) -> list[str]:
     return [case_topic(s) for s in services]

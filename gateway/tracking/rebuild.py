@@ -3,7 +3,7 @@
 ``python -m gateway.tracking.rebuild [--idle SECONDS]`` wipes ``tracked_cases``,
 ``tracked_events`` and the tracking consumer's processed-event rows, then replays every
 ``halo.<service>.case-events.v1`` topic from the beginning under a fresh consumer group
-(``gateway-tracking-rebuild-<time>``), until no record has arrived for ``--idle`` seconds.
+(``<HALO_TRACKING_GROUP>-rebuild-<time>``), until no record has arrived for ``--idle`` seconds.
 
 It needs the distributed bus (Kafka, ``HALO_BUS=kafka``): in all-in-one mode events live in
 the process's memory and there is nothing to replay from. The topics' retention must cover
@@ -27,7 +27,7 @@ from sqlmodel import col
 
 from gateway.settings import SERVICES, GatewaySettings
 from gateway.tracking.part import MIGRATIONS
-from gateway.tracking.projector import GROUP, apply_event, topics
+from gateway.tracking.projector import apply_event, topics
 from gateway.tracking.tables import TrackedCaseRow, TrackedEventRow
 from shared.db import migrate
 from shared.db.session import make_engine, make_sessionmaker
@@ -36,21 +36,23 @@ from shared.events.bus import EventBus
 from shared.events.consumer import EventConsumer
 from shared.events.kafka import KafkaBus
 
+DEFAULT_GROUP = GatewaySettings.tracking_group
 
-async def wipe(sessions: async_sessionmaker[AsyncSession]) -> None:
+
+async def wipe(sessions: async_sessionmaker[AsyncSession], group: str = DEFAULT_GROUP) -> None:
     async with sessions() as session:
         await session.execute(delete(TrackedEventRow))
         await session.execute(delete(TrackedCaseRow))
         await session.execute(delete(ProcessedEventRow).where(
-            col(ProcessedEventRow.consumer).startswith(GROUP)))
+            col(ProcessedEventRow.consumer).startswith(group)))
         await session.commit()
 
 
 async def rebuild(sessions: async_sessionmaker[AsyncSession], bus: EventBus, *,
-                  idle_s: float = 10.0, group: str | None = None) -> int:
-    """Wipe and replay; return the number of records read."""
-    group = group or f"{GROUP}-rebuild-{datetime.now(UTC):%Y%m%d%H%M%S}"
-    await wipe(sessions)
+                  idle_s: float = 10.0, group: str = DEFAULT_GROUP) -> int:
+    """Wipe and replay under a fresh consumer group; return the number of records read."""
+    await wipe(sessions, group)
+    group = f"{group}-rebuild-{datetime.now(UTC):%Y%m%d%H%M%S}"
     consumer = EventConsumer(bus, topics(SERVICES), group, sessions, apply_event)
     await consumer.start()
     read = 0
@@ -79,7 +81,8 @@ async def _main(idle_s: float) -> int:
     bus = KafkaBus(conf.kafka_bootstrap, client_id="halo-gateway-rebuild")
     await bus.start()
     try:
-        read = await rebuild(make_sessionmaker(db), bus, idle_s=idle_s)
+        read = await rebuild(make_sessionmaker(db), bus, idle_s=idle_s,
+                             group=conf.tracking_group)
     finally:
         await bus.stop()
         await db.dispose()

@@ -128,3 +128,22 @@ async def test_rebuild_command_needs_kafka(monkeypatch: Any, tmp_path: Path,
     monkeypatch.setenv("HALO_BUS", "memory")
     assert await asyncio.to_thread(rebuild.main, ["--idle", "0.1"]) == 2
     assert "Kafka" in capsys.readouterr().err
+
+
+def test_the_tracking_group_is_a_setting(monkeypatch: Any) -> None:
+    from gateway.settings import GatewaySettings
+    monkeypatch.delenv("HALO_TRACKING_GROUP", raising=False)
+    assert GatewaySettings.from_env().tracking_group == "gateway-tracking"
+    monkeypatch.setenv("HALO_TRACKING_GROUP", "gateway-tracking-staging")
+    assert GatewaySettings.from_env().tracking_group == "gateway-tracking-staging"
+
+
+async def test_the_consumer_uses_the_configured_group(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from gateway.tracking.part import make_consumer
+    async with gateway_stack(tmp_path) as stack:
+        running = stack.runtime.state["tracking"].consumer
+        assert running.group == stack.runtime.settings.tracking_group
+        stack.runtime.settings = replace(stack.runtime.settings, tracking_group="lingkungan-b")
+        assert make_consumer(stack.runtime).group == "lingkungan-b"
