@@ -6,7 +6,7 @@
 #   deploy/local/bench.sh --quick    short run; also BENCH_QUICK=1 (e.g. `make bench BENCH_QUICK=1`)
 #
 # Data folders: var/bench-pg (PostgreSQL) and var/bench-kafka (Kafka, wiped on each start).
-# The ports are fixed (PostgreSQL 127.0.0.1:$PGPORT, default 55432; Kafka 127.0.0.1:19092):
+# The ports (PostgreSQL 127.0.0.1:$PGPORT, default 55432; Kafka 127.0.0.1:$KAFKA_PORT, default 19092):
 # when something already listens there (another checkout's cluster, a running `make up`),
 # that server is used as it is and left running. Each script makes its own halo_bench_*
 # databases (dropped and created afresh); Kafka gets the topic halo.dukcapil.case-events.v1.
@@ -15,6 +15,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 export PYTHONPATH="$ROOT"
 export PGPORT="${PGPORT:-55432}"
+export KAFKA_PORT="${KAFKA_PORT:-19092}"
 PY="$ROOT/.venv/bin/python"
 
 ARGS=()
@@ -43,15 +44,15 @@ else
   STARTED_PG=1
   PGDATA="$ROOT/var/bench-pg" PG_DATABASES="halo_bench" deploy/local/postgres.sh start
 fi
-if port_open 19092; then
-  log "Kafka already listening on 127.0.0.1:19092: using it, leaving it running"
+if port_open "$KAFKA_PORT"; then
+  log "Kafka already listening on 127.0.0.1:$KAFKA_PORT: using it, leaving it running"
 else
   STARTED_KAFKA=1
   KAFKA_DATA="$ROOT/var/bench-kafka" KAFKA_FRESH=1 deploy/local/kafka.sh start
 fi
 
 export HALO_BENCH_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:${PGPORT}/postgres"
-export HALO_BENCH_KAFKA="127.0.0.1:19092"
+export HALO_BENCH_KAFKA="127.0.0.1:${KAFKA_PORT}"
 
 echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== bench/engine_vs_spiff.py ${ARGS[*]:-}"

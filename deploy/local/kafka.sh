@@ -14,8 +14,10 @@
 #   KAFKA_START_TIMEOUT   seconds to wait for the broker (default: 120)
 #   KAFKA_HEAP_OPTS       JVM heap (default: -Xms512m -Xmx1g; keep >= 512m, the log
 #                         cleaner allocates a 128 MB buffer at start-up)
+#   KAFKA_PORT            broker port on 127.0.0.1 (default: 19092)
+#   KAFKA_CONTROLLER_PORT controller port (default: KAFKA_PORT + 1)
 #   MAVEN_OPTS            passed to mvn as usual (e.g. -Dmaven.repo.local=...)
-# Bootstrap address for clients: 127.0.0.1:19092 (controller on 127.0.0.1:19093).
+# Bootstrap address for clients: 127.0.0.1:$KAFKA_PORT (default 127.0.0.1:19092).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -29,8 +31,8 @@ KAFKA_DATA="$(realpath -m -- "${KAFKA_DATA:-$REPO_ROOT/var/kafka}")"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g}"
 BROKER_HOST=127.0.0.1
-BROKER_PORT=19092
-CONTROLLER_PORT=19093
+BROKER_PORT="${KAFKA_PORT:-19092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((BROKER_PORT + 1))}"
 
 PROPS="$KAFKA_DATA/server.properties"
 LOG_DIRS="$KAFKA_DATA/kraft-logs"      # Kafka's own data (log.dirs)

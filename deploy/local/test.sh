@@ -7,6 +7,8 @@ cd "$ROOT"
 export PYTHONPATH="$ROOT"
 export PGPORT="${PGPORT:-55432}"
 export KAFKA_DATA="${KAFKA_DATA:-$ROOT/var/test-kafka}"
+export KAFKA_PORT="${KAFKA_PORT:-19092}"
+export HALO_KAFKA_BOOTSTRAP="127.0.0.1:${KAFKA_PORT}"
 
 cleanup() {
   deploy/local/kafka.sh stop || true
@@ -19,6 +21,6 @@ KAFKA_FRESH=1 deploy/local/kafka.sh start
 
 export HALO_TEST_PG_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_test"
 export HALO_TEST_PG_ADMIN_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/postgres"
-export HALO_TEST_KAFKA="127.0.0.1:19092"
+export HALO_TEST_KAFKA="$HALO_KAFKA_BOOTSTRAP"
 export HALO_TEST_REQUIRE_INTEGRATION=1
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
