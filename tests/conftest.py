@@ -15,6 +15,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+# The shared test helpers assert too: give their failures the same detail as a test's.
+pytest.register_assert_rewrite("tests.support")
+
 
 def _need(var: str) -> str:
     value = os.environ.get(var)
