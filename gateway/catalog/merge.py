@@ -41,6 +41,7 @@ def _entry(service: str, sop: dict[str, Any], agency_names: dict[str, str]) -> d
     key = str(sop["key"])
     return {
         "service": service, "key": key, "version": sop["version"], "title": sop["title"],
+        "display_title": sop.get("display_title") or sop["title"],
         "agency": sop["agency"], "agency_name": agency_names.get(sop["agency"], sop["agency"]),
         "category": sop.get("category", ""), "requirements": list(sop.get("requirements", [])),
         "steps": sop.get("steps", 0), "total_time": sop.get("total_time", ""),
@@ -98,14 +99,15 @@ async def merged_catalog(runtime: GatewayRuntime) -> Merged:
 
 
 def search(entries: list[dict[str, Any]], q: str | None) -> list[dict[str, Any]]:
-    """Entries whose title, agency (key or name) or category hold every word of ``q``."""
+    """Entries whose title (as printed or corrected), agency (key or name) or category hold
+    every word of ``q``."""
     words = (q or "").lower().split()
     if not words:
         return entries
     out = []
     for entry in entries:
-        text = " ".join((entry["title"], entry["agency"], entry["agency_name"],
-                         entry["category"])).lower()
+        text = " ".join((entry["title"], entry["display_title"], entry["agency"],
+                         entry["agency_name"], entry["category"])).lower()
         if all(w in text for w in words):
             out.append(entry)
     return out

@@ -18,6 +18,9 @@ class CatalogEntry(BaseModel):
     key: str
     version: int
     title: str
+    """The title as printed in the regulation."""
+    display_title: str
+    """The title with an obvious misprint corrected (the printed title when there is none)."""
     agency: str
     agency_name: str
     category: str

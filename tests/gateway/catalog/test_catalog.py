@@ -73,6 +73,13 @@ async def test_catalog_search(tmp_path: Path) -> None:
         assert await keys("Kependudukan dan Pencatatan") >= {KIA}
         assert KIA in await keys("civil-registry")
         assert await keys("tidak ada layanan seperti ini") == set()
+        # Titles keep the regulation's misprints; the corrected spelling finds them too.
+        assert await keys("eletromedis") == await keys("elektromedis") == {
+            "dpmptsp-izin-praktik-elektromedis"}
+        response = await stack.client.get("/api/v1/catalog", params={"q": "elektromedis"})
+        entry = response.json()["items"][0]
+        assert entry["title"] == "PELAYANAN IZIN PRAKTIK ELETROMEDIS"
+        assert entry["display_title"] == "PELAYANAN IZIN PRAKTIK ELEKTROMEDIS"
 
 
 async def test_catalog_is_cached_briefly(tmp_path: Path) -> None:
