@@ -30,6 +30,7 @@ from shared.engine.errors import (
     ActionNotAvailable,
     CaseClosed,
     CommentRequired,
+    FormNotAccepted,
     InvalidSubmission,
     NotCaseOwner,
     ResubmissionLate,
@@ -143,6 +144,8 @@ class SopEngine:
         if action == WITHDRAW:
             if who.subject != case.applicant_id:
                 raise NotCaseOwner()
+            if form:
+                raise FormNotAccepted(action=action)
             return self._close(case, "withdrawn", "case.withdrawn", now, who, APPLICANT_ROLE,
                                None, comment, "Dibatalkan oleh pemohon", WITHDRAW)
         if case.status == "returned":
@@ -153,6 +156,8 @@ class SopEngine:
             raise ActionNotAvailable(action=action, step=step.id,
                                      available=[a.name for a in step.actions])
         role, agency = authorise(sop, step, case, who)
+        if form:
+            raise FormNotAccepted(action=action)
         if chosen.comment_required and not (comment and comment.strip()):
             raise CommentRequired(action=action)
         if chosen.kind == "return":

@@ -60,6 +60,14 @@ class CommentRequired(EngineError):
     status = 422
 
 
+class FormNotAccepted(EngineError):
+    """Form data sent with an action that does not take any (only completing a returned
+    file updates the applicant's form)."""
+
+    code = "form-not-accepted"
+    status = 422
+
+
 class InvalidSubmission(EngineError):
     """The applicant's form or documents do not meet the SOP's requirements."""
 

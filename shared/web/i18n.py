@@ -24,6 +24,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "The deadline to complete the file ({deadline}) has passed."),
     "comment-required": ("Tindakan '{action}' wajib disertai alasan (comment).",
                          "Action '{action}' requires a reason (comment)."),
+    "form-not-accepted": ("Tindakan '{action}' tidak menerima isian formulir; isian hanya "
+                          "dapat diubah saat melengkapi berkas yang dikembalikan.",
+                          "Action '{action}' takes no form data; the form can only be changed "
+                          "when completing a returned file."),
     "invalid-submission": ("Isian atau dokumen permohonan belum memenuhi persyaratan.",
                            "The form or documents do not meet the requirements."),
     "validation-error": ("Permintaan tidak valid; periksa kolom yang disebutkan.",

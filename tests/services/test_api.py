@@ -116,6 +116,9 @@ async def test_return_and_resubmit_through_the_api(client: httpx.AsyncClient) ->
     (OPERATOR, {"action": "teruskan", "step": "tte_kadis"}, 409, "wrong-step"),
     (OPERATOR, {"action": "teruskan", "role": "admin"}, 422, "validation-error"),
     (OPERATOR, {}, 422, "validation-error"),
+    (OPERATOR, {"action": "teruskan", "form": {"nik_anak": "xx", "bogus": [1, 2]}}, 422,
+     "form-not-accepted"),
+    (CITIZEN, {"action": "batalkan", "form": {"nama_anak": "Lain"}}, 422, "form-not-accepted"),
 ])
 async def test_bad_actions_are_refused_and_write_nothing(
         client: httpx.AsyncClient, app_client: tuple[object, httpx.AsyncClient], who: dict,

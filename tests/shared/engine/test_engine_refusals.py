@@ -16,6 +16,7 @@ from shared.engine.errors import (
     CaseClosed,
     CommentRequired,
     EngineError,
+    FormNotAccepted,
     InvalidSubmission,
     NotCaseOwner,
     ResubmissionLate,
@@ -117,6 +118,16 @@ from tests.shared.engine.sops import (
                      CommentRequired, {"action": "tolak"}, id="comment-blank"),
         pytest.param(kia_at_berkas, OPERATOR, "tidak_lengkap", {}, None, CommentRequired,
                      {"action": "tidak_lengkap"}, id="comment-missing-on-return"),
+        pytest.param(kia_open, OPERATOR, "teruskan", {"form": {"nik_anak": "xx"}}, None,
+                     FormNotAccepted, {"action": "teruskan"}, id="form-on-officer-action"),
+        pytest.param(kia_open, OWNER, "batalkan", {"form": {"bogus": [1, 2]}}, None,
+                     FormNotAccepted, {"action": "batalkan"}, id="form-on-withdraw"),
+        pytest.param(correction_at_applicant, OWNER, "ajukan", {"form": {"x": "y"}}, None,
+                     FormNotAccepted, {"action": "ajukan"}, id="form-on-applicant-step"),
+        pytest.param(kia_open, OTHER_AGENCY, "teruskan", {"form": {"x": "y"}}, None,
+                     RoleNotPermitted,
+                     {"step": "verifikasi_permohonan", "role": "disdukcapil:operator"},
+                     id="form-by-unauthorised-says-unauthorised"),
     ],
 )
 def test_refusals(
@@ -145,6 +156,7 @@ def test_refusals(
         (ResubmissionLate, "resubmission-late", 409),
         (CommentRequired, "comment-required", 422),
         (InvalidSubmission, "invalid-submission", 422),
+        (FormNotAccepted, "form-not-accepted", 422),
     ],
 )
 def test_every_error_has_a_stable_code_and_a_4xx_status(
