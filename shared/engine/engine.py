@@ -287,14 +287,18 @@ class SopEngine:
         if problems:
             raise InvalidSubmission(problems)
         target = sop.step(case.resume_step_id or case.step_id or sop.start.id)
-        if target.id == case.step_id and case.paused_remaining_s is not None:
+        same_step = target.id == case.step_id
+        if same_step and case.paused_remaining_s is not None:
             cal = self._calendars(sop.calendar_of(target))
             due: datetime | None = cal.add_work(now, timedelta(seconds=case.paused_remaining_s))
         else:
             due = self._due(sop, target, now)
         resumed = replace(case, status="open", step_id=target.id, step_entered_at=now,
                           step_due_at=due, resume_step_id=None, paused_remaining_s=None,
-                          applicant_due_at=None, overdue_at=None, updated_at=now)
+                          applicant_due_at=None, updated_at=now,
+                          # Back on the step it left: a lateness already flagged stays flagged
+                          # (case.overdue is emitted once per step visit, not once per return).
+                          overdue_at=case.overdue_at if same_step else None)
         entry = self._entry(resumed, "case.resubmitted", now, RESUBMIT, who, APPLICANT_ROLE, None,
                             step_id=case.step_id, next_step=target.id, due=due, comment=comment,
                             documents=docs)
