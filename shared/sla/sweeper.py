@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
+from prometheus_client import Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.aio.waiting import sleep_or_stop
@@ -39,6 +40,8 @@ class OverdueSweeper:
         self._clock = clock
         self._batch = batch
         self.service = store.service
+        self._open_series: set[tuple[str, ...]] = set()
+        self._overdue_series: set[tuple[str, ...]] = set()
 
     async def run_once(self) -> tuple[int, int]:
         """Flag one batch of overdue steps and expire one batch of returns."""
@@ -72,11 +75,15 @@ class OverdueSweeper:
     async def refresh_gauges(self) -> None:
         async with self._sessions() as session:
             now = self._clock()
-            OPEN_CASES.clear()
+            open_now: dict[tuple[str, ...], int] = {}
             for sop_key, step, status, count in await self._store.open_counts(session):
-                OPEN_CASES.labels(self.service, sop_key, step or "-", status).set(count)
+                open_now[(self.service, sop_key, step or "-", status)] = count
+            overdue_now: dict[tuple[str, ...], int] = {}
             for agency, count in await self._store.overdue_counts(session, now):
-                OVERDUE_OPEN.labels(self.service, agency).set(count)
+                overdue_now[(self.service, agency)] = count
+        # Only this service's series: in all-in-one every service's sweeper shares the registry.
+        self._open_series = _publish(OPEN_CASES, open_now, self._open_series)
+        self._overdue_series = _publish(OVERDUE_OPEN, overdue_now, self._overdue_series)
 
     async def run(self, stop: asyncio.Event, interval_s: float) -> None:
         while not stop.is_set():
@@ -88,3 +95,13 @@ class OverdueSweeper:
                 log.warning("sweep failed", extra={"service": self.service,
                                                    "error": type(exc).__name__})
             await sleep_or_stop(stop, interval_s)
+
+
+def _publish(gauge: Gauge, values: Mapping[tuple[str, ...], int],
+             previous: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """Set ``values`` on ``gauge`` and drop the series of ``previous`` that are gone now."""
+    for labels, count in values.items():
+        gauge.labels(*labels).set(count)
+    for labels in previous - values.keys():
+        gauge.remove(*labels)
+    return set(values)

@@ -117,3 +117,44 @@ async def test_resubmission_after_deadline_is_refused_before_the_sweep(tmp_path:
         clock.now -= timedelta(minutes=2)
         in_time = await client.post(url, headers=citizen, json={"action": "lengkapi"})
         assert in_time.status_code == 200 and in_time.json()["status"] == "open"
+
+
+def _gauge(name: str, labels: dict[str, str]) -> float | None:
+    return REGISTRY.get_sample_value(name, labels)
+
+
+async def test_gauges_follow_the_cases_and_leave_other_services_alone(tmp_path: Path) -> None:
+    from shared.observability.metrics import OPEN_CASES
+    tokens = TestTokens()
+    clock = Clock(datetime(2026, 8, 14, 15, 50, tzinfo=JAKARTA))
+    app = create_app(service_settings("dukcapil", f"sqlite+aiosqlite:///{tmp_path}/d.db",
+                                      tmp_path), wiring(tokens, clock=clock))
+    citizen = tokens.headers("warga-1", "citizen")
+    operator = tokens.headers("op-1", "disdukcapil:operator")
+    # Another service's sweeper in the same process (all-in-one) set its own series.
+    OPEN_CASES.labels("pajak", "pajak-uji", "verifikasi", "open").set(5)
+    first_step = {"service": "dukcapil", "sop": KIA, "step": "verifikasi_permohonan",
+                  "status": "open"}
+    overdue = {"service": "dukcapil", "agency": "disdukcapil"}
+    async with running(app) as client:
+        runtime = runtime_of(app)
+        files = {"berkas_persyaratan": ("a.pdf", b"%PDF", "application/pdf")}
+        case = (await client.post("/cases", headers=citizen, files=files, data={
+            "data": json.dumps({"sop_key": KIA, "form": FORM})})).json()
+        await runtime.sweeper.refresh_gauges()
+        assert _gauge("halo_open_cases", first_step) == 1
+        assert _gauge("halo_overdue_open_steps", overdue) is None
+        clock.now = datetime(2026, 8, 14, 16, 5, tzinfo=JAKARTA)  # due 16:00
+        await runtime.sweeper.refresh_gauges()
+        assert _gauge("halo_overdue_open_steps", overdue) == 1
+        moved = await client.post(f"/cases/{case['id']}/actions", headers=operator,
+                                  json={"action": "teruskan"})
+        assert moved.status_code == 200
+        await runtime.sweeper.refresh_gauges()
+        # The step moved on: its series is gone, the late count with it, not left stale.
+        assert _gauge("halo_open_cases", first_step) is None
+        assert _gauge("halo_open_cases", {**first_step, "step": "verifikasi_berkas"}) == 1
+        assert _gauge("halo_overdue_open_steps", overdue) is None
+        assert _gauge("halo_open_cases", {"service": "pajak", "sop": "pajak-uji",
+                                          "step": "verifikasi", "status": "open"}) == 5
+    OPEN_CASES.remove("pajak", "pajak-uji", "verifikasi", "open")
