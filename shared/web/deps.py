@@ -63,10 +63,10 @@ def may_read(runtime: ServiceRuntime, row: CaseRow, who: Principal,
     return bool(who.agencies() & agencies_of_sop)
 
 
-async def get_case(case_id: str, session: SessionDep, runtime: RuntimeDep,
-                   who: CurrentPrincipal) -> CaseRow:
+async def _visible_case(case_id: str, session: AsyncSession, runtime: ServiceRuntime,
+                        who: Principal, *, lock: bool) -> CaseRow:
     """The case, or 404 when it does not exist *or* the caller may not see it (no leak)."""
-    row = await runtime.store.get(session, case_id, lock=True)
+    row = await runtime.store.get(session, case_id, lock=lock)
     if row is None:
         raise ProblemError(404, "case-not-found")
     sop = await runtime.cases.sop_for(session, row)
@@ -76,4 +76,17 @@ async def get_case(case_id: str, session: SessionDep, runtime: RuntimeDep,
     return row
 
 
+async def get_case(case_id: str, session: SessionDep, runtime: RuntimeDep,
+                   who: CurrentPrincipal) -> CaseRow:
+    """A case to read: no row lock, so reads never queue behind an action in flight."""
+    return await _visible_case(case_id, session, runtime, who, lock=False)
+
+
+async def get_case_for_update(case_id: str, session: SessionDep, runtime: RuntimeDep,
+                              who: CurrentPrincipal) -> CaseRow:
+    """A case to act on, locked until the request commits (actions on a case serialise)."""
+    return await _visible_case(case_id, session, runtime, who, lock=True)
+
+
 CaseDep = Annotated[CaseRow, Depends(get_case)]
+LockedCaseDep = Annotated[CaseRow, Depends(get_case_for_update)]

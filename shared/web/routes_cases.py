@@ -11,7 +11,13 @@ from shared.cases.pii import masked_form
 from shared.db.tables import CaseRow
 from shared.engine.state import Principal
 from shared.web.bodies import read_body
-from shared.web.deps import CaseDep, CurrentPrincipal, RuntimeDep, SessionDep
+from shared.web.deps import (
+    CaseDep,
+    CurrentPrincipal,
+    LockedCaseDep,
+    RuntimeDep,
+    SessionDep,
+)
 from shared.web.runtime import ServiceRuntime
 from shared.web.schemas import (
     ActionOut,
@@ -116,8 +122,8 @@ async def case_history(row: CaseDep, session: SessionDep, runtime: RuntimeDep
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "data": {"type": "string", "description": "ActOnCase as JSON"}},
             "additionalProperties": {"type": "string", "format": "binary"}}}}}})
-async def act_on_case(request: Request, row: CaseDep, session: SessionDep, runtime: RuntimeDep,
-                      who: CurrentPrincipal) -> CaseOut:
+async def act_on_case(request: Request, row: LockedCaseDep, session: SessionDep,
+                      runtime: RuntimeDep, who: CurrentPrincipal) -> CaseOut:
     """Take an action at the case's current step (officer step, applicant step, external
     callback, resubmission ``lengkapi`` or withdrawal ``batalkan``)."""
     body, uploads = await read_body(request, ActOnCase)
