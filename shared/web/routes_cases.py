@@ -33,7 +33,9 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 
 
 async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
-                   who: Principal) -> CaseOut:
+                   who: Principal, *, reveal: bool = True) -> CaseOut:
+    """The case as ``who`` may see it. Personal fields are masked except for an officer
+    working on the one case (``reveal``, audited as ``pii.read``): lists never unmask."""
     sop = await runtime.cases.sop_for(session, row)
     current = None
     if row.step_id and row.status in ("open", "returned"):
@@ -48,7 +50,7 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
             overdue=bool(due and due < runtime.clock()))
     personal = sop.personal_fields()
     officer = who.subject != row.applicant_id and bool(who.agencies())
-    if officer and personal:
+    if reveal and officer and personal:
         form = runtime.cases.cipher.open_form(row.form, personal)
         await runtime.cases.audit(session, who, "pii.read", f"case/{row.id}",
                                   {"fields": sorted(personal & set(row.form))})
@@ -99,7 +101,7 @@ async def list_cases(session: SessionDep, runtime: RuntimeDep, who: CurrentPrinc
         rows, total = await runtime.store.list_cases(session, applicant=who.subject,
                                                      status=status, sop_key=sop_key,
                                                      limit=limit, offset=offset)
-    items = [await case_out(session, runtime, r, who) for r in rows]
+    items = [await case_out(session, runtime, r, who, reveal=False) for r in rows]
     return CasePage(items=items, total=total, limit=limit, offset=offset)
 
 

@@ -230,3 +230,25 @@ async def test_an_invalid_definition_is_refused_with_every_problem(
     messages = " | ".join(e["message"] for e in response.json()["errors"])
     assert "tidak_ada" in messages and "bupati" in messages
     assert len((await client.get(f"/sops/{KIA}/versions")).json()) == 1
+
+
+async def test_personal_data_is_unmasked_only_in_the_officers_case_view(
+        client: httpx.AsyncClient, app_client: tuple[object, httpx.AsyncClient]) -> None:
+    case = await _open(client)
+    assert case["form"]["nik_anak"] != FORM["nik_anak"]  # the applicant's own answer: masked
+    inbox = await client.get("/cases", headers=OPERATOR, params={"scope": "inbox"})
+    listed = next(c for c in inbox.json()["items"] if c["id"] == case["id"])
+    assert listed["form"]["nik_anak"] != FORM["nik_anak"]
+    assert listed["form"]["nama_anak"] != FORM["nama_anak"]
+    assert listed["form"]["pengambilan"] == FORM["pengambilan"]  # not personal: as given
+    runtime = runtime_of(app_client[0])  # type: ignore[arg-type]
+
+    async def reads() -> list[str]:
+        async with runtime.sessions() as s:
+            rows = await s.scalars(select(AuditRow).where(AuditRow.action == "pii.read"))
+            return [r.target for r in rows]
+
+    assert await reads() == []  # listing unmasks nothing, so nothing to audit
+    shown = (await client.get(f"/cases/{case['id']}", headers=OPERATOR)).json()
+    assert shown["form"]["nik_anak"] == FORM["nik_anak"]
+    assert await reads() == [f"case/{case['id']}"]
