@@ -11,9 +11,13 @@ import base64
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from shared.auth.tokens import TokenSettings
+from shared.calendar.config import CalendarConfigError, parse_dates, parse_office_hours
+from shared.calendar.office_hours import DEFAULT_OFFICE_HOURS, OfficeHours
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,16 +69,22 @@ def token_settings() -> TokenSettings:
 class ServiceSettings:
     service: str
     database_url: str
+    pii_key: bytes
+    """AES key of the personal fields at rest: no built-in value (HALO_PII_KEY, or in
+    development a key generated once under var/secrets)."""
     bus: str = "memory"
     kafka_bootstrap: str = "127.0.0.1:19092"
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     tokens: TokenSettings = field(default_factory=TokenSettings)
-    pii_key: bytes = b"\0" * 32
     documents_dir: Path = Path("var/documents")
     run_migrations: bool = True
     sweeper_interval_s: float = 30.0
     workers: bool = True
     """Run the outbox relay and overdue sweeper in this process."""
+    office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
+    """Hours of the ``office`` calendar (``HALO_OFFICE_HOURS``)."""
+    extra_holidays: tuple[date, ...] = ()
+    """Regional days off on top of the national holidays (``HALO_EXTRA_HOLIDAYS``)."""
 
     @classmethod
     def from_env(cls, service: str) -> ServiceSettings:
@@ -93,4 +103,14 @@ class ServiceSettings:
             run_migrations=(env("HALO_RUN_MIGRATIONS", "1") == "1"),
             sweeper_interval_s=float(env("HALO_SWEEPER_INTERVAL_S", "30") or 30),
             workers=(env("HALO_WORKERS", "1") == "1"),
+            **_calendar_settings(),
         )
+
+
+def _calendar_settings() -> dict[str, Any]:
+    try:
+        hours = env("HALO_OFFICE_HOURS")
+        return {"office_hours": parse_office_hours(hours) if hours else DEFAULT_OFFICE_HOURS,
+                "extra_holidays": parse_dates(env("HALO_EXTRA_HOLIDAYS") or "")}
+    except CalendarConfigError as exc:
+        raise SettingsError(f"pengaturan kalender: {exc}") from exc

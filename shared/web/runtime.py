@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth.tokens import TokenVerifier
-from shared.calendar.business import calendar_for
+from shared.calendar.config import calendars
 from shared.cases.catalog import SopCatalog
 from shared.cases.documents import DocumentStorage
 from shared.cases.hooks import Hooks
@@ -90,7 +90,7 @@ async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
         await catalog.sync_files(session, sops, clock())
         await session.commit()
     store = CaseStore(settings.service)
-    engine = SopEngine(clock, calendar_for)
+    engine = SopEngine(clock, calendars(settings.office_hours, settings.extra_holidays))
     cases = CaseService(settings.service, catalog, store, engine,
                         DocumentStorage(settings.documents_dir), PiiCipher(settings.pii_key),
                         hooks, clock)
