@@ -8,8 +8,13 @@
 It needs the distributed bus (Kafka, ``HALO_BUS=kafka``): in all-in-one mode events live in
 the process's memory and there is nothing to replay from. The topics' retention must cover
 the cases' lifetime (a case whose first events were deleted cannot be rebuilt: its later
-events are dead-lettered as gaps). Running it while the gateway runs is safe: both apply
-each case's events in seq order and drop what is already applied.
+events are dead-lettered as gaps).
+
+Stop the gateways' tracking consumers first (restart the replicas with ``HALO_WORKERS=0``,
+which keeps them serving requests): after the wipe, a live consumer would find every new
+event of an existing case out of order and dead-letter it, and tracking answers 404 for a
+case until the replay reaches it. Start them again when the rebuild is done; their group's
+offsets are untouched, so they continue where they stopped.
 """
 
 from __future__ import annotations
