@@ -1,5 +1,7 @@
 """What the service benchmarks share: a fresh PostgreSQL database, the dukcapil app with test
-tokens (in-process or behind uvicorn in a child process), the KIA walk, and percentiles.
+tokens (in-process or behind uvicorn in a child process), the KIA walk (``submit_case``,
+``act_on_case``, ``Kia``), and percentiles. Child processes of the real programs are in
+``bench/procs.py``, PostgreSQL/Kafka start-up and topic set-up in ``bench/infra.py``.
 
 Nothing here runs at import time. Environment:
 
@@ -165,6 +167,30 @@ def stop_child(proc: multiprocessing.process.BaseProcess | None) -> None:
 
 # ------------------------------------------------------------------------ the walk ----
 
+async def submit_case(client: httpx.AsyncClient, citizen: dict[str, str]) -> dict[str, Any]:
+    """``POST /cases``: a KIA submission with its document; the new case (201) or an error."""
+    response = await client.post(
+        "/cases", headers=citizen, files={"berkas_persyaratan": PDF},
+        data={"data": json.dumps({"sop_key": SOP, "form": FORM})})
+    if response.status_code != 201:
+        raise RuntimeError(f"POST /cases: {response.status_code} {response.text[:300]}")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def act_on_case(client: httpx.AsyncClient, officer: dict[str, str], case_id: str,
+                      k: int) -> dict[str, Any]:
+    """The ``k``-th officer action of ``WALK`` (0-based) on ``case_id``; the answer (200)."""
+    _, action, step = WALK[k]
+    response = await client.post(f"/cases/{case_id}/actions", headers=officer,
+                                 json={"action": action, "step": step})
+    if response.status_code != 200:
+        raise RuntimeError(f"{action} on {case_id}: {response.status_code} "
+                           f"{response.text[:300]}")
+    body: dict[str, Any] = response.json()
+    return body
+
+
 @dataclass
 class Kia:
     """Opens KIA cases and walks them through the service's HTTP API."""
@@ -182,23 +208,11 @@ class Kia:
         return self.tokens.headers(f"warga-{i:05d}", "citizen")
 
     async def open_case(self, citizen: dict[str, str]) -> str:
-        response = await self.client.post(
-            "/cases", headers=citizen, files={"berkas_persyaratan": PDF},
-            data={"data": json.dumps({"sop_key": SOP, "form": FORM})})
-        if response.status_code != 201:
-            raise RuntimeError(f"POST /cases: {response.status_code} {response.text[:300]}")
-        return str(response.json()["id"])
+        return str((await submit_case(self.client, citizen))["id"])
 
     async def act(self, case_id: str, k: int) -> dict[str, Any]:
         """The ``k``-th officer action (0-based) on ``case_id``."""
-        role, action, step = WALK[k]
-        response = await self.client.post(f"/cases/{case_id}/actions",
-                                          headers=self.officer(role),
-                                          json={"action": action, "step": step})
-        if response.status_code != 200:
-            raise RuntimeError(f"{action} on {case_id}: {response.status_code} "
-                               f"{response.text[:300]}")
-        body: dict[str, Any] = response.json()
+        body = await act_on_case(self.client, self.officer(WALK[k][0]), case_id, k)
         if k == len(WALK) - 1 and body["status"] != "completed":
             raise RuntimeError(f"case {case_id} ended {body['status']}")
         return body

@@ -29,8 +29,9 @@ Where the relay runs, by ``--mode``:
   still notified in-process; client and consumer in the benchmark process.
 * ``split``: the distributed-mode shape of ``deploy/local/distributed.sh``: the HTTP app in
   a uvicorn child with workers off, the relay in a separate ``python -m services.worker
-  dukcapil`` process. No commit notification crosses the process boundary, so this worker's
-  relay only finds new rows when it polls (``idle_seconds``, 0.5 s).
+  dukcapil`` process, woken by the commit signal (``NOTIFY halo_outbox`` sent in the
+  transaction that writes outbox rows, ``shared/events/outbox_signal.py``); its 0.5 s idle
+  poll stays as the safety net.
 
 Events the run produced that never arrive within 60 s are reported as missing. Each
 (mode, concurrency) point runs on its own fresh database.
@@ -44,9 +45,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -55,7 +53,6 @@ from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from bench.common import (
@@ -70,13 +67,13 @@ from bench.common import (
     run_pool,
     spread,
 )
+from bench.infra import ready_partitions
+from bench.procs import Processes, child_env
 from shared.events.envelope import case_topic
-from shared.events.kafka import KafkaBus
 from shared.web.runtime import ServiceRuntime
 from tests.support.apps import running, runtime_of
 from tests.support.tokens import TestTokens
 
-ROOT = Path(__file__).resolve().parent.parent
 TOPIC = case_topic("dukcapil")
 TOKENS = TestTokens()
 ARRIVAL_TIMEOUT_S = 60.0
@@ -209,51 +206,11 @@ async def measure(base_url: str | None, app: FastAPI | None, cases: int,
     return Point(mode, concurrency, latencies, missing, load_s)
 
 
-async def ensure_topic(bootstrap: str) -> list[int]:
-    """Create the service topic if missing (as the service would); return its partitions."""
-    await KafkaBus(bootstrap, client_id="halo-bench-admin").ensure_topics([TOPIC])
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="halo-bench-admin")
-    await admin.start()
-    try:
-        deadline = time.monotonic() + 30  # a topic just created takes a moment to show
-        while True:
-            (info,) = await admin.describe_topics([TOPIC])
-            parts = sorted(p["partition"] for p in info.get("partitions", []))
-            led = all(p.get("leader", -1) >= 0 for p in info.get("partitions", []))
-            if parts and led and info.get("error_code") == 0:
-                return parts
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"topic {TOPIC} has no partitions: {info}")
-            await asyncio.sleep(0.2)
-    finally:
-        await admin.close()
-
-
-def worker_process(url: str, tmp: Path) -> subprocess.Popen[bytes]:
-    """``python -m services.worker dukcapil`` on ``url``, as the distributed mode runs it."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), HALO_DUKCAPIL_DATABASE_URL=url,
-               HALO_BUS="kafka", HALO_KAFKA_BOOTSTRAP=kafka_bootstrap(),
-               HALO_RUN_MIGRATIONS="0", HALO_VAR_DIR=str(tmp / "var"))
-    with (tmp / "worker.log").open("wb") as log:  # the child keeps its own copy of the fd
-        return subprocess.Popen([sys.executable, "-m", "services.worker", "dukcapil"],
-                                env=env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT)
-
-
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
 def run_point(mode: str, concurrency: int, cases: int) -> Point:
     bootstrap = kafka_bootstrap()
     db = f"halo_bench_ev_{mode}_c{concurrency}"
     url = asyncio.run(fresh_database(db))
-    partitions = asyncio.run(ensure_topic(bootstrap))
+    partitions = [p for _, p in asyncio.run(ready_partitions(bootstrap, [TOPIC]))]
     with tempfile.TemporaryDirectory(prefix="halo-bench-") as tmp:
         if mode == "asgi":
             app = build_app(url, Path(tmp), TOKENS, kafka=bootstrap, workers=False)
@@ -261,21 +218,22 @@ def run_point(mode: str, concurrency: int, cases: int) -> Point:
         child = UvicornChild(lambda: build_app(url, Path(tmp), TOKENS, kafka=bootstrap,
                                                workers=(mode == "uvicorn")))
         child.start()
-        worker: subprocess.Popen[bytes] | None = None
+        procs = Processes(Path(tmp))
         try:
             asyncio.run(child.wait_ready())  # migrated and ready before the worker starts
-            if mode == "split":
-                worker = worker_process(url, Path(tmp))  # ready when the warm-up arrives
+            if mode == "split":  # as the distributed mode runs it; ready when the warm-up arrives
+                procs.start("services.worker", [sys.executable, "-m", "services.worker",
+                                                "dukcapil"],
+                            child_env(Path(tmp) / "var", HALO_DUKCAPIL_DATABASE_URL=url,
+                                      HALO_BUS="kafka", HALO_KAFKA_BOOTSTRAP=bootstrap,
+                                      HALO_RUN_MIGRATIONS="0"))
             return asyncio.run(measure(child.base_url, None, cases, concurrency, mode,
                                        partitions))
         except Exception:
-            if worker is not None:
-                log = (Path(tmp) / "worker.log").read_text(errors="replace")
-                print(f"services.worker log (tail):\n{log[-3000:]}", file=sys.stderr)
+            procs.print_tails()
             raise
         finally:
-            if worker is not None:
-                stop_process(worker)
+            procs.stop_all()
             child.stop()
 
 

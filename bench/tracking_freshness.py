@@ -13,8 +13,9 @@ loopback port, ``HALO_BUS=kafka``:
 
   - ``split`` (the distributed mode): ``python -m services.run dukcapil`` (HTTP only) plus
     ``python -m services.worker dukcapil`` (outbox relay and sweeper) on ``halo_bench_dk``.
-    No commit notification crosses the process boundary: the worker's relay finds new outbox
-    rows by polling (every 0.5 s when idle, ``OutboxRelay.idle_seconds``).
+    The transaction that writes outbox rows sends ``NOTIFY halo_outbox`` (delivered at
+    commit); the worker listens and wakes its relay (``shared/events/outbox_signal.py``), the
+    0.5 s idle poll (``OutboxRelay.idle_seconds``) stays as the safety net.
   - ``inproc``: ``python -m services.run dukcapil --with-workers`` on ``halo_bench_dk2``: the
     relay runs in the HTTP process and is woken right after each commit (``relay.notify()``).
 
@@ -24,42 +25,33 @@ gateway (``POST /api/v1/auth/login``, the demo accounts ``warga1``, ``operator``
 ``kepala_dinas`` of disdukcapil); if that fails the tokens are minted with the gateway's key set
 instead. ``HALO_ACCESS_TTL_S`` is raised to 2 h so that a long run does not outlive its tokens.
 
-The one difference from ``python -m gateway.run``: the tracking consumer's group id. The broker
-is shared (tests, other benchmarks, a running ``make up``); with the fixed group
-``gateway-tracking`` this gateway would split the topics' partitions with any other gateway on
-the broker, and a new group starts at the earliest offset and would replay the topics' whole
-history into the fresh read model. So the gateway is started through this script
-(``--serve-gateway <group>``), which sets a group of its own, ``halo-bench-tracking-<pid>``,
-whose offsets are committed at the end of every partition before the gateway starts.
+The gateway's tracking group is ``HALO_TRACKING_GROUP=halo-bench-tracking-<pid>``, whose
+offsets this script commits at the end of every partition first: the default group would split
+the partitions with any other gateway on a shared broker, and a new group would replay the
+topics' history into the fresh read model.
 
 The load, one transition at a time: KIA cases are opened (``POST /cases``, seq 1) and walked
 through their five officer actions (``POST /cases/{id}/actions``, seq 2..6), alternating case by
-case between the two shapes, straight to the service (so that no gateway hop sits between the
-commit and the stamp). Before each transition the client pauses a random time, uniform in
-``[0, --think-ms)`` (500 ms, one relay poll period): without it the next commit would always
-follow the previous event's arrival by the same few ms, i.e. land just after the split
-worker's relay has gone back to sleep, and every split transition would wait the full 0.5 s
-(phase lock; ``--think-ms 0`` shows it). The service commits before it answers, so the
-commit is stamped when the action's response arrives. The benchmark then polls
-``GET /api/v1/tracking/{tracking_no}`` on the gateway every ``--interval-ms`` (10 ms, fixed
-cadence) as the citizen who owns the case, until the timeline's last ``seq`` reaches the
-transition's and the ``status`` matches the action's response. Freshness = arrival of the
-first poll that shows it - commit stamp: an upper bound, too high by at most one interval
-plus one poll's latency (both reported). A transition not visible within 30 s fails the run.
-One warm-up case per shape goes first, not measured. Submissions (seq 1) are reported apart
-from the actions. At the end the read model's event count is checked: events of other
-producers on the same topics (a test or benchmark running meanwhile) share the consumer and
-disturb the numbers, which the report then says.
+case between the two shapes, straight to the service (no gateway hop between the commit and
+the stamp). Before each transition the client pauses a random time, uniform in
+``[0, --think-ms)`` (500 ms, one relay poll period): added when the split worker only polled,
+to avoid a phase lock on its poll (``--think-ms 0``: every split transition then waited the
+full 0.5 s); kept so that runs stay comparable. The service commits before it answers, so
+the commit is stamped when the response arrives. Then ``GET /api/v1/tracking/{tracking_no}``
+is polled on the gateway every ``--interval-ms`` (10 ms, fixed cadence) as the citizen who
+owns the case, until the timeline's last ``seq`` and the ``status`` match the transition.
+Freshness = arrival of that poll - commit stamp: an upper bound, too high by at most one
+interval plus one poll's latency (both reported). A transition not visible within 30 s fails
+the run. One warm-up case per shape goes first, not measured; submissions (seq 1) are
+reported apart. At the end the read model's event count is checked: events of other producers
+on the same topics (a test or benchmark meanwhile) disturb the numbers, and the report says so.
 
 Ranges: the measured transitions of each shape are cut into ``--blocks`` consecutive blocks;
 the report gives the pooled p50/p99 and the median (min - max) of the blocks' p50/p99.
 
-Infrastructure: PostgreSQL at ``HALO_BENCH_PG_ADMIN_URL`` (default
-``postgresql://postgres@127.0.0.1:${PGPORT:-55432}/postgres``) and Kafka at ``HALO_BENCH_KAFKA``
-(default ``127.0.0.1:19092``). Whatever already listens there is used and left running; if
-nothing does, this script starts it (``PGDATA=var/bench-pg deploy/local/postgres.sh start``,
-``KAFKA_DATA=/tmp/halo-kafka-bench2 KAFKA_FRESH=1 deploy/local/kafka.sh start``, that folder
-wiped on each such start) and stops it at the end.
+Infrastructure: PostgreSQL at ``HALO_BENCH_PG_ADMIN_URL`` and Kafka at ``HALO_BENCH_KAFKA``
+(``bench/common.py``); whatever listens there is used and left running, otherwise it is started
+on that port and stopped at the end (``bench/infra.py``).
 
     PYTHONPATH=. .venv/bin/python bench/tracking_freshness.py [--quick] [--transitions N]
         [--interval-ms 10] [--think-ms 500] [--shapes split,inproc] [--blocks 3] [--keep-logs]
@@ -71,46 +63,38 @@ import argparse
 import asyncio
 import base64
 import contextlib
-import json
-import logging
 import os
 import random
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
 
 import httpx
 
 from bench.common import (
     EVENTS_PER_CASE,
-    FORM,
-    PDF,
-    SOP,
     WALK,
+    act_on_case,
     fresh_database,
     kafka_bootstrap,
-    pg_admin_url,
+    percentile,
+    spread,
+    submit_case,
 )
-from bench.gateway_overhead import (
+from bench.infra import Infra, start_group_at_end
+from bench.procs import (
+    ROOT,
     Processes,
     child_env,
     free_port,
     mint_token,
-    percentile,
-    spread,
-    terminate_on_sigterm,
+    run_folder,
     wait_ready,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
 SHAPES = ("split", "inproc")
 DEMO = "demo.halo.lamsel"
@@ -119,103 +103,6 @@ LOGINS = {"citizen": (f"warga1@{DEMO}", "Demo-Warga-2026"),
              for role in ("operator", "kabid", "kepala_dinas")}}
 VISIBLE_TIMEOUT_S = 30.0
 WARMUP_TIMEOUT_S = 90.0
-KAFKA_DATA = os.environ.get("HALO_BENCH_KAFKA_DATA", "/tmp/halo-kafka-bench2")
-
-
-# ---------------------------------------------------------------- the gateway child ----
-
-def serve_gateway(group: str, argv: list[str]) -> None:
-    """``python -m gateway.run <argv>`` with the tracking consumer in group ``group``."""
-    import gateway.tracking.part as tracking
-    from gateway.run import main as gateway_main
-
-    original = tracking.make_consumer
-    tracking.make_consumer = lambda runtime, group_=group: original(runtime, group_)  # type: ignore[assignment]
-    sys.argv = ["gateway.run", *argv]
-    gateway_main()
-
-
-# ------------------------------------------------------------------- infrastructure ----
-
-def port_open(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
-
-
-@dataclass
-class Infra:
-    """PostgreSQL and Kafka: reused when they listen, else started here and stopped after."""
-
-    started: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-
-    def ensure(self) -> None:
-        pg = urlparse(pg_admin_url())
-        pg_host, pg_port = pg.hostname or "127.0.0.1", pg.port or 5432
-        if port_open(pg_host, pg_port):
-            print(f"  PostgreSQL {pg_host}:{pg_port}: already running, reused", flush=True)
-        else:
-            env = dict(os.environ, PGDATA=str(ROOT / "var" / "bench-pg"), PGPORT=str(pg_port),
-                       PG_DATABASES="halo_bench")
-            self._run("postgres", env)
-        host, _, port = kafka_bootstrap().rpartition(":")
-        if port_open(host, int(port)):
-            print(f"  Kafka {host}:{port}: already running, reused", flush=True)
-        elif int(port) != 19092:
-            raise RuntimeError(f"no Kafka at {kafka_bootstrap()} (kafka.sh serves 19092 only)")
-        else:
-            self._run("kafka", dict(os.environ, KAFKA_DATA=KAFKA_DATA, KAFKA_FRESH="1"))
-
-    def _run(self, name: str, env: dict[str, str]) -> None:
-        script = ROOT / "deploy" / "local" / f"{name}.sh"
-        self.started.append((name, env))  # stop even if start fails half-way
-        subprocess.run([str(script), "start"], env=env, cwd=str(ROOT), check=True)
-        print(f"  {name}: started by this benchmark, stopped at the end", flush=True)
-
-    def stop(self) -> None:
-        for name, env in reversed(self.started):
-            script = ROOT / "deploy" / "local" / f"{name}.sh"
-            subprocess.run([str(script), "stop"], env=env, cwd=str(ROOT), check=False)
-        self.started.clear()
-
-
-async def start_group_at_end(bootstrap: str, group: str, topics: list[str]) -> None:
-    """Create the topics if missing (as the gateway would) and commit ``group``'s offsets at
-    the end of each of their partitions."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-    from aiokafka.admin import AIOKafkaAdminClient
-
-    from shared.events.kafka import KafkaBus
-
-    # On a fresh broker the new topics and __consumer_offsets take a moment to get leaders:
-    # aiokafka logs its retries meanwhile. Expected here, and only noise.
-    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-    await KafkaBus(bootstrap, client_id="halo-bench-admin").ensure_topics(topics)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="halo-bench-admin")
-    await admin.start()
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            infos = await admin.describe_topics(topics)
-            parts = [(i["topic"], p["partition"]) for i in infos for p in i.get("partitions", [])]
-            if all(i.get("error_code") == 0 and i.get("partitions")
-                   and all(p.get("leader", -1) >= 0 for p in i["partitions"]) for i in infos):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"topics without leaders: {infos}")
-            await asyncio.sleep(0.2)
-    finally:
-        await admin.close()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                                enable_auto_commit=False, client_id="halo-bench-freshness")
-    await consumer.start()
-    try:
-        tps = [TopicPartition(t, p) for t, p in parts]
-        consumer.assign(tps)
-        await consumer.seek_to_end(*tps)
-        await consumer.commit({tp: await consumer.position(tp) for tp in tps})
-    finally:
-        await consumer.stop()
 
 
 # ------------------------------------------------------------------------- the load ----
@@ -270,31 +157,19 @@ async def walk(shape: Shape, gateway: httpx.AsyncClient, tokens: dict[str, str],
                timeout_s: float = VISIBLE_TIMEOUT_S) -> None:
     citizen = {"authorization": f"Bearer {tokens['citizen']}"}
     await asyncio.sleep(random.uniform(0, think_s))
-    response = await shape.client.post(
-        "/cases", headers=citizen, files={"berkas_persyaratan": PDF},
-        data={"data": json.dumps({"sop_key": SOP, "form": FORM})})
+    case = await submit_case(shape.client, citizen)
     committed = time.perf_counter()
-    if response.status_code != 201:
-        raise RuntimeError(f"{shape.name} POST /cases: {response.status_code} "
-                           f"{response.text[:300]}")
-    case: dict[str, Any] = response.json()
     seen = await visible_after(gateway, case["tracking_no"], citizen, 1, case["status"],
                                committed, interval_s, polls, timeout_s)
     if measured:
         shape.submissions.append(seen - committed)
-    for k, (role, action, step) in enumerate(WALK):
+    for k, (role, _, _) in enumerate(WALK):
         await asyncio.sleep(random.uniform(0, think_s))
-        response = await shape.client.post(
-            f"/cases/{case['id']}/actions",
-            headers={"authorization": f"Bearer {tokens[role]}"},
-            json={"action": action, "step": step})
+        answer = await act_on_case(shape.client, {"authorization": f"Bearer {tokens[role]}"},
+                                   case["id"], k)
         committed = time.perf_counter()
-        if response.status_code != 200:
-            raise RuntimeError(f"{shape.name} {action}: {response.status_code} "
-                               f"{response.text[:300]}")
-        status = response.json()["status"]
-        seen = await visible_after(gateway, case["tracking_no"], citizen, k + 2, status,
-                                   committed, interval_s, polls, timeout_s)
+        seen = await visible_after(gateway, case["tracking_no"], citizen, k + 2,
+                                   answer["status"], committed, interval_s, polls, timeout_s)
         if measured:
             shape.actions.append(seen - committed)
 
@@ -383,10 +258,45 @@ def report(shapes: dict[str, Shape], polls: Polls, blocks: int) -> None:
 
 # ----------------------------------------------------------------------------- main ----
 
+def start_processes(procs: Processes, var: Path, chosen: list[str], group: str,
+                    ports: dict[str, int]) -> str:
+    """Fresh databases, the gateway and the chosen shapes of dukcapil, ready; the gateway's
+    database URL."""
+    bootstrap = kafka_bootstrap()
+    gw_db = asyncio.run(fresh_database("halo_bench_gw"))
+    svc_db = {"split": asyncio.run(fresh_database("halo_bench_dk")),
+              "inproc": asyncio.run(fresh_database("halo_bench_dk2"))}
+    asyncio.run(start_group_at_end(bootstrap, group,
+                                   [f"halo.{s}.case-events.v1" for s in SERVICES]))
+    gw_url = f"http://127.0.0.1:{ports['gateway']}"
+    common = {"HALO_BUS": "kafka", "HALO_KAFKA_BOOTSTRAP": bootstrap,
+              "HALO_ACCESS_TTL_S": "7200"}
+    pii = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    svc_env = {s: child_env(var, **common, HALO_DUKCAPIL_DATABASE_URL=svc_db[s],
+                            HALO_JWKS_URL=f"{gw_url}/.well-known/jwks.json",
+                            HALO_RUN_MIGRATIONS="0", HALO_PII_KEY=pii)
+               for s in chosen}
+    for s in chosen:  # as distributed.sh up: migrate, then start with migrations off
+        subprocess.run([sys.executable, "-m", "shared.db.migrate", "upgrade", svc_db[s]],
+                       env=svc_env[s], cwd=str(ROOT), check=True, stdout=subprocess.DEVNULL)
+    procs.start("gateway", [sys.executable, "-m", "gateway.run", "--port",
+                            str(ports["gateway"]), "--demo"],
+                child_env(var, **common, HALO_GATEWAY_DATABASE_URL=gw_db,
+                          HALO_TRACKING_GROUP=group,
+                          HALO_DUKCAPIL_URL=f"http://127.0.0.1:{ports[chosen[0]]}"))
+    asyncio.run(wait_ready(procs, f"{gw_url}/readyz"))
+    for s in chosen:
+        extra = ["--with-workers"] if s == "inproc" else []
+        procs.start(f"dukcapil-{s}", [sys.executable, "-m", "services.run", "dukcapil",
+                                      "--port", str(ports[s]), *extra], svc_env[s])
+        if s == "split":
+            procs.start("dukcapil-split-worker",
+                        [sys.executable, "-m", "services.worker", "dukcapil"], svc_env[s])
+    asyncio.run(wait_ready(procs, *(f"http://127.0.0.1:{ports[s]}/readyz" for s in chosen)))
+    return gw_db
+
+
 def main() -> None:
-    if len(sys.argv) > 2 and sys.argv[1] == "--serve-gateway":
-        serve_gateway(sys.argv[2], sys.argv[3:])
-        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="short run: 50 action transitions per shape")
@@ -411,90 +321,32 @@ def main() -> None:
     if any(s not in SHAPES for s in chosen):
         parser.error(f"--shapes: choose from {', '.join(SHAPES)}")
 
-    tmp = Path(tempfile.mkdtemp(prefix="halo-bench-track-"))
-    var = tmp / "var"
-    procs = Processes(tmp)
-    infra = Infra()
     group = f"halo-bench-tracking-{os.getpid()}"
-    bootstrap = kafka_bootstrap()
     print(f"tracking freshness: {cases} cases x {len(WALK)} actions per shape "
           f"({', '.join(chosen)}), poll every {args.interval_ms:g} ms; "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}", flush=True)
-    try:
-        with terminate_on_sigterm():
-            var.mkdir()
-            infra.ensure()
-            gw_db = asyncio.run(fresh_database("halo_bench_gw"))
-            svc_db = {"split": asyncio.run(fresh_database("halo_bench_dk")),
-                      "inproc": asyncio.run(fresh_database("halo_bench_dk2"))}
-            topics = [f"halo.{s}.case-events.v1" for s in SERVICES]
-            asyncio.run(start_group_at_end(bootstrap, group, topics))
-            ports = {"gateway": free_port(), **{s: free_port() for s in chosen}}
-            gw_url = f"http://127.0.0.1:{ports['gateway']}"
-            common = {"HALO_BUS": "kafka", "HALO_KAFKA_BOOTSTRAP": bootstrap,
-                      "HALO_ACCESS_TTL_S": "7200"}
-            pii = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-            svc_env = {s: child_env(var, **common, HALO_DUKCAPIL_DATABASE_URL=svc_db[s],
-                                    HALO_JWKS_URL=f"{gw_url}/.well-known/jwks.json",
-                                    HALO_RUN_MIGRATIONS="0", HALO_PII_KEY=pii)
-                       for s in chosen}
-            for s in chosen:  # as distributed.sh up: migrate, then start with migrations off
-                subprocess.run([sys.executable, "-m", "shared.db.migrate", "upgrade",
-                                svc_db[s]], env=svc_env[s], cwd=str(ROOT), check=True,
-                               stdout=subprocess.DEVNULL)
-            first = chosen[0]
-            procs.start("gateway", [sys.executable, "-m", "bench.tracking_freshness",
-                                    "--serve-gateway", group, "--port", str(ports["gateway"]),
-                                    "--demo"],
-                        child_env(var, **common, HALO_GATEWAY_DATABASE_URL=gw_db,
-                                  HALO_DUKCAPIL_URL=f"http://127.0.0.1:{ports[first]}"))
-            asyncio.run(wait_ready(procs, f"{gw_url}/readyz"))
-            for s in chosen:
-                extra = ["--with-workers"] if s == "inproc" else []
-                procs.start(f"dukcapil-{s}", [sys.executable, "-m", "services.run", "dukcapil",
-                                              "--port", str(ports[s]), *extra], svc_env[s])
-                if s == "split":
-                    procs.start("dukcapil-split-worker",
-                                [sys.executable, "-m", "services.worker", "dukcapil"],
-                                svc_env[s])
-
-            async def ready() -> None:
-                for s in chosen:
-                    await wait_ready(procs, f"http://127.0.0.1:{ports[s]}/readyz")
-            asyncio.run(ready())
-            print(f"  ports: gateway {ports['gateway']}, "
-                  + ", ".join(f"dukcapil-{s} {ports[s]}" for s in chosen)
-                  + f"; consumer group {group}", flush=True)
-            shapes, polls, how = asyncio.run(measure(
-                gw_url, {s: f"http://127.0.0.1:{ports[s]}" for s in chosen}, var / "keys",
-                cases, args.interval_ms / 1000, args.think_ms / 1000))
-            procs.check_alive()
-            print(f"  tokens: {how}")
-            mine = (cases + 1) * len(chosen) * EVENTS_PER_CASE
-            foreign = asyncio.run(events_in_read_model(gw_db)) - mine
-            if foreign > 0:
-                print(f"  WARNING: the gateway also projected {foreign} events of other "
-                      f"producers on the broker (another run on the same topics): its "
-                      f"consumer was shared with that load, the numbers are disturbed")
-            else:
-                print("  no events of other producers reached the gateway during the run")
-            report(shapes, polls, args.blocks)
-    except KeyboardInterrupt:
-        print("interrupted: stopping what this benchmark started", file=sys.stderr)
-        raise SystemExit(130) from None
-    except Exception:
-        for name, _, _ in procs.procs:
-            print(f"--- {name} log (tail) ---\n{procs.tail(name)}", file=sys.stderr)
-        raise
-    finally:
-        try:
-            procs.stop_all()
-        finally:
-            infra.stop()
-            if args.keep_logs:
-                print(f"logs kept in {tmp}")
-            else:
-                shutil.rmtree(tmp, ignore_errors=True)
+    with Infra() as infra, run_folder("halo-bench-track-", args.keep_logs) as (tmp, procs):
+        infra.ensure()
+        ports = {"gateway": free_port(), **{s: free_port() for s in chosen}}
+        gw_db = start_processes(procs, tmp / "var", chosen, group, ports)
+        print(f"  ports: gateway {ports['gateway']}, "
+              + ", ".join(f"dukcapil-{s} {ports[s]}" for s in chosen)
+              + f"; consumer group {group}", flush=True)
+        shapes, polls, how = asyncio.run(measure(
+            f"http://127.0.0.1:{ports['gateway']}",
+            {s: f"http://127.0.0.1:{ports[s]}" for s in chosen}, tmp / "var" / "keys",
+            cases, args.interval_ms / 1000, args.think_ms / 1000))
+        procs.check_alive()
+        print(f"  tokens: {how}")
+        mine = (cases + 1) * len(chosen) * EVENTS_PER_CASE
+        foreign = asyncio.run(events_in_read_model(gw_db)) - mine
+        if foreign > 0:
+            print(f"  WARNING: the gateway also projected {foreign} events of other "
+                  f"producers on the broker (another run on the same topics): its "
+                  f"consumer was shared with that load, the numbers are disturbed")
+        else:
+            print("  no events of other producers reached the gateway during the run")
+        report(shapes, polls, args.blocks)
 
 
 if __name__ == "__main__":

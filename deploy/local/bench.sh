@@ -5,7 +5,8 @@
 #   deploy/local/bench.sh            full run (several minutes)
 #   deploy/local/bench.sh --quick    short run; also BENCH_QUICK=1 (e.g. `make bench BENCH_QUICK=1`)
 #
-# Data folders: var/bench-pg (PostgreSQL) and var/bench-kafka (Kafka, wiped on each start).
+# Data folders: $PGDATA (default var/bench-pg) and $KAFKA_DATA (default var/bench-kafka, wiped
+# on each start).
 # The ports (PostgreSQL 127.0.0.1:$PGPORT, default 55432; Kafka 127.0.0.1:$KAFKA_PORT, default 19092):
 # when something already listens there (another checkout's cluster, a running `make up`),
 # that server is used as it is and left running. Each script makes its own halo_bench_*
@@ -16,6 +17,8 @@ cd "$ROOT"
 export PYTHONPATH="$ROOT"
 export PGPORT="${PGPORT:-55432}"
 export KAFKA_PORT="${KAFKA_PORT:-19092}"
+export PGDATA="${PGDATA:-$ROOT/var/bench-pg}"
+export KAFKA_DATA="${KAFKA_DATA:-$ROOT/var/bench-kafka}"
 PY="$ROOT/.venv/bin/python"
 
 ARGS=()
@@ -33,8 +36,8 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 STARTED_PG=0
 STARTED_KAFKA=0
 cleanup() {
-  if ((STARTED_KAFKA)); then KAFKA_DATA="$ROOT/var/bench-kafka" deploy/local/kafka.sh stop || true; fi
-  if ((STARTED_PG)); then PGDATA="$ROOT/var/bench-pg" deploy/local/postgres.sh stop || true; fi
+  if ((STARTED_KAFKA)); then deploy/local/kafka.sh stop || true; fi
+  if ((STARTED_PG)); then deploy/local/postgres.sh stop || true; fi
 }
 trap cleanup EXIT
 
@@ -42,13 +45,13 @@ if port_open "$PGPORT"; then
   log "PostgreSQL already listening on 127.0.0.1:$PGPORT: using it, leaving it running"
 else
   STARTED_PG=1
-  PGDATA="$ROOT/var/bench-pg" PG_DATABASES="halo_bench" deploy/local/postgres.sh start
+  PG_DATABASES="halo_bench" deploy/local/postgres.sh start
 fi
 if port_open "$KAFKA_PORT"; then
   log "Kafka already listening on 127.0.0.1:$KAFKA_PORT: using it, leaving it running"
 else
   STARTED_KAFKA=1
-  KAFKA_DATA="$ROOT/var/bench-kafka" KAFKA_FRESH=1 deploy/local/kafka.sh start
+  KAFKA_FRESH=1 deploy/local/kafka.sh start
 fi
 
 export HALO_BENCH_PG_ADMIN_URL="postgresql://postgres@127.0.0.1:${PGPORT}/postgres"
