@@ -7,11 +7,13 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.pajak.hooks import hooks
+from services.pajak.routes import router
 from shared.settings import ServiceSettings
 from shared.web.app import ServiceSpec, Wiring, create_service_app
 
 SPEC = ServiceSpec(name="pajak", title="Pajak dan Retribusi Daerah",
-                   sops_dir=Path(__file__).with_name("sops"), hooks=hooks)
+                   sops_dir=Path(__file__).with_name("sops"), hooks=hooks,
+                   routers=[router])
 
 
 def create_app(settings: ServiceSettings | None = None, wiring: Wiring | None = None) -> FastAPI:

@@ -28,7 +28,8 @@ async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[U
         form = await request.form(max_files=50, max_fields=50)
         raw = form.get("data")
         if not isinstance(raw, str):
-            raise ProblemError(422, "validation-error")
+            raise ProblemError(422, "validation-error",
+                               errors=[{"field": "data", "problem": "missing"}])
         payload = raw
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
@@ -37,11 +38,14 @@ async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[U
                     raise ProblemError(415, "unsupported-media", type=ctype)
                 uploads.append(Upload(key=key, filename=value.filename or key,
                                       content_type=ctype, file=value))
-    else:
+    elif content_type.startswith("application/json") or not content_type:
         payload = (await request.body()).decode("utf-8", errors="replace")
+    else:
+        raise ProblemError(415, "unsupported-body", type=content_type.split(";")[0].strip())
     try:
         return model.model_validate(json.loads(payload or "{}")), uploads
     except json.JSONDecodeError:
-        raise ProblemError(422, "validation-error") from None
+        raise ProblemError(422, "validation-error",
+                           errors=[{"field": "data", "problem": "invalid-json"}]) from None
     except ValidationError as exc:
         raise _invalid(exc) from None

@@ -45,6 +45,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "You are not allowed to do this."),
     "file-too-large": ("Dokumen '{key}' melebihi batas {limit} byte.",
                        "Document '{key}' exceeds the limit of {limit} bytes."),
+    "unsupported-body": ("Isi permintaan '{type}' tidak diterima: kirim application/json, atau "
+                         "multipart/form-data dengan bagian 'data' (JSON) dan berkasnya.",
+                         "Request body '{type}' is not accepted: send application/json, or "
+                         "multipart/form-data with a 'data' part (JSON) and the files."),
     "unsupported-media": ("Jenis berkas '{type}' tidak diterima.",
                           "File type '{type}' is not accepted."),
     "service-unavailable": ("Layanan '{service}' sedang tidak tersedia. Coba lagi nanti.",
@@ -74,6 +78,14 @@ TITLES: dict[int, tuple[str, str]] = {
     503: ("Layanan tidak tersedia", "Service unavailable"),
     504: ("Waktu habis", "Gateway timeout"),
 }
+
+
+def register_messages(messages: dict[str, tuple[str, str]]) -> None:
+    """Add a department's own codes (Indonesian, English); a code is never redefined."""
+    for code, texts in messages.items():
+        if MESSAGES.get(code, texts) != texts:
+            raise ValueError(f"kode pesan {code!r} sudah dipakai dengan teks lain")
+        MESSAGES[code] = texts
 
 
 def language(accept_language: str | None) -> str:

@@ -167,6 +167,28 @@ async def test_bad_submissions_write_nothing(client: httpx.AsyncClient,
     assert await _counts(app_client[0]) == before
 
 
+@pytest.mark.parametrize(("content_type", "content", "status", "errors"), [
+    ("application/json", "bukan json", 422, [{"field": "data", "problem": "invalid-json"}]),
+    ("application/x-www-form-urlencoded", "sop_key=x", 415, None),
+    ("text/plain", "{}", 415, None),
+])
+async def test_an_unreadable_body_says_why(client: httpx.AsyncClient, content_type: str,
+                                           content: str, status: int, errors: object) -> None:
+    response = await client.post("/cases", headers={**CITIZEN, "content-type": content_type},
+                                 content=content)
+    assert response.status_code == status, response.text
+    assert response.json().get("errors") == errors
+    assert response.json()["detail"] and response.headers["content-language"] == "id"
+    if status == 415:
+        assert content_type in response.json()["detail"]
+
+
+async def test_a_multipart_body_without_its_data_part(client: httpx.AsyncClient) -> None:
+    response = await client.post("/cases", headers=CITIZEN, files={"berkas_persyaratan": PDF})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "data", "problem": "missing"}]
+
+
 async def test_invalid_submission_lists_every_field(client: httpx.AsyncClient) -> None:
     response = await client.post("/cases", headers={**CITIZEN, "Accept-Language": "en"},
                                  json={"sop_key": KIA, "form": {"nik_anak": "123"}})
