@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.pajak import messages  # noqa: F401  (registers the NOP problem codes)
 from services.pajak.nop import NopError, parse_nop
 from shared.cases.hooks import Hooks
 from shared.engine.errors import InvalidSubmission

@@ -7,19 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from services.pajak import messages  # noqa: F401  (registers the NOP problem codes)
 from services.pajak.nop import NopError, parse_nop
-from shared.web.i18n import register_messages
 from shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/nop", tags=["pajak"])
-register_messages({
-    "not-nop": ("NOP harus 18 angka dengan susunan PP.KK.KKK.DDD.BBB-NNNN.J (lihat SPPT).",
-                "A NOP has 18 digits laid out PP.KK.KKK.DDD.BBB-NNNN.J (see the SPPT)."),
-    "nop-other-regency": ("NOP ini bukan objek pajak Kabupaten Lampung Selatan (harus berawalan "
-                          "18.01); ajukan ke pemerintah daerah tempat objek berada.",
-                          "This NOP is not a Lampung Selatan tax object (it must start with "
-                          "18.01); apply to the region where the object lies."),
-})
 
 
 class NopOut(BaseModel):

@@ -18,7 +18,8 @@ Model = TypeVar("Model", bound=BaseModel)
 
 def _invalid(exc: ValidationError) -> ProblemError:
     return ProblemError(422, "validation-error", errors=[
-        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["type"]} for e in exc.errors()])
+        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["type"], "ctx": e.get("ctx")}
+        for e in exc.errors()])
 
 
 async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[Upload]]:

@@ -63,6 +63,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "An internal error occurred. Reference: {request_id}."),
 }
 
+# Field problems, shown per entry of a problem's ``errors`` list; never with the value.
+FIELD_MESSAGES: dict[str, tuple[str, str]] = {
+    "field.required": ("Wajib diisi.", "This field is required."),
+    "field.missing": ("Wajib diisi.", "This field is required."),
+    "field.invalid": ("Isian tidak valid.", "The value is not valid."),
+    "field.unknown-field": ("Kolom ini tidak dikenal pada formulir layanan.",
+                            "This field is not part of the service's form."),
+    "field.extra_forbidden": ("Kolom ini tidak dikenal.", "This field is not recognised."),
+    "field.unknown-document": ("Dokumen ini tidak diminta oleh layanan.",
+                               "The service does not ask for this document."),
+    "field.not-text": ("Harus berupa teks yang tidak kosong.", "Must be non-empty text."),
+    "field.string_type": ("Harus berupa teks.", "Must be text."),
+    "field.not-integer": ("Harus berupa bilangan bulat.", "Must be a whole number."),
+    "field.int_type": ("Harus berupa bilangan bulat.", "Must be a whole number."),
+    "field.int_parsing": ("Harus berupa bilangan bulat.", "Must be a whole number."),
+    "field.not-number": ("Harus berupa angka.", "Must be a number."),
+    "field.not-boolean": ("Harus bernilai ya/tidak (true/false).", "Must be true or false."),
+    "field.bool_type": ("Harus bernilai ya/tidak (true/false).", "Must be true or false."),
+    "field.not-date": ("Harus berupa tanggal (TTTT-BB-HH).", "Must be a date (YYYY-MM-DD)."),
+    "field.not-a-choice": ("Pilih salah satu pilihan yang tersedia.",
+                           "Choose one of the options offered."),
+    "field.literal_error": ("Pilih salah satu pilihan yang tersedia.",
+                            "Choose one of the options offered."),
+    "field.not-nik": ("NIK harus terdiri dari 16 angka.", "The NIK must be 16 digits."),
+    "field.not-phone": ("Nomor WhatsApp harus berformat +628… (10–14 angka).",
+                        "The WhatsApp number must look like +628… (10–14 digits)."),
+    "field.not-email": ("Alamat e-mail tidak valid.", "The e-mail address is not valid."),
+    "field.string_too_long": ("Terlalu panjang (maksimal {max_length} karakter).",
+                              "Too long (at most {max_length} characters)."),
+    "field.string_too_short": ("Terlalu pendek (minimal {min_length} karakter).",
+                               "Too short (at least {min_length} characters)."),
+    "field.string_pattern_mismatch": ("Bentuk isian tidak sesuai.",
+                                      "The value does not have the expected form."),
+    "field.greater_than_equal": ("Minimal {ge}.", "Must be at least {ge}."),
+    "field.less_than_equal": ("Maksimal {le}.", "Must be at most {le}."),
+    "field.list_type": ("Harus berupa daftar.", "Must be a list."),
+    "field.dict_type": ("Harus berupa objek.", "Must be an object."),
+    "field.model_type": ("Harus berupa objek.", "Must be an object."),
+    "field.invalid-json": ("Isi bukan JSON yang valid.", "The content is not valid JSON."),
+    "field.json_invalid": ("Isi bukan JSON yang valid.", "The content is not valid JSON."),
+}
+MESSAGES.update(FIELD_MESSAGES)
+
 TITLES: dict[int, tuple[str, str]] = {
     400: ("Permintaan tidak valid", "Bad request"),
     401: ("Belum terautentikasi", "Unauthenticated"),
@@ -114,3 +157,9 @@ def message(code: str, lang: str, params: dict[str, Any]) -> str:
 def title(status: int, lang: str) -> str:
     pair = TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
     return pair[1] if lang == "en" else pair[0]
+
+
+def field_message(problem: str, lang: str, params: dict[str, Any] | None = None) -> str:
+    """The message of one field problem (a generic one for a code without its own)."""
+    code = f"field.{problem}"
+    return message(code if code in MESSAGES else "field.invalid", lang, params or {})

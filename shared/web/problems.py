@@ -19,7 +19,7 @@ from shared.cases.documents import FileTooLarge
 from shared.cases.service import UnknownSop
 from shared.engine.errors import EngineError, InvalidSubmission
 from shared.sop.validate import SopValidationError
-from shared.web.i18n import language, message, title
+from shared.web.i18n import field_message, language, message, title
 
 log = logging.getLogger("halo.http")
 PROBLEM_TYPE_BASE = "https://halo.lampungselatankab.go.id/problems/"
@@ -50,8 +50,21 @@ def problem_response(request: Request, status: int, code: str, params: dict[str,
     }
     if extra:
         body.update(extra)
+        if isinstance(body.get("errors"), list):
+            body["errors"] = [_with_message(e, lang) for e in body["errors"]]
     return JSONResponse(body, status_code=status, media_type="application/problem+json",
                         headers={"Content-Language": lang, **(headers or {})})
+
+
+def _with_message(error: Any, lang: str) -> Any:
+    """A field error with its localised message (the pydantic ``ctx`` only fills it in)."""
+    if not isinstance(error, dict) or "problem" not in error:
+        return error
+    error = dict(error)
+    ctx = error.pop("ctx", None)
+    error.setdefault("message", field_message(str(error["problem"]), lang,
+                                              ctx if isinstance(ctx, dict) else None))
+    return error
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -92,7 +105,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("type"),
-                   "message": e.get("msg")} for e in exc.errors()]
+                   "ctx": e.get("ctx")} for e in exc.errors()]
         return problem_response(request, 422, "validation-error", {}, {"errors": errors})
 
     @app.exception_handler(StarletteHTTPException)

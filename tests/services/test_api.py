@@ -167,6 +167,14 @@ async def test_bad_submissions_write_nothing(client: httpx.AsyncClient,
     assert await _counts(app_client[0]) == before
 
 
+def _codes(errors: list[dict] | None) -> list[dict] | None:
+    """The errors without their messages (checked apart), for exact comparison."""
+    if errors is None:
+        return None
+    assert all(e["message"] for e in errors)
+    return [{k: v for k, v in e.items() if k != "message"} for e in errors]
+
+
 @pytest.mark.parametrize(("content_type", "content", "status", "errors"), [
     ("application/json", "bukan json", 422, [{"field": "data", "problem": "invalid-json"}]),
     ("application/x-www-form-urlencoded", "sop_key=x", 415, None),
@@ -177,7 +185,7 @@ async def test_an_unreadable_body_says_why(client: httpx.AsyncClient, content_ty
     response = await client.post("/cases", headers={**CITIZEN, "content-type": content_type},
                                  content=content)
     assert response.status_code == status, response.text
-    assert response.json().get("errors") == errors
+    assert _codes(response.json().get("errors")) == errors
     assert response.json()["detail"] and response.headers["content-language"] == "id"
     if status == 415:
         assert content_type in response.json()["detail"]
@@ -186,7 +194,8 @@ async def test_an_unreadable_body_says_why(client: httpx.AsyncClient, content_ty
 async def test_a_multipart_body_without_its_data_part(client: httpx.AsyncClient) -> None:
     response = await client.post("/cases", headers=CITIZEN, files={"berkas_persyaratan": PDF})
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "data", "problem": "missing"}]
+    assert _codes(response.json()["errors"]) == [{"field": "data", "problem": "missing"}]
+    assert response.json()["errors"][0]["message"] == "Wajib diisi."
 
 
 async def test_invalid_submission_lists_every_field(client: httpx.AsyncClient) -> None:
@@ -274,3 +283,23 @@ async def test_personal_data_is_unmasked_only_in_the_officers_case_view(
     shown = (await client.get(f"/cases/{case['id']}", headers=OPERATOR)).json()
     assert shown["form"]["nik_anak"] == FORM["nik_anak"]
     assert await reads() == [f"case/{case['id']}"]
+
+
+async def test_field_problems_are_explained_in_the_callers_language(
+        client: httpx.AsyncClient) -> None:
+    case = await _open(client)
+    url = f"/cases/{case['id']}/actions"
+    body = {"action": 5, "comment": "x" * 5000}
+    indonesian = (await client.post(url, headers=OPERATOR, json=body)).json()
+    english = (await client.post(url, headers={**OPERATOR, "Accept-Language": "en"},
+                                 json=body)).json()
+    by_field = {e["field"]: e for e in indonesian["errors"]}
+    assert by_field["action"]["problem"] == "string_type"
+    assert by_field["action"]["message"] == "Harus berupa teks."
+    assert by_field["comment"]["message"].startswith("Terlalu panjang (maksimal")
+    assert {e["field"]: e["message"] for e in english["errors"]}["action"] == "Must be text."
+    # The engine's own form checks carry messages too.
+    bad = await client.post("/cases", headers=CITIZEN,
+                            json={"sop_key": KIA, "form": {**FORM, "nik_anak": "12"}})
+    nik = next(e for e in bad.json()["errors"] if e["field"] == "nik_anak")
+    assert nik["message"] == "NIK harus terdiri dari 16 angka."

@@ -71,7 +71,9 @@ async def test_a_case_with_a_foreign_nop_is_not_opened(
     refused = await _open(client, "187104000500101230")
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.json()["errors"] == [{"field": "nop", "problem": "nop-other-regency"}]
+    (error,) = refused.json()["errors"]
+    assert (error["field"], error["problem"]) == ("nop", "nop-other-regency")
+    assert "18.01" in error["message"]
     async with runtime_of(app).sessions() as s:  # type: ignore[arg-type]
         assert await s.scalar(select(func.count()).select_from(CaseRow)) == 0
 
