@@ -213,13 +213,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-demo", action="store_true", help="do not seed demo data")
     args = parser.parse_args(argv)
 
+    import os
+
     import uvicorn
 
+    from gateway.run import FORWARDED_ENV, proxy_options
     from shared.observability.logging import configure_logging
 
+    proxy = proxy_options(os.environ.get(FORWARDED_ENV))  # a bad value stops the start here
     configure_logging()
     app = build_app(demo=not args.no_demo, base_url=f"http://{args.host}:{args.port}")
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, **proxy)
     return 0
 
 

@@ -21,6 +21,7 @@ from shared.db import migrate
 from shared.db.session import make_engine, make_sessionmaker
 from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
+from shared.settings import is_production
 from shared.web import ops
 from shared.web.middleware import RequestContext
 from shared.web.problems import install_problem_handlers
@@ -45,6 +46,13 @@ def load_parts() -> list[GatewayPart]:
     return [importlib.import_module(m).PART for m in PART_MODULES]
 
 
+def load_keys(folder: Path) -> KeySet:
+    """The signing keys from the folder every replica shares (``HALO_KEY_DIR``). In production
+    it must exist already (``python -m shared.auth.keys create <folder>``): a replica that
+    made its own key would sign tokens the others refuse. In development it is created."""
+    return KeySet.load(folder) if is_production() else KeySet.load_or_create(folder)
+
+
 def _client(settings: GatewaySettings, service: str,
             transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
     timeout = httpx.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
@@ -62,6 +70,7 @@ def create_gateway_app(settings: GatewaySettings | None = None,
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         conf = settings or GatewaySettings.from_env()
+        keys = wiring.keys or load_keys(conf.key_dir)
         if conf.run_migrations:
             for part in chosen:
                 if part.migrations:
@@ -69,10 +78,9 @@ def create_gateway_app(settings: GatewaySettings | None = None,
                     await asyncio.to_thread(migrate.upgrade, conf.database_url, "head",
                                             Path(folder), table)
         db = make_engine(conf.database_url)
-        keys = wiring.keys or KeySet.load_or_create(conf.key_dir)
 
         async def local_jwks() -> dict[str, object]:
-            return keys.jwks()
+            return keys.jwks()  # re-reads the shared folder: another replica may have rotated
 
         bus = wiring.bus or bus_from_settings(conf.bus, conf.kafka_bootstrap, "halo-gateway")
         await bus.start()

@@ -2,14 +2,21 @@
 
 Services are reached over HTTP at ``HALO_<SERVICE>_URL`` (default 127.0.0.1:81xx); events come
 from Kafka (``HALO_BUS=kafka``, ``HALO_KAFKA_BOOTSTRAP``).
+
+``HALO_FORWARDED_ALLOW_IPS`` names the reverse proxies (ingress) whose ``X-Forwarded-For`` and
+``X-Forwarded-Proto`` are believed: a comma list of IP addresses or networks (CIDR), or ``*``
+(any peer: only when nothing but the proxy can reach the gateway). Empty (the default): no
+proxy is trusted, the client is the TCP peer. The per-client rate limits key on that client.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -17,6 +24,24 @@ from fastapi import FastAPI
 from gateway.app import create_gateway_app
 from gateway.identity.demo import seed_demo_accounts
 from shared.observability.logging import configure_logging
+from shared.settings import SettingsError
+
+FORWARDED_ENV = "HALO_FORWARDED_ALLOW_IPS"
+
+
+def proxy_options(raw: str | None) -> dict[str, Any]:
+    """uvicorn's proxy options for ``HALO_FORWARDED_ALLOW_IPS`` (``raw``)."""
+    items = [item.strip() for item in (raw or "").split(",") if item.strip()]
+    if not items:
+        return {"proxy_headers": False}
+    if items != ["*"]:
+        for item in items:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise SettingsError(f"{FORWARDED_ENV}: '{item}' bukan alamat IP atau jaringan "
+                                    "(CIDR); isi daftar dipisah koma atau '*'") from None
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(items)}
 
 
 def main() -> None:
@@ -25,12 +50,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--demo", action="store_true", help="seed the demo accounts")
     args = parser.parse_args()
+    proxy = proxy_options(os.environ.get(FORWARDED_ENV))  # a bad value stops the start here
     os.environ.setdefault("HALO_BUS", "kafka")  # a process of its own talks over Kafka
     configure_logging()
     app = create_gateway_app()
     if args.demo or os.environ.get("HALO_DEMO") == "1":
         app = with_demo_accounts(app)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
+                **proxy)
 
 
 def with_demo_accounts(app: FastAPI) -> FastAPI:

@@ -65,7 +65,11 @@ AdminPrincipal = Annotated[Principal, Depends(require_admin)]
 
 
 def rate_limit(route: str) -> Callable[[Request, IdentityContext], Awaitable[None]]:
-    """A dependency counting the request against ``route``'s per-client limit."""
+    """A dependency counting the request against ``route``'s per-client limit.
+
+    The client is ``request.client.host``: the TCP peer, or the address a trusted proxy
+    forwarded, when uvicorn was told to trust it (``HALO_FORWARDED_ALLOW_IPS``, see
+    :mod:`gateway.run`). ``X-Forwarded-For`` is never read here."""
 
     async def check(request: Request, ctx: IdentityDep) -> None:
         client = request.client.host if request.client else "unknown"

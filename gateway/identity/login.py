@@ -11,7 +11,11 @@ With the default :class:`~gateway.identity.settings.LoginPolicy`:
 - a success resets the count; failures older than 15 minutes are forgotten; a served lock
   starts a clean count.
 
-An unknown account costs the same Argon2 work as a known one and gets the same 401.
+A login identifier that names no account is treated the same way, so the answers never tell
+whether a NIK, e-mail or phone number is registered: it costs the same Argon2 work, and its
+failures are counted (by a keyed hash of the normalised identifier, in this process's memory:
+:class:`~gateway.identity.ratelimit.IdentifierFailures`) with the same slow-down and lock,
+status codes and ``Retry-After``. Only a registered account's lock is audited.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from gateway.identity.errors import refusal
 from gateway.identity.fields import Problems, normalize_email, normalize_phone, required
 from gateway.identity.metrics import LOGINS
 from gateway.identity.nik import clean
+from gateway.identity.ratelimit import FailureState, IdentifierFailures
 from gateway.identity.schemas import LoginForm, TokenPair
 from gateway.identity.settings import LoginPolicy
 from gateway.identity.tables import AccountRow
@@ -36,6 +41,20 @@ from gateway.identity.tokens import open_session
 from gateway.runtime import GatewayRuntime
 
 log = logging.getLogger("halo.identity")
+UNKNOWN_STATE_KEY = "identity.unknown-logins"
+Counted = AccountRow | FailureState
+"""Whatever carries a failure count: an account, or an identifier that names no account."""
+
+
+def unknown_logins(runtime: GatewayRuntime, ctx: IdentityContext) -> IdentifierFailures:
+    """The failure counts of unknown identifiers (one per gateway runtime)."""
+    failures = runtime.state.get(UNKNOWN_STATE_KEY)
+    if failures is None:
+        failures = IdentifierFailures(ctx.settings.nik_hash_key,
+                                      ctx.settings.login.failure_window_s)
+        runtime.state[UNKNOWN_STATE_KEY] = failures
+    assert isinstance(failures, IdentifierFailures)
+    return failures
 
 
 def identify(ctx: IdentityContext, login: str) -> tuple[str, str] | None:
@@ -51,7 +70,7 @@ def identify(ctx: IdentityContext, login: str) -> tuple[str, str] | None:
     return ("phone", phone) if phone else None
 
 
-def forget_served(account: AccountRow, now: datetime, policy: LoginPolicy) -> None:
+def forget_served(account: Counted, now: datetime, policy: LoginPolicy) -> None:
     """Clear a served lock and failures older than the window."""
     if account.locked_until is not None and account.locked_until > now:
         return
@@ -86,15 +105,9 @@ async def login(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCon
     account = await store.find_by(session, target[0], target[1], lock=True)
     now = ctx.clock()
     if account is None:
-        await ctx.passwords.verify_nothing(password)
-        LOGINS.labels("failed").inc()
-        raise refusal(401, "login-failed")
+        await _unknown(runtime, ctx, target, password, now)
     forget_served(account, now, policy)
-    if account.locked_until is not None:
-        locked = account.failed_logins >= policy.lock_after
-        LOGINS.labels("locked" if locked else "slowed").inc()
-        raise refusal(423 if locked else 429, "account-locked" if locked else "login-slowed",
-                      _seconds_until(account.locked_until, now))
+    _refuse_inside_window(account, now, policy)
     if not await ctx.passwords.verify(account.password_hash, password):
         _failed(session, account, now, policy)
     if account.status != "active":
@@ -109,19 +122,48 @@ async def login(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCon
     return await open_session(session, runtime, ctx, account)
 
 
-def _failed(session: AsyncSession, account: AccountRow, now: datetime,
+async def _unknown(runtime: GatewayRuntime, ctx: IdentityContext, target: tuple[str, str],
+                   password: str, now: datetime) -> NoReturn:
+    """A login naming no account: the same checks, cost and answers as a wrong password."""
+    policy = ctx.settings.login
+    failures = unknown_logins(runtime, ctx)
+    key = failures.key_of(*target)
+    state = failures.state(key, now)
+    try:
+        forget_served(state, now, policy)
+        _refuse_inside_window(state, now, policy)
+        await ctx.passwords.verify_nothing(password)
+        _failed(None, state, now, policy)
+    finally:
+        failures.settle(key)
+
+
+def _refuse_inside_window(counted: Counted, now: datetime, policy: LoginPolicy) -> None:
+    """Refuse at once (429, or 423 when locked) while a refusal window is open."""
+    if counted.locked_until is None:
+        return
+    locked = counted.failed_logins >= policy.lock_after
+    LOGINS.labels("locked" if locked else "slowed").inc()
+    raise refusal(423 if locked else 429, "account-locked" if locked else "login-slowed",
+                  _seconds_until(counted.locked_until, now))
+
+
+def _failed(session: AsyncSession | None, counted: Counted, now: datetime,
             policy: LoginPolicy) -> NoReturn:
-    """Count the failure, open the refusal window, refuse (the count is committed)."""
-    account.failed_logins += 1
-    account.last_failed_at = now
-    delay = policy.delay_s(account.failed_logins)
-    account.locked_until = now + timedelta(seconds=delay) if delay else None
-    log.info("login failed", extra={"account_id": account.id,
-                                    "failures": account.failed_logins})
-    if account.failed_logins >= policy.lock_after:
+    """Count the failure, open the refusal window, refuse (an account's count is committed;
+    only an account's lock is audited)."""
+    counted.failed_logins += 1
+    counted.last_failed_at = now
+    delay = policy.delay_s(counted.failed_logins)
+    counted.locked_until = now + timedelta(seconds=delay) if delay else None
+    account_id = counted.id if isinstance(counted, AccountRow) else None
+    log.info("login failed", extra={"account_id": account_id,
+                                    "failures": counted.failed_logins})
+    if counted.failed_logins >= policy.lock_after:
         LOGINS.labels("locked").inc()
-        store.audit(session, now, "system", "account.locked", account.id,
-                    failures=account.failed_logins, seconds=delay)
+        if session is not None and account_id is not None:
+            store.audit(session, now, "system", "account.locked", account_id,
+                        failures=counted.failed_logins, seconds=delay)
         raise refusal(423, "account-locked", delay, keep=True)
     LOGINS.labels("failed").inc()
     raise refusal(401, "login-failed", delay or None, keep=True)

@@ -37,6 +37,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali.",
         "The session is invalid or has ended. Please log in again."),
     "account-not-found": ("Akun tidak ditemukan.", "The account was not found."),
+    "admin-role-forbidden": (
+        "Peran admin instansi tidak dapat diberikan di sini. Admin instansi hanya dibuat oleh "
+        "admin platform (POST /api/v1/admin/agency-admins).",
+        "The agency administrator role cannot be given here. Agency administrators are "
+        "created by the platform administrator only (POST /api/v1/admin/agency-admins)."),
 }
 
 FIELDS: dict[str, tuple[str, str]] = {

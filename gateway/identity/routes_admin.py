@@ -17,6 +17,7 @@ from gateway.identity.deps import (
 )
 from gateway.identity.errors import localized
 from gateway.identity.schemas import AgencyAdminForm, AuditEntry, KeyRotation, OfficerForm, Profile
+from shared.web.problems import ProblemError
 
 router = APIRouter(tags=["identity-admin"])
 log = logging.getLogger("halo.identity")
@@ -25,10 +26,16 @@ log = logging.getLogger("halo.identity")
 @router.post("/api/v1/admin/keys/rotate", response_model=KeyRotation)
 async def rotate_keys(who: AdminPrincipal, session: SessionDep, runtime: RuntimeDep,
                       ctx: IdentityDep) -> KeyRotation:
-    """Start signing with a new key; the previous public keys stay in the JWKS, so tokens
-    they signed stay valid until they expire."""
-    key = runtime.keys.rotate()
-    await asyncio.to_thread(runtime.keys.save, runtime.settings.key_dir)
+    """Start signing with a new key, saved to the key folder every replica reads (they pick
+    it up within seconds). Retired public keys stay in the JWKS until the tokens they signed
+    have expired (retirement + access-token lifetime + clock skew)."""
+    folder = runtime.keys.folder or runtime.settings.key_dir
+    try:
+        key = await asyncio.to_thread(runtime.keys.rotate_and_save, folder,
+                                      runtime.settings.tokens.access_ttl_s)
+    except OSError as exc:  # e.g. a read-only folder (a mounted Secret): rotate offline
+        log.error("signing key rotation not saved", extra={"error": type(exc).__name__})
+        raise ProblemError(503, "service-unavailable", service="kunci token") from None
     kids = [k["kid"] for k in runtime.keys.jwks()["keys"]]
     store.audit(session, ctx.clock(), who.subject, "keys.rotated", None, active_kid=key.kid)
     log.info("signing key rotated", extra={"kid": key.kid})

@@ -10,7 +10,14 @@ from gateway.identity import login as login_service
 from gateway.identity import service, tokens
 from gateway.identity.deps import CurrentPrincipal, IdentityDep, RuntimeDep, SessionDep, rate_limit
 from gateway.identity.errors import localized
-from gateway.identity.schemas import LoginForm, Profile, RefreshForm, RegisterForm, TokenPair
+from gateway.identity.schemas import (
+    REGISTER_RULES,
+    LoginForm,
+    Profile,
+    RefreshForm,
+    RegisterForm,
+    TokenPair,
+)
 
 router = APIRouter(tags=["identity"])
 
@@ -22,10 +29,11 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/api/v1/auth/register", status_code=201, response_model=Profile,
              dependencies=[Depends(rate_limit("register"))],
+             summary="Register a citizen", description=REGISTER_RULES,
              responses={**_REFUSALS, 409: {"description": "NIK, e-mail or phone already used"}})
 async def register(form: RegisterForm, request: Request, session: SessionDep,
                    ctx: IdentityDep) -> Profile:
-    """A citizen registers; the account gets the role ``citizen`` only."""
+    """A citizen registers (the rules: :data:`~gateway.identity.schemas.REGISTER_RULES`)."""
     with localized(request):
         row = await service.register(session, ctx, form)
     return service.profile(ctx, row)
@@ -37,7 +45,13 @@ async def register(form: RegisterForm, request: Request, session: SessionDep,
                         423: {"description": "Account locked (`Retry-After`)"}})
 async def login(form: LoginForm, request: Request, session: SessionDep, runtime: RuntimeDep,
                 ctx: IdentityDep) -> TokenPair:
-    """Log in with the NIK, e-mail address or WhatsApp number and the password."""
+    """Log in with the NIK, e-mail address or WhatsApp number and the password.
+
+    Failed logins of one account or identifier (registered or not, the answers are the
+    same): failures 1-2 are 401; the 3rd and 4th are 401 with `Retry-After` 5 s and 10 s,
+    and attempts inside those windows are 429; the 5th locks for 15 minutes (423). Failures
+    older than 15 minutes are forgotten; a success resets the count (defaults, see
+    `HALO_IDENTITY_*` in docs/identity.md)."""
     with localized(request):
         return await login_service.login(session, runtime, ctx, form)
 

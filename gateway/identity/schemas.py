@@ -10,7 +10,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from gateway.identity.passwords import MAX_LENGTH, MIN_LENGTH
+
+PASSWORD_POLICY = (
+    f"Password policy: {MIN_LENGTH} to {MAX_LENGTH} characters; at least one letter and one "
+    "digit; must not contain the NIK, the e-mail address or its part before `@` (when it has "
+    "4 or more characters), or the phone number (its digits after +62, even split by other "
+    "characters); must not be a well-known password (case-insensitive, also with digits or "
+    "symbols at its end removed, so `Password2026!` counts as `password`). Every broken rule "
+    "is its own problem: `password-too-short`, `password-too-long`, "
+    "`password-letters-digits`, `password-personal`, `password-common`.")
+NIK_RULES = (
+    "NIK: 16 digits (spaces, dots and dashes between groups are ignored); a real province "
+    "code and non-zero regency and district codes (`nik-region`), a real birth date in "
+    "digits 7-12 (women add 40 to the day; `nik-birth-date`) that is not in the future "
+    "(`nik-future`), serial not `0000` (`nik-serial`); wrong length: `nik-format`. Stored "
+    "only as a keyed hash and a ciphertext; shown masked.")
+PHONE_RULES = (
+    "WhatsApp number: an Indonesian mobile number written 08…, 628… or +628… (spaces, dots, "
+    "dashes and brackets allowed); stored as +628… (8 + 7 to 11 digits after +62).")
+REGISTER_RULES = (
+    "A citizen registers; the account gets the role `citizen` only. Every field problem is "
+    "reported at once (422, `errors: [{field, problem, message}]`); sending `roles`, `kind` "
+    "or any other field is `not-allowed`. A NIK, e-mail or phone already used by any account "
+    "is one 409 that does not say which.\n\n"
+    f"- {NIK_RULES}\n- Name: letters, spaces and . , ' - (at least 2 letters, at most 100 "
+    "characters).\n- E-mail: a valid address, stored in lower case.\n"
+    f"- {PHONE_RULES}\n- {PASSWORD_POLICY}\n\n"
+    "Rate limited per client address (`HALO_IDENTITY_RATE_REGISTER`, default 10 per 60 s).")
 
 
 def _form(*required: str) -> ConfigDict:
@@ -22,18 +51,24 @@ class RegisterForm(BaseModel):
     """Citizen self-registration. ``phone`` is the WhatsApp number (08…, 628… or +628…)."""
 
     model_config = _form("nik", "name", "email", "phone", "password")
-    nik: str | None = None
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    password: str | None = None
+    nik: str | None = Field(default=None, description=NIK_RULES,
+                            examples=["1801014507900003"])
+    name: str | None = Field(default=None, description="Letters, spaces and . , ' - "
+                             "(at least 2 letters, at most 100 characters).")
+    email: str | None = Field(default=None, description="Stored in lower case; a login.")
+    phone: str | None = Field(default=None, description=PHONE_RULES,
+                              examples=["0812-3456-7890"])
+    password: str | None = Field(default=None, description=PASSWORD_POLICY,
+                                 json_schema_extra={"minLength": MIN_LENGTH,
+                                                    "maxLength": MAX_LENGTH})
 
 
 class LoginForm(BaseModel):
     """``login`` is the NIK, the e-mail address or the WhatsApp number."""
 
     model_config = _form("login", "password")
-    login: str | None = None
+    login: str | None = Field(default=None, description="The NIK (16 digits), the e-mail "
+                              "address or the WhatsApp number (08…, 628… or +628…).")
     password: str | None = None
 
 

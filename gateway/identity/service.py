@@ -23,6 +23,7 @@ from gateway.identity.nik import NikError, clean, mask_nik, parse_nik
 from gateway.identity.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from gateway.identity.schemas import AgencyAdminForm, OfficerForm, Profile, RegisterForm
 from gateway.identity.tables import AccountRow
+from shared.engine.access import INTEGRATION_ROLE
 from shared.engine.state import Principal
 from shared.registry import load_registry
 from shared.web.problems import ProblemError
@@ -131,6 +132,17 @@ async def create_agency_admin(session: AsyncSession, ctx: IdentityContext, actor
     return row
 
 
+ADMIN_ROLE = "admin"
+
+
+def officer_roles(agency: str) -> tuple[str, ...]:
+    """The roles an agency's admin may give: the roles the registry lists for the agency (the
+    roles its SOPs name, ``roles`` and ``local_roles`` of ``shared/registry/agencies``) and
+    ``integrasi`` (system accounts). Never ``admin``: agency admins are created by the
+    platform admin only (:func:`create_agency_admin`)."""
+    return tuple(r for r in load_registry().agency_roles(agency) if r != ADMIN_ROLE)
+
+
 def may_manage(actor: Principal, agency: str) -> bool:
     """A platform admin, or the agency's own administrator."""
     return actor.is_admin or actor.has(agency, "admin")
@@ -138,22 +150,25 @@ def may_manage(actor: Principal, agency: str) -> bool:
 
 def _kind_for(roles: list[str]) -> str:
     bare = {r.split(":", 1)[1] for r in roles}
-    if "admin" in bare:
-        return "admin"
-    return "system" if bare == {"integrasi"} else "officer"
+    return "system" if bare == {INTEGRATION_ROLE} else "officer"
 
 
 async def create_officer(session: AsyncSession, ctx: IdentityContext, actor: Principal,
                          agency: str, form: OfficerForm) -> AccountRow:
-    """An agency admin creates an officer of that agency, with roles from the registry."""
+    """An agency admin (or the platform admin) creates an officer or a system account of that
+    agency, with roles from :func:`officer_roles`; asking for ``<agency>:admin`` is a 403."""
     if agency not in load_registry().agencies or not may_manage(actor, agency):
         raise ProblemError(403, "forbidden")
+    roles = sorted(set(form.roles or []))
+    if f"{agency}:{ADMIN_ROLE}" in roles:
+        log.warning("admin role refused on the officer route",
+                    extra={"actor": actor.subject, "agency": agency})
+        raise ProblemError(403, "admin-role-forbidden")
     problems = Problems()
     _refuse_extra(problems, form)
     name, email, phone = check_contact(problems, form.name, form.email, form.phone,
                                        phone_required=False)
-    allowed = {f"{agency}:{r}" for r in load_registry().agency_roles(agency)}
-    roles = sorted(set(form.roles or []))
+    allowed = {f"{agency}:{r}" for r in officer_roles(agency)}
     if not roles:
         problems.add("roles", "required" if form.roles is None else "roles-empty")
     for role in roles:

@@ -1,8 +1,9 @@
 """Settings of the identity part, read from the environment (``HALO_IDENTITY_*``) at start.
 
-Lockout (per account) and rate limits (per client IP and route) are separate guards: the first
-stops guessing one account's password from many addresses, the second stops one address
-hammering many accounts or the registration form.
+Lockout (per account; per keyed hash of the identifier when it names no account, so both look
+alike) and rate limits (per client IP and route) are separate guards: the first stops guessing
+one account's password from many addresses, the second stops one address hammering many
+accounts or the registration form. See docs/identity.md.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ the next one in the same family. Presenting a spent token again means it was cop
 whole family is revoked (the thief's and the owner's sessions alike) and the owner logs in
 again. Logout revokes the family. Disabling an account revokes all of its families; access
 tokens already issued stay valid until they expire (``access_ttl_s``, 15 minutes by default).
+
+Every revocation is audited with the account and family ids only (never a token):
+``session.logout`` (actor: the account), ``session.reuse-revoked`` and
+``session.disabled-revoked`` (a refresh presented for a disabled account; actor ``system``).
 """
 
 from __future__ import annotations
@@ -83,7 +87,11 @@ async def rotate(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCo
         raise refusal(401, "refresh-invalid", keep=True)
     account = await store.get_account(session, family.account_id)
     if account is None or account.status != "active":
-        await store.revoke_family(session, family.id, now, "disabled")
+        if await store.revoke_family(session, family.id, now, "disabled"):
+            store.audit(session, now, "system", "session.disabled-revoked", family.account_id,
+                        family_id=family.id)
+            log.info("refresh of a disabled account; family revoked",
+                     extra={"account_id": family.account_id, "family_id": family.id})
         raise refusal(401, "refresh-invalid", keep=True)
     return await _issue(session, runtime, ctx, account, family.id)
 
@@ -96,7 +104,9 @@ async def close_session(session: AsyncSession, ctx: IdentityContext, refresh_tok
     if row is None:
         return
     family = await store.get_family(session, row.family_id)
-    if family is not None and await store.revoke_family(session, family.id, ctx.clock(),
-                                                         "logout"):
+    now = ctx.clock()
+    if family is not None and await store.revoke_family(session, family.id, now, "logout"):
+        store.audit(session, now, family.account_id, "session.logout", family.account_id,
+                    family_id=family.id)
         log.info("session closed", extra={"account_id": family.account_id,
                                           "family_id": family.id})

@@ -3,24 +3,31 @@
 Verification accepts only ``EdDSA`` with a ``kid`` found in the trusted JWKS, and checks
 expiry, issuer and audience: ``alg: none``, HS256 signed with the public key, an unknown
 ``kid``, an expired token or a foreign audience are all refused. The error never says which
-check failed beyond a stable code, and never echoes the token.
+check failed beyond a stable code, and never echoes the token. When the trusted keys cannot
+be fetched, the answer is a 503 (:class:`KeysUnavailable`), not a refusal of the token.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import jwt
 from jwt import PyJWK
 
 from shared.auth.keys import KeySet
 from shared.engine.state import Principal
+from shared.web.problems import ProblemError
 
 ALGORITHM = "EdDSA"
+log = logging.getLogger("halo.auth")
 
 
 @dataclass(frozen=True)
@@ -57,26 +64,108 @@ class TokenIssuer:
 JwksSource = Callable[[], Awaitable[dict[str, Any]]]
 
 
-class TokenVerifier:
-    """Verifies tokens against a JWKS fetched from ``source`` (cached; refreshed on an
-    unknown ``kid`` at most every ``refresh_s`` seconds)."""
+class JwksUnavailable(Exception):
+    """The JWKS could not be fetched (network, HTTP status, unreadable body)."""
 
-    def __init__(self, source: JwksSource, settings: TokenSettings, refresh_s: float = 30.0
-                 ) -> None:
+
+class KeysUnavailable(ProblemError):
+    """The trusted keys cannot be fetched right now, so the token cannot be checked: a 503
+    (the client retries later), never a 500 and never a claim that the token is bad."""
+
+    def __init__(self) -> None:
+        super().__init__(503, "service-unavailable", headers={"Retry-After": "5"},
+                         service="verifikasi token")
+
+
+FETCH_ERRORS = (JwksUnavailable, httpx.HTTPError, OSError, ValueError)
+
+
+def parse_jwks(jwks: Any) -> dict[str, PyJWK]:
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
+        raise ValueError("not a JWKS")
+    keys = {}
+    for data in jwks["keys"]:
+        if (isinstance(data, dict) and data.get("kty") == "OKP"
+                and data.get("alg") == ALGORITHM and isinstance(data.get("kid"), str)):
+            try:
+                keys[data["kid"]] = PyJWK(data, algorithm=ALGORITHM)
+            except jwt.PyJWTError:
+                log.warning("unusable key in the JWKS skipped")
+    return keys
+
+
+class TokenVerifier:
+    """Verifies tokens against a JWKS fetched from ``source``, cached.
+
+    A ``kid`` not in the cache causes a refetch, so tokens of a freshly rotated key work at
+    once. Against abuse (random kids) fetches are coalesced: a request waits for a fetch that
+    *started after it arrived*, and fetches start at least ``refresh_s`` apart, so the
+    source sees at most one fetch per ``refresh_s`` however many requests come. A kid still
+    unknown after such a fetch is remembered for ``negative_ttl_s`` (refused without a
+    fetch). A failed fetch keeps the last good keys; requests that need the missing keys get
+    :class:`KeysUnavailable` (503), and the next attempt waits ``refresh_s`` too.
+    """
+
+    def __init__(self, source: JwksSource, settings: TokenSettings, refresh_s: float = 1.0,
+                 negative_ttl_s: float = 60.0, max_negative: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._source = source
         self._settings = settings
-        self._refresh_s = refresh_s
+        self._gap_s = refresh_s
+        self._negative_ttl_s = negative_ttl_s
+        self._max_negative = max_negative
+        self._clock = clock
         self._keys: dict[str, PyJWK] = {}
-        self._fetched_at = 0.0
+        self._attempted_at = -math.inf
+        """Start of the last fetch attempt (successful or not)."""
+        self._failed = False
+        self._unknown: dict[str, float] = {}
+        self._lock = asyncio.Lock()
 
     async def _refresh(self) -> None:
-        jwks = await self._source()
-        keys = {}
-        for data in jwks.get("keys", []):
-            if data.get("kty") == "OKP" and data.get("alg") == ALGORITHM and data.get("kid"):
-                keys[data["kid"]] = PyJWK(data, algorithm=ALGORITHM)
-        self._keys = keys
-        self._fetched_at = time.monotonic()
+        started = self._clock()
+        keys: dict[str, PyJWK] | None = None
+        try:
+            keys = parse_jwks(await self._source())
+        except FETCH_ERRORS as exc:
+            log.warning("JWKS fetch failed", extra={"error": type(exc).__name__})
+        finally:
+            self._attempted_at, self._failed = started, keys is None
+        if keys is not None:
+            self._keys = keys
+
+    async def _key(self, kid: str) -> PyJWK:
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        arrived = self._clock()
+        seen = self._unknown.get(kid)
+        if seen is not None and arrived - seen < self._negative_ttl_s:
+            raise InvalidToken("unknown-kid")
+        async with self._lock:
+            if self._attempted_at < arrived and kid not in self._keys:
+                since = self._clock() - self._attempted_at
+                if self._failed and since < self._gap_s:
+                    raise KeysUnavailable()
+                if since < self._gap_s:
+                    await asyncio.sleep(self._gap_s - since)
+                await self._refresh()
+        key = self._keys.get(kid)
+        if key is not None:
+            return key
+        if self._failed:
+            raise KeysUnavailable()
+        self._remember_unknown(kid)
+        raise InvalidToken("unknown-kid")
+
+    def _remember_unknown(self, kid: str) -> None:
+        now = self._clock()
+        if len(self._unknown) >= self._max_negative:
+            self._unknown = {k: t for k, t in self._unknown.items()
+                             if now - t < self._negative_ttl_s}
+            for old in list(self._unknown)[:max(0, len(self._unknown) - self._max_negative // 2)]:
+                del self._unknown[old]
+        self._unknown[kid] = now
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -88,11 +177,7 @@ class TokenVerifier:
         kid = header.get("kid")
         if not isinstance(kid, str):
             raise InvalidToken("no-kid")
-        if kid not in self._keys and time.monotonic() - self._fetched_at > self._refresh_s:
-            await self._refresh()
-        key = self._keys.get(kid)
-        if key is None:
-            raise InvalidToken("unknown-kid")
+        key = await self._key(kid)
         try:
             claims = jwt.decode(token, key=key, algorithms=[ALGORITHM],
                                 audience=self._settings.audience, issuer=self._settings.issuer,

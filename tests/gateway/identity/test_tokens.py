@@ -7,6 +7,8 @@ import hashlib
 import jwt
 
 from gateway.identity.tables import AuditRow, RefreshTokenRow, TokenFamilyRow
+from shared.auth.tokens import TokenVerifier
+from shared.web.runtime import jwks_from_url
 from tests.gateway.identity.support import CITIZEN, Gateway, bearer
 
 
@@ -102,7 +104,7 @@ async def test_key_rotation_keeps_old_tokens_valid(gw: Gateway) -> None:
     assert body["active_kid"] != old_kid and body["kids"] == [old_kid, body["active_kid"]]
     kids = [k["kid"] for k in (await gw.client.get("/.well-known/jwks.json")).json()["keys"]]
     assert kids == [old_kid, body["active_kid"]]
-    # tokens signed with the old key still work, at the gateway and for services
+    # tokens signed with the old key still work at the gateway (services: the test below)
     me = await gw.client.get("/api/v1/auth/me", headers=bearer(citizen["access_token"]))
     assert me.status_code == 200
     await gw.runtime.verifier.verify(citizen["access_token"])
@@ -122,3 +124,33 @@ async def test_only_a_platform_admin_rotates_keys(gw: Gateway) -> None:
     assert response.status_code == 403
     assert (await gw.client.post("/api/v1/admin/keys/rotate")).status_code == 401
     assert len(gw.runtime.keys.jwks()["keys"]) == 1
+
+
+async def test_services_verify_old_and_new_tokens_across_a_rotation(gw: Gateway) -> None:
+    """A service verifies like in production: the gateway's JWKS over HTTP, cached."""
+    service = TokenVerifier(jwks_from_url("http://gateway/.well-known/jwks.json", gw.client),
+                            gw.runtime.settings.tokens)
+    headers = await gw.admin_headers()
+    citizen = await citizen_pair(gw)
+    subject = (await service.verify(citizen["access_token"])).subject   # caches the JWKS
+    rotated = await gw.client.post("/api/v1/admin/keys/rotate", headers=headers)
+    assert rotated.status_code == 200, rotated.text
+    _, fresh = await refresh(gw, citizen["refresh_token"])
+    new_token = str(fresh["access_token"])
+    assert jwt.get_unverified_header(new_token)["kid"] == rotated.json()["active_kid"]
+    assert (await service.verify(new_token)).subject == subject        # right after rotation
+    assert (await service.verify(citizen["access_token"])).subject == subject
+
+
+async def test_three_quick_rotations_keep_every_unexpired_token_valid(gw: Gateway) -> None:
+    headers = await gw.admin_headers()
+    citizen = await citizen_pair(gw)
+    for _ in range(3):
+        response = await gw.client.post("/api/v1/admin/keys/rotate", headers=headers)
+        assert response.status_code == 200, response.text
+    assert len(response.json()["kids"]) == 4
+    me = await gw.client.get("/api/v1/auth/me", headers=bearer(citizen["access_token"]))
+    assert me.status_code == 200
+    service = TokenVerifier(jwks_from_url("http://gateway/.well-known/jwks.json", gw.client),
+                            gw.runtime.settings.tokens)
+    await service.verify(citizen["access_token"])
