@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.cases.store import CaseStore
-from shared.db.migrate import downgrade, upgrade
+from shared.db.migrate import alembic_config, downgrade, upgrade
 from shared.db.session import make_engine, make_sessionmaker
 from shared.db.tables import CaseRow
 
@@ -28,6 +29,8 @@ PARTIAL_INDEXES = {
     "ix_outbox_unsent": ("outbox", ["sent_at is null"]),
 }
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+# The newest revision of shared/db/migrations (0002 added the case_history triggers).
+HEAD = ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
 async def migrate_up_down_up(url: str) -> None:
@@ -111,7 +114,7 @@ async def test_sqlite_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
                     assert term in where, (name, sql)
             version = (await conn.exec_driver_sql(
                 "SELECT version_num FROM alembic_version")).scalar_one()
-            assert version == "0001"
+            assert version == HEAD
     finally:
         await engine.dispose()
 
@@ -176,7 +179,7 @@ async def test_postgres_upgrade_downgrade_upgrade(fresh_pg_url: str) -> None:
             assert "step_due_at" in _norm(indexes["ix_cases_open_due"][1]).split(" where ")[0]
             version = (await conn.exec_driver_sql(
                 "SELECT version_num FROM alembic_version")).scalar_one()
-            assert version == "0001"
+            assert version == HEAD
     finally:
         await engine.dispose()
 

@@ -1,5 +1,7 @@
-"""Outbox -> relay -> real Kafka, end to end through the dukcapil service's HTTP API: 1,000
-transitions over 50 cases reach the broker in order, each exactly once.
+"""Outbox -> relay -> real Kafka -> EventConsumer, end to end through the dukcapil service's
+HTTP API: 1,000 transitions over 50 cases reach the broker in order, each exactly once, and a
+consumer (the project's EventConsumer over KafkaBus, running while the cases are walked)
+applies each exactly once per case in seq order, also when the topic holds redelivered copies.
 
 Real PostgreSQL (a fresh database per test) and the real broker of the integration tier.
 The test sends its case events to its own topic (the service topic plus a uuid suffix), so it
@@ -15,15 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from shared.events.envelope import EventEnvelope
 from shared.events.kafka import KafkaBus
 from tests.support.dukcapil_kafka import (
-    assert_matches_history,
+    assert_applied_once,
     check_delivery,
+    consumed,
     db_counts,
     db_event_ids,
     db_history,
     dukcapil_service,
+    event_consumer,
     read_topic,
     report,
 )
@@ -37,7 +40,9 @@ async def test_thousand_transitions_reach_kafka_in_order_once(
     bus = KafkaBus(kafka_bootstrap, client_id=f"halo-dukcapil-{uuid.uuid4().hex[:6]}")
     loop = asyncio.get_running_loop()
     started = loop.time()
-    async with dukcapil_service(fresh_pg_url, tmp_path, kafka_bootstrap, bus) as svc:
+    async with (dukcapil_service(fresh_pg_url, tmp_path, kafka_bootstrap, bus) as svc,
+                event_consumer(kafka_bootstrap, svc.topic, svc.runtime.sessions,
+                               "delivery") as tc):
         stop = asyncio.Event()
         relay = asyncio.create_task(svc.runtime.relay.run(stop))
         gate = asyncio.Semaphore(10)
@@ -64,23 +69,42 @@ async def test_thousand_transitions_reach_kafka_in_order_once(
                 await asyncio.wait_for(relay, 30)
             except TimeoutError:
                 pytest.fail("the relay did not stop (stuck in a publish?)")
+        drained = loop.time()
         history_rows, outbox_rows, unsent = await db_counts(svc.runtime)
         assert history_rows >= 1000
         assert outbox_rows == history_rows
         assert unsent == 0
-
-        records = await read_topic(kafka_bootstrap, svc.topic)
-        delivery = check_delivery(records)
         history = await db_history(svc.runtime)
         assert len(history) == 50
+        event_ids = await db_event_ids(svc.runtime)
+
+        # Physically on the topic: every event exactly once, keyed by case, one partition each.
+        records = await read_topic(kafka_bootstrap, svc.topic)
+        delivery = check_delivery(records)
         assert delivery.distinct == history_rows, "events lost"
         assert delivery.raw == history_rows, f"{delivery.duplicates} duplicate deliveries"
-        assert {EventEnvelope.from_bytes(v).event_id for _, _, v in records} == \
-            await db_event_ids(svc.runtime)
-        assert_matches_history(delivery, history)
-        types = Counter(t for events in history.values() for _, t in events)
+        assert set(delivery.copies) == event_ids
+
+        # The consumer ran alongside: once caught up it applied each event once, in order.
+        lag_after_drain = await tc.wait_caught_up(timeout_s=60)
+        await assert_applied_once(tc, history, event_ids)
+        assert consumed(tc.group, "duplicate") == 0
+
+        # Redeliveries, as a relay that lost an acknowledgement produces them: byte-identical
+        # copies of every 10th record (same key, so the same partition), after the originals.
+        again = records[::10]
+        await bus.publish_batch([(svc.topic, key or "", value) for key, _, value in again])
+        assert len(await read_topic(kafka_bootstrap, svc.topic)) == history_rows + len(again)
+        await tc.wait_caught_up(timeout_s=60)
+        applied = await assert_applied_once(tc, history, event_ids)
+        assert consumed(tc.group, "duplicate") == len(again), "every copy read and dropped"
+
+        types = Counter(a.type for a in applied)
         assert types["case.completed"] == 50 and types["case.returned"] == \
             types["case.resubmitted"] >= 350
         report(capsys, f"{history_rows} transitions over 50 cases: API {walked - started:.1f}s, "
-                       f"total {loop.time() - started:.1f}s; Kafka records {delivery.raw}, "
-                       f"distinct {delivery.distinct}, duplicates {delivery.duplicates}")
+                       f"drained {drained - started:.1f}s; Kafka records {delivery.raw}, "
+                       f"distinct {delivery.distinct}, duplicates {delivery.duplicates}; "
+                       f"EventConsumer caught up {lag_after_drain:.1f}s after the drain, "
+                       f"applied {consumed(tc.group, 'applied')}, then {len(again)} "
+                       f"redelivered copies dropped; total {loop.time() - started:.1f}s")
