@@ -29,7 +29,11 @@ def parse_sop(data: dict[str, Any], registry: Registry, source: str | None = Non
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
             step = _step_of(data, err["loc"])
-            problems.append(Problem(key, step, f"{loc}: {err['msg']}"))
+            ctx = err.get("ctx")
+            params = {k: v for k, v in ctx.items() if isinstance(v, (str, int, float))} \
+                if isinstance(ctx, dict) else None
+            problems.append(Problem(key, step, f"{loc}: {err['msg']}", field=loc,
+                                    code=str(err["type"]), params=params))
         raise SopValidationError(problems, source) from None
     validate_sop(sop, registry, source)
     return sop

@@ -8,6 +8,7 @@ problem names the SOP and, where it applies, the step and action.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from shared.calendar.standard_time import StandardTimeError, parse_standard_time
 from shared.registry import Registry
@@ -19,9 +20,15 @@ RESERVED_ACTIONS = frozenset({"lengkapi", "batalkan"})
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem; a schema problem also names its ``field`` and a field-problem ``code``
+    (with ``params``) so an API answer can say it in the caller's language."""
+
     sop: str
     step: str | None
     message: str
+    field: str | None = None
+    code: str | None = None
+    params: dict[str, Any] | None = None
 
     def __str__(self) -> str:
         where = f"SOP {self.sop}" + (f", langkah {self.step}" if self.step else "")

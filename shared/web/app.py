@@ -57,8 +57,13 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
         bus = wiring.bus or bus_from_settings(conf.bus, conf.kafka_bootstrap, f"halo-{spec.name}")
         verifier = wiring.verifier or TokenVerifier(jwks_from_url(conf.jwks_url), conf.tokens)
         await bus.start()
-        runtime = await build_runtime(conf, spec.sops_dir, spec.hooks, bus, verifier,
-                                      wiring.clock)
+        try:
+            runtime = await build_runtime(conf, spec.sops_dir, spec.hooks, bus, verifier,
+                                          wiring.clock)
+        except BaseException:
+            if wiring.bus is None:
+                await bus.stop()
+            raise
         app.state.runtime = runtime
         start_workers(runtime)
         runtime.ready = True

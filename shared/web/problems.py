@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from shared.cases.documents import FileTooLarge
 from shared.cases.service import UnknownSop
 from shared.engine.errors import EngineError, InvalidSubmission
-from shared.sop.validate import SopValidationError
+from shared.sop.validate import Problem, SopValidationError
 from shared.web.i18n import field_message, language, message, title
 
 log = logging.getLogger("halo.http")
@@ -67,6 +67,16 @@ def _with_message(error: Any, lang: str) -> Any:
     return error
 
 
+def _sop_problem(problem: Problem, lang: str) -> dict[str, Any]:
+    """A definition problem; a schema problem names its field and says what is wrong in
+    the caller's language (the checks of ``validate_sop`` already speak Indonesian)."""
+    if problem.code is None:
+        return {"step": problem.step, "message": problem.message}
+    text = field_message(problem.code, lang, problem.params)
+    return {"step": problem.step, "field": problem.field, "problem": problem.code,
+            "message": f"{problem.field}: {text}"}
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
@@ -94,7 +104,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SopValidationError)
     async def _invalid_sop(request: Request, exc: SopValidationError) -> JSONResponse:
-        errors = [{"step": p.step, "message": p.message} for p in exc.problems]
+        lang = language(request.headers.get("accept-language"))
+        errors = [_sop_problem(p, lang) for p in exc.problems]
         return problem_response(request, 422, "sop-invalid", {}, {"errors": errors})
 
     @app.exception_handler(FileTooLarge)

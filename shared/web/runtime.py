@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from shared.auth.tokens import TokenVerifier
+from shared.auth.tokens import JwksUnavailable, TokenVerifier
 from shared.calendar.config import calendars
 from shared.cases.catalog import SopCatalog
 from shared.cases.documents import DocumentStorage
@@ -64,14 +64,26 @@ class ServiceRuntime:
 
 def jwks_from_url(url: str, client: httpx.AsyncClient | None = None
                   ) -> Callable[[], Any]:
+    """A JWKS source for :class:`TokenVerifier`: every failure (network, HTTP status, a body
+    that is not a JSON object) is :class:`JwksUnavailable`, which the verifier turns into a
+    503 while it keeps its last good keys. ``no-cache``: a proxy must not answer a refetch
+    for a new key with the set from before the rotation."""
+    headers = {"Accept": "application/json", "Cache-Control": "no-cache"}
+
     async def fetch() -> dict[str, Any]:
-        if client is not None:
-            response = await client.get(url)
-        else:
-            async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as own:
-                response = await own.get(url)
-        response.raise_for_status()
-        return dict(response.json())
+        try:
+            if client is not None:
+                response = await client.get(url, headers=headers)
+            else:
+                async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as own:
+                    response = await own.get(url, headers=headers)
+            response.raise_for_status()
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise JwksUnavailable(type(exc).__name__) from exc
+        if not isinstance(body, dict):
+            raise JwksUnavailable("not a JSON object")
+        return body
     return fetch
 
 
@@ -86,15 +98,19 @@ async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
     db = make_engine(settings.database_url)
     sessions = make_sessionmaker(db)
     catalog = SopCatalog(settings.service, registry)
-    async with sessions() as session:
-        await catalog.sync_files(session, sops, clock())
-        await session.commit()
+    try:
+        async with sessions() as session:
+            await catalog.sync_files(session, sops, clock())
+            await session.commit()
+        await bus.ensure_topics([case_topic(settings.service)])
+    except BaseException:
+        await db.dispose()  # a refused start leaves no connection open
+        raise
     store = CaseStore(settings.service)
     engine = SopEngine(clock, calendars(settings.office_hours, settings.extra_holidays))
     cases = CaseService(settings.service, catalog, store, engine,
                         DocumentStorage(settings.documents_dir), PiiCipher(settings.pii_key),
                         hooks, clock)
-    await bus.ensure_topics([case_topic(settings.service)])
     relay = OutboxRelay(sessions, bus, settings.service, clock=clock)
     sweeper = OverdueSweeper(sessions, catalog, store, engine, registry, clock)
     return ServiceRuntime(settings=settings, db=db, sessions=sessions, registry=registry,

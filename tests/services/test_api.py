@@ -17,13 +17,9 @@ from services.dukcapil.app import create_app
 from shared.db import migrate
 from shared.db.tables import AuditRow, CaseRow, HistoryRow, OutboxRow
 from tests.support.apps import rolled_back, running, runtime_of, service_settings, wiring
+from tests.support.kia import FORM, KIA, PDF
 from tests.support.tokens import TestTokens
 
-KIA = "dukcapil-kia-0-5-tahun"
-FORM = {"nik_anak": "1801014505240001", "nama_anak": "Siti Aminah",
-        "tanggal_lahir_anak": "2024-05-05", "nomor_kk": "1801012202200003",
-        "pengambilan": "ambil_di_mpp"}
-PDF = ("berkas.pdf", b"%PDF-1.4 contoh", "application/pdf")
 TOKENS = TestTokens()
 CITIZEN = TOKENS.headers("warga-a", "citizen")
 OTHER_CITIZEN = TOKENS.headers("warga-b", "citizen")

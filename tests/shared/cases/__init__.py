@@ -1,0 +1,1 @@
+"""Tests of the case helpers in shared.cases."""
