@@ -100,6 +100,12 @@ class CaseStore:
                                      .order_by(col(HistoryRow.seq)))
         return list(rows)
 
+    async def actor_agencies(self, session: AsyncSession, case_id: str) -> set[str]:
+        """The agencies whose officers have acted on the case."""
+        rows = await session.scalars(select(col(HistoryRow.actor_agency)).distinct().where(
+            col(HistoryRow.case_id) == case_id, col(HistoryRow.actor_agency).is_not(None)))
+        return {a for a in rows if a}
+
     async def list_cases(self, session: AsyncSession, *, applicant: str | None = None,
                          scopes: list[tuple[str, str]] | None = None,
                          status: str | None = None, sop_key: str | None = None,

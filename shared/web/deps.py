@@ -55,23 +55,27 @@ async def get_principal(request: Request, runtime: RuntimeDep) -> Principal:
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def may_read(runtime: ServiceRuntime, row: CaseRow, who: Principal,
-             agencies_of_sop: frozenset[str]) -> bool:
-    """The owner, a platform admin, or an officer of an agency that executes a step."""
+async def may_read(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
+                   who: Principal) -> bool:
+    """The owner, a platform admin, or an officer of an agency the case touches: its SOP's
+    agency, the agency holding it now, or an agency that has acted on it. An agency whose
+    step lies ahead sees the case when it arrives (the gateway's tracking view keeps the
+    same rule)."""
     if who.subject == row.applicant_id or who.is_admin:
         return True
-    return bool(who.agencies() & agencies_of_sop)
+    mine = who.agencies()
+    if not mine:
+        return False
+    if mine & {a for a in (row.agency, row.step_agency) if a}:
+        return True
+    return bool(mine & await runtime.store.actor_agencies(session, row.id))
 
 
 async def _visible_case(case_id: str, session: AsyncSession, runtime: ServiceRuntime,
                         who: Principal, *, lock: bool) -> CaseRow:
     """The case, or 404 when it does not exist *or* the caller may not see it (no leak)."""
     row = await runtime.store.get(session, case_id, lock=lock)
-    if row is None:
-        raise ProblemError(404, "case-not-found")
-    sop = await runtime.cases.sop_for(session, row)
-    agencies = frozenset({sop.agency} | {s.agency for s in sop.steps if s.agency})
-    if not may_read(runtime, row, who, agencies):
+    if row is None or not await may_read(session, runtime, row, who):
         raise ProblemError(404, "case-not-found")
     return row
 

@@ -234,7 +234,7 @@ async def test_another_citizen_cannot_act_on_a_returned_case(dukcapil: Service) 
 
 # --- function level: two agencies in one flow -----------------------------------------------
 
-async def test_officer_of_the_second_agency_reads_but_cannot_act_on_the_first_agencys_step(
+async def test_officer_of_the_second_agency_sees_the_case_only_once_it_arrives(
         damkar: Service) -> None:
     assert BANTUAN.agency == "damkar"
     assert {s.agency for s in BANTUAN.steps if s.agency} == {"bpkad"}
@@ -243,33 +243,40 @@ async def test_officer_of_the_second_agency_reads_but_cannot_act_on_the_first_ag
     assert case["current_step"]["agency"] == "damkar"
     bpkad_kabid = officer("bpkad", "kabid")
 
-    # BPKAD has steps in this flow, so its officer may read the case and its history ...
-    shown = await damkar.client.get(f"/cases/{case['id']}", headers=bpkad_kabid)
-    assert shown.status_code == 200 and shown.json()["id"] == case["id"]
-    assert shown.json()["actions"] == []
-    history = await damkar.client.get(f"/cases/{case['id']}/history", headers=bpkad_kabid)
-    assert history.status_code == 200 and [h["event"] for h in history.json()] == [
-        "case.submitted"]
-    # ... but not act on Damkar's step, not even with an action name its own step has later
+    # BPKAD's steps lie ahead: until the case reaches BPKAD, its officers cannot tell it
+    # exists (need to know; the gateway's tracking view answers the same) ...
+    for path in (f"/cases/{case['id']}", f"/cases/{case['id']}/history"):
+        assert (await damkar.client.get(path, headers=bpkad_kabid)).status_code == 404
+    # ... nor act on Damkar's step, not even with an action name its own step has later
     # (``terverifikasi`` is also the action of ``verifikasi_bpkad``), nor naming the step.
     assert "terverifikasi" in {a.name for a in BANTUAN.step("verifikasi_bpkad").actions}
-    refused = await damkar.refused(case["id"], bpkad_kabid, "terverifikasi", 403,
-                                   "role-not-permitted")
-    assert "damkar:operator" in refused["detail"]
-    await damkar.refused(case["id"], bpkad_kabid, "terverifikasi", 403, "role-not-permitted",
+    await damkar.refused(case["id"], bpkad_kabid, "terverifikasi", 404, "case-not-found")
+    await damkar.refused(case["id"], bpkad_kabid, "terverifikasi", 404, "case-not-found",
                          step="verifikasi_dokumen")
-    await damkar.refused(case["id"], officer("bpkad", "operator"), "terverifikasi", 403,
-                         "role-not-permitted")  # Damkar's role name, BPKAD's agency
-    await damkar.refused(case["id"], bpkad_kabid, "tolak", 403, "role-not-permitted",
-                         comment="bukan kewenangan")
     inbox = await damkar.client.get("/cases", headers=bpkad_kabid, params={"scope": "inbox"})
     assert inbox.json()["total"] == 0
-    # An agency with no step in the flow cannot even see it.
+    # An agency with no step in the flow cannot see it either.
     assert (await damkar.client.get(f"/cases/{case['id']}", headers=DK_OPERATOR)
             ).status_code == 404
     await damkar.refused(case["id"], DK_OPERATOR, "terverifikasi", 404, "case-not-found")
 
-    await damkar.act(case["id"], officer("damkar", "operator"), "terverifikasi")
+    # Once BPKAD holds the case, and after it has acted, BPKAD reads it; a later Damkar step
+    # is still not BPKAD's to act on.
+    for step_id, action in route_to(BANTUAN, "ttd_sekda")[1:]:
+        step = BANTUAN.step(step_id)
+        if step.agency == "bpkad" and step_id == "tinjau_bpkad":
+            shown = await damkar.client.get(f"/cases/{case['id']}", headers=bpkad_kabid)
+            assert shown.status_code == 200
+            assert [a["name"] for a in shown.json()["actions"]] == ["ditinjau"]
+        await damkar.act(case["id"], officer(step.agency or "damkar", step.actor), action)
+    shown = await damkar.client.get(f"/cases/{case['id']}", headers=bpkad_kabid)
+    assert shown.status_code == 200 and shown.json()["actions"] == []
+    assert shown.json()["current_step"]["agency"] == "damkar"
+    action = BANTUAN.step("ttd_sekda").actions[0].name
+    refused = await damkar.refused(case["id"], bpkad_kabid, action, 403, "role-not-permitted")
+    assert "damkar:operator" in refused["detail"]
+    await damkar.refused(case["id"], officer("bpkad", "operator"), action, 403,
+                         "role-not-permitted")  # Damkar's role name, BPKAD's agency
 
 
 async def test_officer_of_the_first_agency_cannot_act_on_the_second_agencys_step(
@@ -294,24 +301,26 @@ async def test_officer_of_the_first_agency_cannot_act_on_the_second_agencys_step
     assert moved["current_step"]["id"] == "ajukan_pencairan"
 
 
-def wrong_principals(step_agency: str, actor: str, kind: str) -> list[tuple[str, dict[str, str],
-                                                                            int, str]]:
-    """Everyone who must not act at an officer or external step of ``BANTUAN``."""
+def wrong_principals(step_agency: str, actor: str, kind: str, touched: set[str]
+                     ) -> list[tuple[str, dict[str, str], int, str]]:
+    """Everyone who must not act at an officer or external step of ``BANTUAN``; an agency the
+    case has not ``touched`` yet does not see it at all."""
     other = "bpkad" if step_agency == "damkar" else "damkar"
+    unseen = (404, "case-not-found")
+    seen = (403, "role-not-permitted") if other in touched else unseen
     other_role = "kabid" if other == "bpkad" else "operator"
     same_agency_roles = {"damkar": ("operator", "kepala_dinas", "kabid"),
                          "bpkad": ("kabid", "staf")}[step_agency]
     out = [("owner", OWNER, 403, "role-not-permitted"),
            ("other citizen", OTHER_CITIZEN, 404, "case-not-found"),
            ("admin", ADMIN, 403, "role-not-permitted"),
-           ("same role, other agency", officer(other, actor), 403, "role-not-permitted"),
-           ("other agency", officer(other, other_role), 403, "role-not-permitted"),
+           ("same role, other agency", officer(other, actor), *seen),
+           ("other agency", officer(other, other_role), *seen),
            ("agency outside the flow", officer("disdukcapil", actor), 404, "case-not-found")]
     out += [(f"{step_agency}:{r}", officer(step_agency, r), 403, "role-not-permitted")
             for r in same_agency_roles if r != actor]
     if kind == "external":
-        out.append(("other agency's integration", officer(other, "integrasi"), 403,
-                    "role-not-permitted"))
+        out.append(("other agency's integration", officer(other, "integrasi"), *seen))
     return out
 
 
@@ -320,16 +329,20 @@ async def test_each_step_of_a_two_agency_flow_accepts_only_its_own_actor(
     case = await open_bantuan(damkar)
     path = route_to(BANTUAN, "tanda_terima")
     assert path[0] == ("kirim_dokumen", "kirim")  # done by opening the case
+    acted: set[str] = set()
     for step_id, action in path[1:]:
         step = BANTUAN.step(step_id)
         agency = step.agency or BANTUAN.agency
         assert (await damkar.snapshot(case["id"]))[1] == step_id
-        for label, who, status, code in wrong_principals(agency, step.actor, step.kind):
+        touched = {BANTUAN.agency, agency} | acted
+        for label, who, status, code in wrong_principals(agency, step.actor, step.kind,
+                                                         touched):
             response = await damkar.client.post(f"/cases/{case['id']}/actions", headers=who,
                                                 json={"action": action})
             assert (response.status_code, response.json()["code"]) == (status, code), (
                 step_id, label, response.text)
         await damkar.act(case["id"], officer(agency, step.actor), action)
+        acted.add(agency)
 
     # The applicant's step at the end of the flow: no officer signs for the applicant.
     assert (await damkar.snapshot(case["id"]))[:2] == ("open", "tanda_terima")
