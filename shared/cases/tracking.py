@@ -18,7 +18,11 @@ SERVICE_CODES = {
     "dukcapil": "DK", "perizinan": "IZ", "pengaduan": "PG", "damkar": "DM", "pajak": "PJ",
     "kepegawaian": "KP", "umum": "UM",
 }
-PATTERN = re.compile(r"^[A-Z]{2}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+PATTERN = re.compile(r"[A-Z]{2}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
+"""A well-formed number; use with ``fullmatch``."""
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015._]")
+"""Spaces, hyphens and dashes (the en dash a phone keyboard makes of "--" too), dots and
+underscores. Not a slash: in a URL path it would split the number."""
 
 
 def new_tracking_no(service: str) -> str:
@@ -29,8 +33,8 @@ def new_tracking_no(service: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Read a number as spoken or typed: case-insensitive, O→0, I/L→1, dashes optional."""
-    raw = re.sub(r"[\s-]", "", text.upper())
+    """Read a number as spoken or typed: case-insensitive, O→0, I/L→1, separators optional."""
+    raw = _SEPARATORS.sub("", text.upper())
     if len(raw) != 10:
         return text.upper()
     body = raw[2:].replace("O", "0").replace("I", "1").replace("L", "1")

@@ -64,7 +64,7 @@ def test_every_service_has_its_own_two_letter_code(service: str) -> None:
     assert list(SERVICE_CODES.values()).count(code) == 1
     number = new_tracking_no(service)
     assert number.startswith(f"{code}-")
-    assert PATTERN.match(number), number
+    assert PATTERN.fullmatch(number), number
 
 
 def test_codes_are_distinct_so_numbers_are_unique_across_services() -> None:
@@ -90,8 +90,8 @@ def test_form_length_and_alphabet(numbers: list[str]) -> None:
     "DK_7MQ3_XA9T", "",
 ])
 def test_pattern_accepts_only_the_canonical_form(text: str) -> None:
-    assert PATTERN.match(text) is None
-    assert PATTERN.match("DK-7MQ3-XA9T")
+    assert PATTERN.fullmatch(text) is None
+    assert PATTERN.fullmatch("DK-7MQ3-XA9T")
 
 
 # --- normalising what a caller types ---------------------------------------------------------
@@ -105,6 +105,10 @@ def test_pattern_accepts_only_the_canonical_form(text: str) -> None:
     ("DK - 7MQ3 - XA9T", "DK-7MQ3-XA9T"),
     ("DK--7MQ3--XA9T", "DK-7MQ3-XA9T"),
     ("DK\t7MQ3\u00a0XA9T", "DK-7MQ3-XA9T"),
+    ("DK\u20137MQ3\u2013XA9T", "DK-7MQ3-XA9T"),  # en dash, as phone keyboards type "--"
+    ("DK\u20147MQ3\u2014XA9T", "DK-7MQ3-XA9T"),  # em dash
+    ("dk.7mq3.xa9t", "DK-7MQ3-XA9T"),
+    ("DK_7MQ3_XA9T", "DK-7MQ3-XA9T"),
     ("DK-1O0I-L1lo", "DK-1001-1110"),  # O -> 0, I and L -> 1, either case
     ("dk-oooo-iiii", "DK-0000-1111"),
     ("iz-l0i0-o1o1", "IZ-1010-0101"),  # the code "IZ" keeps its I: only the body is read
@@ -113,7 +117,7 @@ def test_pattern_accepts_only_the_canonical_form(text: str) -> None:
 ])
 def test_normalise_reads_a_number_as_typed(typed: str, canonical: str) -> None:
     assert normalise(typed) == canonical
-    assert PATTERN.match(normalise(typed))
+    assert PATTERN.fullmatch(normalise(typed))
     assert normalise(canonical) == canonical
 
 
@@ -121,7 +125,7 @@ def test_normalise_reads_a_number_as_typed(typed: str, canonical: str) -> None:
                                    "tidak ada"])
 def test_normalise_leaves_what_is_not_a_number_unmatched(typed: str) -> None:
     assert normalise(typed) == typed.upper()
-    assert PATTERN.match(normalise(typed)) is None
+    assert PATTERN.fullmatch(normalise(typed)) is None
 
 
 def spoken_variants(number: str, rng: random.Random) -> Iterator[str]:
