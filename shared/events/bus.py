@@ -9,8 +9,10 @@ when told to (after handling).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+
+Headers = tuple[tuple[str, bytes], ...]
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Record:
     offset: int
     key: str | None
     value: bytes
+    headers: Headers = field(default=())
 
 
 class BusConsumer(Protocol):
@@ -35,6 +38,10 @@ class BusConsumer(Protocol):
         """Commit the position of everything returned by ``poll`` so far."""
         ...
 
+    def seek(self, topic: str, partition: int, offset: int) -> None:
+        """Make the next ``poll`` of this partition start again at ``offset``."""
+        ...
+
     async def lag(self) -> int:
         """How many records of the subscribed partitions are not yet polled."""
         ...
@@ -47,7 +54,7 @@ class EventBus(Protocol):
 
     async def ensure_topics(self, topics: list[str], partitions: int = 3) -> None: ...
 
-    async def publish(self, topic: str, key: str, value: bytes) -> None:
+    async def publish(self, topic: str, key: str, value: bytes, headers: Headers = ()) -> None:
         """Publish and wait for the acknowledgement; raise if it cannot be delivered."""
         ...
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaTimeoutError
 
-from shared.events.bus import Record
+from shared.events.bus import Headers, Record
 
 _TOPIC_ALREADY_EXISTS = 36
 
@@ -61,10 +61,13 @@ class KafkaBus:
         finally:
             await admin.close()
 
-    async def publish(self, topic: str, key: str, value: bytes) -> None:
-        await self.publish_batch([(topic, key, value)])
+    async def publish(self, topic: str, key: str, value: bytes, headers: Headers = ()) -> None:
+        await self._send([(topic, key, value, headers)])
 
     async def publish_batch(self, records: list[tuple[str, str, bytes]]) -> None:
+        await self._send([(topic, key, value, ()) for topic, key, value in records])
+
+    async def _send(self, records: list[tuple[str, str, bytes, Headers]]) -> None:
         """Send in order and wait for every acknowledgement, at most the request timeout.
 
         With idempotence on, the producer never expires a batch by itself: while the broker
@@ -81,8 +84,9 @@ class KafkaBus:
         limit = self._timeout / 1000
 
         async def enqueue() -> list[asyncio.Future[object]]:
-            return [await producer.send(topic, value=value, key=key.encode())
-                    for topic, key, value in records]
+            return [await producer.send(topic, value=value, key=key.encode(),
+                                        headers=list(headers) or None)
+                    for topic, key, value, headers in records]
 
         try:
             futures = await asyncio.wait_for(enqueue(), limit)
@@ -126,11 +130,15 @@ class KafkaConsumer:
         for tp, messages in batches.items():
             for m in messages:
                 out.append(Record(tp.topic, tp.partition, m.offset,
-                                  m.key.decode() if m.key else None, m.value or b""))
+                                  m.key.decode() if m.key else None, m.value or b"",
+                                  tuple(m.headers or ())))
         return out
 
     async def commit(self) -> None:
         await self._consumer.commit()
+
+    def seek(self, topic: str, partition: int, offset: int) -> None:
+        self._consumer.seek(TopicPartition(topic, partition), offset)
 
     async def lag(self) -> int:
         """Records behind the end of the assigned partitions (for the lag gauge)."""

@@ -11,7 +11,7 @@ import asyncio
 import zlib
 from collections import defaultdict
 
-from shared.events.bus import Record
+from shared.events.bus import Headers, Record
 
 
 class UnknownTopic(LookupError):
@@ -42,14 +42,14 @@ class InProcessBus:
         for topic, key, value in records:
             await self.publish(topic, key, value)
 
-    async def publish(self, topic: str, key: str, value: bytes) -> None:
+    async def publish(self, topic: str, key: str, value: bytes, headers: Headers = ()) -> None:
         if topic not in self._logs:
             if not self._auto_create:
                 raise UnknownTopic(topic)
             await self.ensure_topics([topic])
         part = self._partition(topic, key)
         log = self._logs[topic][part]
-        log.append(Record(topic, part, len(log), key, value))
+        log.append(Record(topic, part, len(log), key, value, tuple(headers)))
         self._changed.set()
 
     def consumer(self, topics: list[str], group: str) -> InProcessConsumer:
@@ -104,6 +104,9 @@ class InProcessConsumer:
         except TimeoutError:
             return []
         return self._take(max_records)
+
+    def seek(self, topic: str, partition: int, offset: int) -> None:
+        self._position[(topic, partition)] = offset
 
     async def commit(self) -> None:
         for (topic, part), pos in self._position.items():

@@ -382,3 +382,41 @@ async def test_lag_reports_unread_records(under_test: BusUnderTest) -> None:
         await consumer.stop()
     assert sorted(values(part + rest)) == sorted(sent)
     assert sorted(values(tail)) == [b"a", b"b"]
+
+
+async def test_headers_travel_with_the_record(under_test: BusUnderTest) -> None:
+    bus = under_test.bus
+    topic = under_test.topic("headers")
+    await bus.ensure_topics([topic], partitions=1)
+    await bus.publish(topic, "k", b"with", (("halo-dlq-reason", b"undecodable"),
+                                            ("halo-dlq-source", b"t/0/7")))
+    await bus.publish(topic, "k", b"without")
+    consumer = bus.consumer([topic], under_test.group("headers"))
+    await consumer.start()
+    try:
+        got = await drain(consumer, 2)
+    finally:
+        await consumer.stop()
+    assert [(r.value, r.headers) for r in got] == [
+        (b"with", (("halo-dlq-reason", b"undecodable"), ("halo-dlq-source", b"t/0/7"))),
+        (b"without", ())]
+
+
+async def test_seek_makes_the_next_poll_read_again(under_test: BusUnderTest) -> None:
+    """A consumer whose handling failed rewinds and reads the same records again."""
+    bus = under_test.bus
+    topic = under_test.topic("seek")
+    await bus.ensure_topics([topic], partitions=1)
+    for i in range(5):
+        await bus.publish(topic, "k", f"r{i}".encode())
+    consumer = bus.consumer([topic], under_test.group("seek"))
+    await consumer.start()
+    try:
+        first = await drain(consumer, 5)
+        assert values(first) == [f"r{i}".encode() for i in range(5)]
+        consumer.seek(topic, 0, first[2].offset)
+        again = await drain(consumer, 3)
+        assert values(again) == [b"r2", b"r3", b"r4"]
+        assert await quiet(consumer) == []
+    finally:
+        await consumer.stop()

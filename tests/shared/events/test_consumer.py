@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db.migrate import upgrade
 from shared.db.session import make_engine, make_sessionmaker
 from shared.db.tables import AuditRow, ProcessedEventRow
 from shared.events.bus import Record
-from shared.events.consumer import EventConsumer, Handler, PermanentError
+from shared.events.consumer import ConsumerUnavailable, EventConsumer, Handler, PermanentError
 from shared.events.envelope import EventEnvelope, dead_letter_topic
 from shared.events.memory import InProcessBus, InProcessConsumer
 from shared.observability.metrics import EVENTS_CONSUMED
@@ -190,6 +191,10 @@ async def test_handler_that_keeps_failing_is_dead_lettered_after_the_attempts(
     dead = dlq_records(bus)
     assert [(r.key, EventEnvelope.from_bytes(r.value).event_id) for r in dead] == [
         ("case-bad", bad.event_id)]
+    assert dict(dead[0].headers) == {
+        "halo-dlq-reason": b"handler-failed", "halo-dlq-error": b"RuntimeError",
+        "halo-dlq-consumer": group.encode(),
+        "halo-dlq-source": f"{TOPIC}/{bus._partition(TOPIC, 'case-bad')}/0".encode()}
     # The failed attempts were rolled back: no half-applied writes, not marked processed.
     assert await audit_targets(sessions) == [good.event_id]
     assert await processed(sessions, group) == {good.event_id}
@@ -298,3 +303,77 @@ async def test_crash_before_commit_redelivers_and_dedup_drops_the_repeats(
     assert bus.committed(group, TOPIC) == bus.end_offsets(TOPIC)
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(AuditRow)) == len(events)
+
+
+async def test_a_database_outage_rewinds_the_batch_and_dead_letters_nothing(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """The consumer's own database failing says nothing about the events: the batch is
+    retried from its first record until the database is back; nothing goes to the DLQ."""
+    group = group_name("outage")
+    events = [envelope(case_id="case-1", seq=i) for i in range(1, 6)]
+    for e in events:
+        await bus.publish(TOPIC, e.case_id, e.to_bytes())
+    database_up = False
+    calls: list[int] = []
+
+    async def handler(session: AsyncSession, env: EventEnvelope) -> None:
+        calls.append(env.seq)
+        if env.seq == 3 and not database_up:
+            raise OperationalError("INSERT ...", {}, ConnectionRefusedError("db down"))
+        session.add(AuditRow(at=datetime.now(UTC), actor_id="consumer", action=env.type,
+                             target=env.event_id, detail={"seq": env.seq}))
+
+    consumer = EventConsumer(bus, [TOPIC], group, sessions, handler, attempts=3)
+    await consumer.start()
+    try:
+        for _ in range(3):
+            with pytest.raises(ConsumerUnavailable):
+                await consumer.poll_once(timeout_ms=50)
+        assert sum(bus.committed(group, TOPIC)) == 0, "nothing committed while it fails"
+        assert dlq_records(bus) == []
+        # Each retry starts again at the batch's first record; 1 and 2, applied before the
+        # outage, are dropped as duplicates without reaching the handler.
+        assert calls == [1, 2, 3, 3, 3]
+        assert counter(group, "duplicate") == 4
+        database_up = True
+        assert await consumer.poll_once(timeout_ms=50) == 5
+    finally:
+        await consumer.stop()
+    assert dlq_records(bus) == []
+    assert await audit_targets(sessions) == [e.event_id for e in events], "each applied once"
+    assert await processed(sessions, group) == {e.event_id for e in events}
+    assert sum(bus.committed(group, TOPIC)) == 5
+    assert calls == [1, 2, 3, 3, 3, 3, 4, 5]
+    assert counter(group, "duplicate") == 6, "events 1 and 2 came back three times"
+
+
+async def test_run_keeps_going_through_a_database_outage(
+        bus: InProcessBus, sessions: async_sessionmaker[AsyncSession]) -> None:
+    group = group_name("outage-run")
+    event = envelope()
+    await bus.publish(TOPIC, event.case_id, event.to_bytes())
+    failures = 2
+
+    async def handler(session: AsyncSession, env: EventEnvelope) -> None:
+        nonlocal failures
+        if failures:
+            failures -= 1
+            raise TimeoutError("pool timeout")
+        session.add(AuditRow(at=datetime.now(UTC), actor_id="consumer", action=env.type,
+                             target=env.event_id, detail={}))
+
+    consumer = EventConsumer(bus, [TOPIC], group, sessions, handler, attempts=1)
+    await consumer.start()
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        for _ in range(200):
+            if await processed(sessions, group):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+        await consumer.stop()
+    assert await processed(sessions, group) == {event.event_id}
+    assert dlq_records(bus) == [] and failures == 0
