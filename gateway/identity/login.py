@@ -13,13 +13,16 @@ With the default :class:`~gateway.identity.settings.LoginPolicy`:
 
 A login identifier that names no account is treated the same way, so the answers never tell
 whether a NIK, e-mail or phone number is registered: it costs the same Argon2 work, and its
-failures are counted (by a keyed hash of the normalised identifier, in this process's memory:
-:class:`~gateway.identity.ratelimit.IdentifierFailures`) with the same slow-down and lock,
-status codes and ``Retry-After``. Only a registered account's lock is audited.
+failures are counted (under a keyed hash of the normalised identifier, in the gateway
+database's ``identity_login_failures``, so every replica sees one count, as it sees an
+account's) with the same slow-down and lock, status codes and ``Retry-After``. Only a
+registered account's lock is audited.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import math
 from datetime import datetime, timedelta
@@ -33,28 +36,21 @@ from gateway.identity.errors import refusal
 from gateway.identity.fields import Problems, normalize_email, normalize_phone, required
 from gateway.identity.metrics import LOGINS
 from gateway.identity.nik import clean
-from gateway.identity.ratelimit import FailureState, IdentifierFailures
 from gateway.identity.schemas import LoginForm, TokenPair
 from gateway.identity.settings import LoginPolicy
-from gateway.identity.tables import AccountRow
+from gateway.identity.tables import AccountRow, LoginFailureRow
 from gateway.identity.tokens import open_session
 from gateway.runtime import GatewayRuntime
 
 log = logging.getLogger("halo.identity")
-UNKNOWN_STATE_KEY = "identity.unknown-logins"
-Counted = AccountRow | FailureState
+Counted = AccountRow | LoginFailureRow
 """Whatever carries a failure count: an account, or an identifier that names no account."""
 
 
-def unknown_logins(runtime: GatewayRuntime, ctx: IdentityContext) -> IdentifierFailures:
-    """The failure counts of unknown identifiers (one per gateway runtime)."""
-    failures = runtime.state.get(UNKNOWN_STATE_KEY)
-    if failures is None:
-        failures = IdentifierFailures(ctx.settings.nik_hash_key,
-                                      ctx.settings.login.failure_window_s)
-        runtime.state[UNKNOWN_STATE_KEY] = failures
-    assert isinstance(failures, IdentifierFailures)
-    return failures
+def identifier_key(secret: bytes, column: str, value: str) -> str:
+    """The keyed hash under which an unknown identifier's failures are counted."""
+    return hmac.new(secret, f"login-failures:{column}:{value}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def identify(ctx: IdentityContext, login: str) -> tuple[str, str] | None:
@@ -105,7 +101,7 @@ async def login(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCon
     account = await store.find_by(session, target[0], target[1], lock=True)
     now = ctx.clock()
     if account is None:
-        await _unknown(runtime, ctx, target, password, now)
+        await _unknown(session, ctx, target, password, now)
     forget_served(account, now, policy)
     _refuse_inside_window(account, now, policy)
     if not await ctx.passwords.verify(account.password_hash, password):
@@ -122,20 +118,17 @@ async def login(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCon
     return await open_session(session, runtime, ctx, account)
 
 
-async def _unknown(runtime: GatewayRuntime, ctx: IdentityContext, target: tuple[str, str],
+async def _unknown(session: AsyncSession, ctx: IdentityContext, target: tuple[str, str],
                    password: str, now: datetime) -> NoReturn:
     """A login naming no account: the same checks, cost and answers as a wrong password."""
     policy = ctx.settings.login
-    failures = unknown_logins(runtime, ctx)
-    key = failures.key_of(*target)
-    state = failures.state(key, now)
-    try:
-        forget_served(state, now, policy)
-        _refuse_inside_window(state, now, policy)
-        await ctx.passwords.verify_nothing(password)
-        _failed(None, state, now, policy)
-    finally:
-        failures.settle(key)
+    key = identifier_key(ctx.settings.nik_hash_key, *target)
+    forget_before = now - timedelta(seconds=policy.failure_window_s)
+    counted = await store.login_failures(session, key, now, forget_before)
+    forget_served(counted, now, policy)
+    _refuse_inside_window(counted, now, policy)
+    await ctx.passwords.verify_nothing(password)
+    _failed(session, counted, now, policy)
 
 
 def _refuse_inside_window(counted: Counted, now: datetime, policy: LoginPolicy) -> None:
@@ -148,7 +141,7 @@ def _refuse_inside_window(counted: Counted, now: datetime, policy: LoginPolicy) 
                   _seconds_until(counted.locked_until, now))
 
 
-def _failed(session: AsyncSession | None, counted: Counted, now: datetime,
+def _failed(session: AsyncSession, counted: Counted, now: datetime,
             policy: LoginPolicy) -> NoReturn:
     """Count the failure, open the refusal window, refuse (an account's count is committed;
     only an account's lock is audited)."""
@@ -161,7 +154,7 @@ def _failed(session: AsyncSession | None, counted: Counted, now: datetime,
                                     "failures": counted.failed_logins})
     if counted.failed_logins >= policy.lock_after:
         LOGINS.labels("locked").inc()
-        if session is not None and account_id is not None:
+        if account_id is not None:
             store.audit(session, now, "system", "account.locked", account_id,
                         failures=counted.failed_logins, seconds=delay)
         raise refusal(423, "account-locked", delay, keep=True)

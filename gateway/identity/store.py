@@ -6,11 +6,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from gateway.identity.tables import AccountRow, AuditRow, RefreshTokenRow, TokenFamilyRow
+from gateway.identity.tables import (
+    AccountRow,
+    AuditRow,
+    LoginFailureRow,
+    RefreshTokenRow,
+    TokenFamilyRow,
+)
 
 LOGIN_COLUMNS = {"email": AccountRow.email, "phone": AccountRow.phone,
                  "nik_hash": AccountRow.nik_hash}
@@ -128,3 +135,27 @@ async def audit_rows(session: AsyncSession, target: str | None = None,
     if target is not None:
         query = query.where(col(AuditRow.target) == target)
     return list(await session.scalars(query))
+
+
+async def login_failures(session: AsyncSession, key: str, now: datetime, forget_before: datetime
+                         ) -> LoginFailureRow:
+    """The failure count of an identifier that names no account, locked for this request
+    (a new, clean one when there is none; it is stored only if a failure is counted).
+    Creating one first drops the counts with nothing left to remember."""
+    query = select(LoginFailureRow).where(col(LoginFailureRow.key) == key)
+    if _postgres(session):
+        query = query.with_for_update()
+    row = await session.scalar(query)
+    if row is not None:
+        return row
+    await session.execute(delete(LoginFailureRow).where(
+        col(LoginFailureRow.last_failed_at) < forget_before,
+        or_(col(LoginFailureRow.locked_until).is_(None), col(LoginFailureRow.locked_until) <= now)))
+    try:
+        async with session.begin_nested():
+            row = LoginFailureRow(key=key)
+            session.add(row)
+    except IntegrityError:  # another replica created it meanwhile: use (and lock) theirs
+        row = await session.scalar(query.execution_options(populate_existing=True))
+        assert row is not None
+    return row

@@ -5,6 +5,8 @@ and platform admins, and system accounts (an agency's ``integrasi``). The NIK is
 stored in clear: ``nik_hash`` (HMAC-SHA256, unique, for look-ups) and ``nik_cipher``
 (AES-GCM, for the masked profile). Refresh tokens are stored as SHA-256 hashes and grouped
 in families (one per login); ``identity_audit`` records every account change without PII.
+``identity_login_failures`` counts failed logins of identifiers that name no account, under
+a keyed hash, so every gateway replica slows and locks them alike.
 """
 
 from __future__ import annotations
@@ -81,3 +83,16 @@ class AuditRow(SQLModel, table=True):
     action: str = Field(max_length=40)
     target: str | None = Field(default=None, max_length=36, index=True)
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class LoginFailureRow(SQLModel, table=True):
+    """Failed logins of a login identifier that names no account: the same fields as an
+    account's, so the login code treats both alike. ``key`` is an HMAC-SHA256 of the
+    normalised identifier; the identifier itself is never kept."""
+
+    __tablename__ = "identity_login_failures"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failed_logins: int = 0
+    last_failed_at: datetime | None = _dt(index=True)
+    locked_until: datetime | None = _dt()

@@ -1,17 +1,19 @@
 """A login identifier that names no account is slowed down and locked exactly like a
 registered one: same status codes, same ``Retry-After``, same moments; it costs the same
-Argon2 work; only a keyed hash of the identifier is kept."""
+Argon2 work; only a keyed hash of the identifier is kept, in the database, so every gateway
+replica counts alike."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from gateway.identity.login import UNKNOWN_STATE_KEY
+from gateway.identity.login import identifier_key
 from gateway.identity.passwords import Passwords
-from gateway.identity.ratelimit import IdentifierFailures
-from tests.gateway.identity.support import CITIZEN, Gateway
+from gateway.identity.tables import LoginFailureRow
+from tests.gateway.identity.support import CITIZEN, Clock, Gateway, running_gateway
 
 WRONG = "Salah-Sandi-999"
 SCRIPT: list[tuple[float, bool]] = [
@@ -67,14 +69,39 @@ async def test_every_spelling_of_an_unknown_identifier_shares_one_count(gw: Gate
 async def test_only_a_keyed_hash_of_an_unknown_identifier_is_kept(gw: Gateway) -> None:
     for login in ("siapa@example.id", "1801010101900009", "081299990000"):
         await gw.login(login, WRONG)
-    failures = gw.runtime.state[UNKNOWN_STATE_KEY]
-    assert isinstance(failures, IdentifierFailures) and len(failures) == 3
-    kept = " ".join(failures.keys())
+    rows = await gw.rows(LoginFailureRow)
+    assert sorted(r.failed_logins for r in rows) == [1, 1, 1]
+    kept = " ".join(r.key for r in rows)
     for text in ("siapa", "example", "1801010101900009", "81299990000"):
         assert text not in kept
-    assert all(len(k) == 64 for k in failures.keys())
-    other = IdentifierFailures(b"k" * 32, 900)
-    assert other.key_of("email", "siapa@example.id") not in failures.keys()
+    assert all(len(r.key) == 64 for r in rows)
+    assert identifier_key(b"k" * 32, "email", "siapa@example.id") not in kept
+
+
+async def test_counts_with_nothing_left_to_remember_are_dropped(gw: Gateway) -> None:
+    await gw.login("lama@example.id", WRONG)
+    gw.clock.advance(16 * 60)  # past the 15-minute window
+    await gw.login("baru@example.id", WRONG)
+    rows = await gw.rows(LoginFailureRow)
+    assert len(rows) == 1 and rows[0].last_failed_at == gw.clock()
+
+
+async def test_replicas_share_the_count_of_an_unknown_identifier(
+        tmp_path: Path, database_url: str | None) -> None:
+    """Two gateway replicas on one database: failures alternate between them and the lock
+    comes at the fifth, as for a registered account; both then refuse."""
+    clock = Clock()
+    async with running_gateway(tmp_path, clock=clock, database_url=database_url) as one, \
+            running_gateway(tmp_path, clock=clock, database_url=database_url) as two:
+        answers = []
+        for i, wait in enumerate((0, 0, 0, 5, 10)):
+            clock.advance(wait)
+            replica = (one, two)[i % 2]
+            answers.append((await replica.login("siapa@example.id", WRONG)).status_code)
+        assert answers == [401, 401, 401, 401, 423]
+        for replica in (one, two):
+            refused = await replica.login("siapa@example.id", WRONG)
+            assert (refused.status_code, refused.headers["retry-after"]) == (423, "900")
 
 
 async def test_an_unknown_identifier_costs_one_argon2_check_like_a_wrong_password(
