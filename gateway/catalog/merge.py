@@ -43,7 +43,9 @@ def _entry(service: str, sop: dict[str, Any], agency_names: dict[str, str]) -> d
         "service": service, "key": key, "version": sop["version"], "title": sop["title"],
         "display_title": sop.get("display_title") or sop["title"],
         "agency": sop["agency"], "agency_name": agency_names.get(sop["agency"], sop["agency"]),
-        "category": sop.get("category", ""), "requirements": list(sop.get("requirements", [])),
+        "category": sop.get("category", ""),
+        "category_label": sop.get("category_label") or sop.get("category", ""),
+        "requirements": list(sop.get("requirements", [])),
         "steps": sop.get("steps", 0), "total_time": sop.get("total_time", ""),
         "standard_url": f"/api/v1/{service}/sops/{key}/standard",
     }
@@ -99,15 +101,16 @@ async def merged_catalog(runtime: GatewayRuntime) -> Merged:
 
 
 def search(entries: list[dict[str, Any]], q: str | None) -> list[dict[str, Any]]:
-    """Entries whose title (as printed or corrected), agency (key or name) or category hold
-    every word of ``q``."""
+    """Entries whose title (as printed or corrected), agency (key or name), category (key or
+    Indonesian label) or service hold every word of ``q``."""
     words = (q or "").lower().split()
     if not words:
         return entries
     out = []
     for entry in entries:
         text = " ".join((entry["title"], entry["display_title"], entry["agency"],
-                         entry["agency_name"], entry["category"])).lower()
+                         entry["agency_name"], entry["category"], entry["category_label"],
+                         entry["service"])).lower()
         if all(w in text for w in words):
             out.append(entry)
     return out

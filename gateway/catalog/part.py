@@ -24,6 +24,8 @@ class CatalogEntry(BaseModel):
     agency: str
     agency_name: str
     category: str
+    category_label: str
+    """The category in Bahasa Indonesia (searched too)."""
     requirements: list[str]
     """Labels of the documents the applicant supplies."""
     steps: int

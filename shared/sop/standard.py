@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from shared.sop.categories import category_label
 from shared.sop.model import SopDefinition, Step
 
 FREE = "Tidak dipungut biaya (gratis)"
@@ -65,7 +66,8 @@ def service_standard(sop: SopDefinition) -> dict[str, Any]:
     std = sop.standard
     return {
         "key": sop.key, "version": sop.version, "title": sop.title, "agency": sop.agency,
-        "category": sop.category, "calendar": sop.calendar,
+        "category": sop.category, "category_label": category_label(sop.category),
+        "calendar": sop.calendar,
         "legal_basis": list(std.legal_basis),
         "requirements": {
             "documents": [{"key": d.key, "label": d.label, "required": d.required}

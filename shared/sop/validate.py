@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.calendar.standard_time import StandardTimeError, parse_standard_time
 from shared.registry import Registry
+from shared.sop.categories import CATEGORIES
 from shared.sop.model import APPLICANT_ROLE, TERMINALS, SopDefinition, Step
 
 RESERVED_ACTIONS = frozenset({"lengkapi", "batalkan"})
@@ -152,6 +153,9 @@ def validate_sop(sop: SopDefinition, registry: Registry, source: str | None = No
         problems.append(Problem(sop.key, dup, "id langkah dipakai lebih dari sekali"))
     if sop.agency not in registry.agencies:
         problems.append(Problem(sop.key, None, f"instansi '{sop.agency}' tidak ada di registri"))
+    if sop.category not in CATEGORIES:
+        problems.append(Problem(sop.key, None, f"kategori '{sop.category}' tidak dikenal; "
+                                f"pilih salah satu: {', '.join(CATEGORIES)}"))
     start = sop.start
     if start.kind == "applicant" and not any(a.kind == "forward" for a in start.actions):
         problems.append(Problem(sop.key, start.id, "langkah awal pemohon harus punya aksi maju"))

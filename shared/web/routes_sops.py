@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from shared.sop.categories import category_label
 from shared.sop.standard import service_standard, total_time
 from shared.web.deps import CurrentPrincipal, RuntimeDep, SessionDep
 from shared.web.problems import ProblemError
@@ -24,11 +25,13 @@ async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
     if q:
         needle = q.lower()
         sops = [s for s in sops if needle in
-                f"{s.title} {s.display_title or ''} {s.agency} {s.category} {s.key}".lower()]
+                f"{s.title} {s.display_title or ''} {s.agency} {s.category} "
+                f"{category_label(s.category)} {s.key}".lower()]
     base = str(request.url_for("list_sops"))
     return [SopSummary(key=s.key, version=s.version, title=s.title,
                        display_title=s.display_title or s.title, agency=s.agency,
-                       category=s.category, service=s.service, steps=len(s.steps),
+                       category=s.category, category_label=category_label(s.category),
+                       service=s.service, steps=len(s.steps),
                        total_time=total_time(s)["label"],
                        requirements=[d.label for d in s.documents],
                        standard_url=f"{base}/{s.key}/standard") for s in sops]

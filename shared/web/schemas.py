@@ -17,6 +17,8 @@ class SopSummary(BaseModel):
     """The printed title with its typos corrected (the same when there are none)."""
     agency: str
     category: str
+    category_label: str
+    """The category in Bahasa Indonesia."""
     service: str
     steps: int
     total_time: str

@@ -72,6 +72,12 @@ async def test_catalog_search(tmp_path: Path) -> None:
         assert by_agency and all(k.startswith("dpmptsp-") for k in by_agency)
         assert await keys("Kependudukan dan Pencatatan") >= {KIA}
         assert KIA in await keys("civil-registry")
+        # Categories in Bahasa Indonesia, and the service's name, find their SOPs too.
+        permits = await keys("perizinan")
+        assert len(permits) == 37  # the perizinan service's SOPs, of nine agencies
+        assert len([k for k in permits if k.startswith("dpmptsp-")]) == 27
+        assert await keys("administrasi kependudukan") == await keys("civil-registry")
+        assert len(await keys("civil-registry")) == 11
         assert await keys("tidak ada layanan seperti ini") == set()
         # Titles keep the regulation's misprints; the corrected spelling finds them too.
         assert await keys("eletromedis") == await keys("elektromedis") == {
@@ -80,6 +86,7 @@ async def test_catalog_search(tmp_path: Path) -> None:
         entry = response.json()["items"][0]
         assert entry["title"] == "PELAYANAN IZIN PRAKTIK ELETROMEDIS"
         assert entry["display_title"] == "PELAYANAN IZIN PRAKTIK ELEKTROMEDIS"
+        assert entry["category_label"] == "Perizinan dan Nonperizinan"
 
 
 async def test_catalog_is_cached_briefly(tmp_path: Path) -> None:
