@@ -9,6 +9,7 @@ from datetime import datetime
 from gateway.identity.nik import nik_hash
 from gateway.identity.passwords import Passwords
 from gateway.identity.ratelimit import SlidingWindowLimiter
+from gateway.identity.sessions import SessionCache
 from gateway.identity.settings import IdentitySettings
 from gateway.runtime import GatewayRuntime
 from shared.cases.pii import PiiCipher
@@ -25,6 +26,8 @@ class IdentityContext:
     clock: Callable[[], datetime]
     access_ttl_s: int
     refresh_ttl_s: int
+    sessions: SessionCache
+    """Open and closed login sessions, as the token verifier sees them."""
 
     def nik_hash(self, nik: str) -> str:
         return nik_hash(nik, self.settings.nik_hash_key)
@@ -35,7 +38,8 @@ class IdentityContext:
                    cipher=PiiCipher(settings.pii_key),
                    limiter=SlidingWindowLimiter(settings.rate_limits), clock=runtime.clock,
                    access_ttl_s=runtime.settings.tokens.access_ttl_s,
-                   refresh_ttl_s=runtime.settings.refresh_ttl_s)
+                   refresh_ttl_s=runtime.settings.refresh_ttl_s,
+                   sessions=SessionCache(runtime, runtime.settings.tokens.access_ttl_s + 60.0))
 
 
 def context_of(runtime: GatewayRuntime) -> IdentityContext:

@@ -31,7 +31,8 @@ router.include_router(admin_router)
 def make_part(settings: IdentitySettings | None = None) -> GatewayPart:
     async def start(runtime: GatewayRuntime) -> None:
         conf = settings or IdentitySettings.from_env()
-        runtime.state[STATE_KEY] = IdentityContext.build(runtime, conf)
+        ctx = runtime.state[STATE_KEY] = IdentityContext.build(runtime, conf)
+        runtime.verifier.session_check = ctx.sessions.is_open
 
     return GatewayPart(name="identity", router=router, start=start, migrations=MIGRATIONS)
 

@@ -210,8 +210,10 @@ async def set_status(session: AsyncSession, ctx: IdentityContext, actor: Princip
         row.updated_at = now
         details: dict[str, object] = {"agency": agency}
         if status == "disabled":
-            details["sessions_revoked"] = await store.revoke_account_families(
-                session, row.id, now, "disabled")
+            closed = await store.revoke_account_families(session, row.id, now, "disabled")
+            for sid in closed:
+                ctx.sessions.closed(sid)
+            details["sessions_revoked"] = len(closed)
         store.audit(session, now, actor.subject, f"account.{status}", row.id, **details)
         log.info("account status changed", extra={"account_id": row.id, "status": status})
     return row

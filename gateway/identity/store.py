@@ -116,11 +116,14 @@ async def revoke_family(session: AsyncSession, family_id: str, now: datetime,
 
 
 async def revoke_account_families(session: AsyncSession, account_id: str, now: datetime,
-                                  reason: str) -> int:
-    return await _rowcount(session, update(TokenFamilyRow)
-                           .where(col(TokenFamilyRow.account_id) == account_id,
-                                  col(TokenFamilyRow.revoked_at).is_(None))
-                           .values(revoked_at=now, revoked_reason=reason))
+                                  reason: str) -> list[str]:
+    """Revoke every open family of the account; return their ids."""
+    open_families = (col(TokenFamilyRow.account_id) == account_id,
+                     col(TokenFamilyRow.revoked_at).is_(None))
+    ids = list(await session.scalars(select(col(TokenFamilyRow.id)).where(*open_families)))
+    await session.execute(update(TokenFamilyRow).where(*open_families)
+                          .values(revoked_at=now, revoked_reason=reason))
+    return ids
 
 
 def audit(session: AsyncSession, at: datetime, actor: str, action: str,

@@ -4,8 +4,10 @@ A refresh token is 256 random bits (``hlr_`` + base64url), shown once and stored
 SHA-256 hash. Every login opens a *family*; each use of a refresh token spends it and issues
 the next one in the same family. Presenting a spent token again means it was copied: the
 whole family is revoked (the thief's and the owner's sessions alike) and the owner logs in
-again. Logout revokes the family. Disabling an account revokes all of its families; access
-tokens already issued stay valid until they expire (``access_ttl_s``, 15 minutes by default).
+again. Logout revokes the family. Disabling an account revokes all of its families. An access
+token names its family (``sid``), and the gateway refuses the tokens of a revoked family at
+once, on every route it serves and forwards (:mod:`gateway.identity.sessions`; other gateway
+replicas within a few seconds), not only when they expire.
 
 Every revocation is audited with the account and family ids only (never a token):
 ``session.logout`` (actor: the account), ``session.reuse-revoked`` and
@@ -48,7 +50,8 @@ async def _issue(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCo
     refresh = _new_refresh_token()
     await store.add_refresh_token(session, hash_token(refresh), family_id, now,
                                   now + timedelta(seconds=ctx.refresh_ttl_s))
-    access = runtime.issuer.issue(account.id, list(account.roles), account.kind)
+    access = runtime.issuer.issue(account.id, list(account.roles), account.kind,
+                                  extra={"sid": family_id})
     return TokenPair(access_token=access, expires_in=ctx.access_ttl_s, refresh_token=refresh,
                      refresh_expires_in=ctx.refresh_ttl_s)
 
@@ -79,6 +82,7 @@ async def rotate(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCo
         raise refusal(401, "refresh-invalid")
     if row.used_at is not None or not await store.spend_refresh_token(session, row.id, now):
         await store.revoke_family(session, family.id, now, "reuse")
+        ctx.sessions.closed(family.id)
         store.audit(session, now, "system", "session.reuse-revoked", family.account_id,
                     family_id=family.id)
         REFRESH_REUSE.inc()
@@ -88,6 +92,7 @@ async def rotate(session: AsyncSession, runtime: GatewayRuntime, ctx: IdentityCo
     account = await store.get_account(session, family.account_id)
     if account is None or account.status != "active":
         if await store.revoke_family(session, family.id, now, "disabled"):
+            ctx.sessions.closed(family.id)
             store.audit(session, now, "system", "session.disabled-revoked", family.account_id,
                         family_id=family.id)
             log.info("refresh of a disabled account; family revoked",
@@ -106,6 +111,7 @@ async def close_session(session: AsyncSession, ctx: IdentityContext, refresh_tok
     family = await store.get_family(session, row.family_id)
     now = ctx.clock()
     if family is not None and await store.revoke_family(session, family.id, now, "logout"):
+        ctx.sessions.closed(family.id)
         store.audit(session, now, family.account_id, "session.logout", family.account_id,
                     family_id=family.id)
         log.info("session closed", extra={"account_id": family.account_id,

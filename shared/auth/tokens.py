@@ -62,6 +62,8 @@ class TokenIssuer:
 
 
 JwksSource = Callable[[], Awaitable[dict[str, Any]]]
+SessionCheck = Callable[[str], Awaitable[bool]]
+"""Whether the login session (``sid`` claim) of a token is still open."""
 
 
 class JwksUnavailable(Exception):
@@ -121,6 +123,9 @@ class TokenVerifier:
         self._failed = False
         self._unknown: dict[str, float] = {}
         self._lock = asyncio.Lock()
+        self.session_check: SessionCheck | None = None
+        """Set where the sessions are known (the gateway): a token of a closed session (logout,
+        reuse of a refresh token, a disabled account) is refused before it expires."""
 
     async def _refresh(self) -> None:
         started = self._clock()
@@ -189,4 +194,10 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidToken("roles")
-        return Principal(subject=str(claims["sub"]), roles=frozenset(roles))
+        sid = claims.get("sid")
+        if sid is not None and not isinstance(sid, str):
+            raise InvalidToken("sid")
+        if sid is not None and self.session_check is not None \
+                and not await self.session_check(sid):
+            raise InvalidToken("session-closed")
+        return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session=sid)

@@ -22,6 +22,8 @@ class Principal:
 
     subject: str
     roles: frozenset[str] = frozenset()
+    session: str | None = None
+    """The login session (refresh-token family) the access token belongs to, if any."""
 
     @property
     def is_citizen(self) -> bool:

@@ -21,6 +21,7 @@ from gateway.identity.settings import Argon2Params, IdentitySettings
 from gateway.identity.tables import AccountRow
 from gateway.runtime import GatewayRuntime
 from gateway.settings import SERVICES, GatewaySettings
+from gateway.routing.part import PART as ROUTING
 from shared.auth.keys import KeySet, new_key
 from shared.events.memory import InProcessBus
 
@@ -107,15 +108,19 @@ def gateway_settings(tmp: Path) -> GatewaySettings:
 
 @asynccontextmanager
 async def running_gateway(tmp: Path, settings: IdentitySettings = SETTINGS,
-                          clock: Clock | None = None, database_url: str | None = None
+                          clock: Clock | None = None, database_url: str | None = None,
+                          keys: KeySet | None = None, routing: bool = False
                           ) -> AsyncIterator[Gateway]:
+    """A gateway with the identity part (and the routing part, to unreachable services, if
+    ``routing``); replicas share a database by ``database_url`` and keys by ``keys``."""
     clock = clock or Clock()
     conf = gateway_settings(tmp)
     if database_url:
         conf = replace(conf, database_url=database_url)
-    app = create_gateway_app(conf, GatewayWiring(bus=InProcessBus(), keys=KeySet([new_key()]),
-                                                 clock=clock),
-                             parts=[make_part(settings)])
+    parts = [make_part(settings), *([ROUTING] if routing else [])]
+    app = create_gateway_app(conf, GatewayWiring(bus=InProcessBus(),
+                                                 keys=keys or KeySet([new_key()]), clock=clock),
+                             parts=parts)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
