@@ -19,9 +19,9 @@ from gateway.identity.context import context_of
 from gateway.identity.part import make_part
 from gateway.identity.settings import Argon2Params, IdentitySettings
 from gateway.identity.tables import AccountRow
+from gateway.routing.part import PART as ROUTING
 from gateway.runtime import GatewayRuntime
 from gateway.settings import SERVICES, GatewaySettings
-from gateway.routing.part import PART as ROUTING
 from shared.auth.keys import KeySet, new_key
 from shared.events.memory import InProcessBus
 

@@ -12,8 +12,8 @@ import jwt
 import pytest
 
 from gateway.identity import sessions
-from shared.auth.keys import KeySet, new_key
 from gateway.identity.tables import TokenFamilyRow
+from shared.auth.keys import KeySet, new_key
 from tests.gateway.identity.support import CITIZEN, Clock, Gateway, bearer, running_gateway
 from tests.gateway.identity.test_admin import OFFICER, agency_admin
 
