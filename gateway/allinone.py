@@ -12,7 +12,9 @@ How it is composed:
 * each service app built by ``services.<name>.app.create_app`` (imported by name: the
   gateway never imports a service statically) with its own SQLite file under ``var/``;
 * the gateway reaches each service through the same HTTP client code as in the distributed
-  mode, over an in-process :class:`httpx.ASGITransport`.
+  mode, over an in-process
+  :class:`~gateway.routing.asgi_stream.StreamingASGITransport` (request and response bodies
+  stream chunk by chunk, as over HTTP).
 
 ASGI transports do not run lifespans, so the outer lifespan enters every service's lifespan
 first (migrations, SOP sync, relay and sweeper) and leaves them last. With the demo on (the
@@ -37,6 +39,7 @@ import httpx
 from fastapi import FastAPI
 
 from gateway.app import GatewayWiring, create_gateway_app
+from gateway.routing.asgi_stream import StreamingASGITransport
 from gateway.runtime import GatewayRuntime
 from gateway.settings import SERVICES, GatewaySettings
 from shared.auth.keys import KeySet
@@ -78,8 +81,7 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
     keys = KeySet.load_or_create(conf.key_dir)
     services = build_service_apps(bus, keys, conf)
     transports: dict[str, httpx.AsyncBaseTransport] = {
-        name: httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        for name, app in services.items()}
+        name: StreamingASGITransport(app) for name, app in services.items()}
     gateway = create_gateway_app(conf, GatewayWiring(bus=bus, transports=transports, keys=keys))
     gateway_lifespan = gateway.router.lifespan_context
 

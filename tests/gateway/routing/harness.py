@@ -2,7 +2,8 @@
 tracking tests.
 
 Service apps run with their lifespans (SQLite in a temp folder, ``workers=False``: the test
-drives the relay), reached through ``httpx.ASGITransport`` exactly as in all-in-one mode.
+drives the relay), reached through the streaming in-process transport exactly as in all-in-one
+mode.
 The gateway trusts the test key set (``GatewayWiring(keys=tokens.keys)``), so test tokens
 verify at the gateway and at the services. Services not started are "down": their transport
 raises ``httpx.ConnectError``.
@@ -24,6 +25,7 @@ import httpx
 from fastapi import FastAPI
 
 from gateway.app import GatewayWiring, create_gateway_app
+from gateway.routing.asgi_stream import StreamingASGITransport
 from gateway.runtime import GatewayRuntime
 from gateway.settings import SERVICES, GatewaySettings
 from shared.events.memory import InProcessBus
@@ -152,8 +154,7 @@ async def gateway_stack(tmp: Path, services: tuple[str, ...] = ("dukcapil",), *,
             await stack.enter_async_context(app.router.lifespan_context(app))
             apps[name] = app
         routes: dict[str, httpx.AsyncBaseTransport] = {s: Down() for s in SERVICES}
-        routes.update({n: wrap(httpx.ASGITransport(app=a, raise_app_exceptions=False))
-                       for n, a in apps.items()})
+        routes.update({n: wrap(StreamingASGITransport(a)) for n, a in apps.items()})
         routes.update(transports or {})
         gateway = create_gateway_app(
             gateway_settings(tmp, **settings),
