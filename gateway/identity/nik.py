@@ -2,8 +2,10 @@
 
 A NIK has 16 digits: ``PPKKCC DDMMYY SSSS`` — province, regency/city and district codes
 (Kemendagri), the holder's birth date (women add 40 to the day) and a serial number. This
-checks what can be checked without Dukcapil's database: a real province code, non-zero
-regency, district and serial parts, and a real birth date that is not in the future.
+checks what can be checked without Dukcapil's database: a real province code; a regency code
+of the Kemendagri form (kabupaten 01–69, kota 71–79) and, in Lampung, one of its fifteen real
+regencies and cities; non-zero district and serial parts; and a real birth date that is not
+in the future.
 
 The two-digit year is read as 20YY when YY is at most the current year's, else 19YY; a
 date later this year is therefore "in the future" (the rare centenarian born later in the
@@ -25,6 +27,22 @@ PROVINCES = frozenset({
 })
 """Province codes: Sumatra 11–19 and Kepulauan Riau 21, Java 31–36, Bali–Nusa Tenggara
 51–53, Kalimantan 61–65, Sulawesi 71–76, Maluku 81–82, Papua 91–96."""
+
+LAMPUNG = "18"
+LAMPUNG_REGENCIES = frozenset({
+    "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13",
+    "71", "72",
+})
+"""Lampung Selatan 01, Lampung Tengah 02, Lampung Utara 03, Lampung Barat 04, Tulang Bawang
+05, Tanggamus 06, Lampung Timur 07, Way Kanan 08, Pesawaran 09, Pringsewu 10, Mesuji 11,
+Tulang Bawang Barat 12, Pesisir Barat 13; Kota Bandar Lampung 71, Kota Metro 72."""
+
+
+def _regency_ok(province: str, regency: str) -> bool:
+    if province == LAMPUNG:
+        return regency in LAMPUNG_REGENCIES
+    number = int(regency)
+    return 1 <= number <= 69 or 71 <= number <= 79
 
 
 @dataclass(frozen=True)
@@ -57,7 +75,7 @@ def parse_nik(value: str, today: date) -> NikInfo:
         raise NikError(["nik-format"])
     problems: list[str] = []
     province, regency, district = nik[0:2], nik[2:4], nik[4:6]
-    if province not in PROVINCES or regency == "00" or district == "00":
+    if province not in PROVINCES or not _regency_ok(province, regency) or district == "00":
         problems.append("nik-region")
     day, month, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     female = day > 40

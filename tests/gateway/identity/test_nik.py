@@ -64,6 +64,27 @@ def test_zero_regency_or_district_is_refused(nik: str) -> None:
     assert problems(nik) == ["nik-region"]
 
 
+@pytest.mark.parametrize("regency", ["01", "07", "13", "71", "72"])
+def test_lampung_regencies_and_cities_are_accepted(regency: str) -> None:
+    assert parse_nik(f"18{regency}010101900001", TODAY).regency == regency
+
+
+@pytest.mark.parametrize("regency", ["14", "20", "69", "70", "73", "79", "99"])
+def test_a_lampung_regency_that_does_not_exist_is_refused(regency: str) -> None:
+    assert problems(f"18{regency}010101900001") == ["nik-region"]
+
+
+@pytest.mark.parametrize(("nik", "ok"), [
+    ("3229010101900001", True), ("3271010101900001", True), ("3579010101900001", True),
+    ("3270010101900001", False), ("3280010101900001", False), ("3299010101900001", False),
+])
+def test_elsewhere_the_regency_has_the_kabupaten_or_kota_form(nik: str, ok: bool) -> None:
+    if ok:
+        assert parse_nik(nik, TODAY).regency == nik[2:4]
+    else:
+        assert problems(nik) == ["nik-region"]
+
+
 @pytest.mark.parametrize("birth", ["320190", "300290", "001290", "011390", "720190", "400190",
                                    "310490"])
 def test_impossible_birth_dates_are_refused(birth: str) -> None:
