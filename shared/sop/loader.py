@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from shared.registry import Registry
 from shared.sop.model import SopDefinition
+from shared.sop.salvage import flow_problems
 from shared.sop.validate import Problem, SopValidationError, validate_sop
 
 
@@ -34,6 +35,8 @@ def parse_sop(data: dict[str, Any], registry: Registry, source: str | None = Non
                 if isinstance(ctx, dict) else None
             problems.append(Problem(key, step, f"{loc}: {err['msg']}", field=loc,
                                     code=str(err["type"]), params=params))
+        if isinstance(data, dict):
+            problems += flow_problems(data, registry)
         raise SopValidationError(problems, source) from None
     validate_sop(sop, registry, source)
     return sop

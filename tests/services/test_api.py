@@ -259,6 +259,35 @@ async def test_an_invalid_definition_is_refused_with_every_problem(
     assert len((await client.get(f"/sops/{KIA}/versions")).json()) == 1
 
 
+async def test_schema_and_flow_problems_are_listed_together(client: httpx.AsyncClient) -> None:
+    """A definition failing the schema is still checked as a flow: the author sees all."""
+    definition = (await client.get(f"/sops/{KIA}")).json()
+    definition["steps"][1]["actions"][0]["to"] = "tidak_ada"  # flow: a dangling target
+    definition["steps"][2]["actor"] = "bupati"                # flow: an unknown role
+    flow_only = (await client.post("/sops", headers=AGENCY_ADMIN, json=definition)).json()
+    definition["form"][0]["type"] = "warna"                   # schema: not a field type
+    response = await client.post("/sops", headers=AGENCY_ADMIN, json=definition)
+    assert response.status_code == 422 and response.json()["code"] == "sop-invalid"
+    errors = response.json()["errors"]
+    assert [e.get("field") for e in errors if e.get("field")] == ["form.0.type"]
+    assert [e for e in errors if not e.get("field")] == flow_only["errors"]
+    messages = " | ".join(e["message"] for e in errors)
+    assert "tidak_ada" in messages and "bupati" in messages
+    assert len((await client.get(f"/sops/{KIA}/versions")).json()) == 1
+
+
+async def test_a_step_missing_its_actor_hides_no_other_problem(client: httpx.AsyncClient) -> None:
+    definition = (await client.get(f"/sops/{KIA}")).json()
+    del definition["steps"][2]["actor"]
+    definition["steps"][1]["time"] = "sebentar"
+    response = await client.post("/sops", headers=AGENCY_ADMIN, json=definition)
+    errors = response.json()["errors"]
+    step2, step1 = definition["steps"][2]["id"], definition["steps"][1]["id"]
+    assert [(e["step"], e.get("field")) for e in errors] == [
+        (step2, "steps.2.actor"), (step1, None)], errors
+    assert "sebentar" in errors[1]["message"]
+
+
 async def test_personal_data_is_unmasked_only_in_the_officers_case_view(
         client: httpx.AsyncClient, app_client: tuple[object, httpx.AsyncClient]) -> None:
     case = await _open(client)
