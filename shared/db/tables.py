@@ -61,6 +61,8 @@ class CaseRow(SQLModel, table=True):
     step_agency: str | None = Field(default=None, max_length=60)
     step_entered_at: datetime | None = _dt()
     step_due_at: datetime | None = _dt()
+    submitted_at: datetime | None = _dt()
+    """When the applicant last handed the case over (opening or resubmission)."""
     resume_step_id: str | None = Field(default=None, max_length=80)
     paused_remaining_s: int | None = None
     applicant_due_at: datetime | None = _dt()

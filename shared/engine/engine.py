@@ -93,8 +93,8 @@ class SopEngine:
         case = CaseState(
             id=case_id, tracking_no=tracking_no, sop_key=sop.key, sop_version=sop.version,
             applicant_id=applicant.subject, status="open", step_id=first.id,
-            step_entered_at=now, step_due_at=self._due(sop, first, now),
-            created_at=now, updated_at=now,
+            step_entered_at=now, step_due_at=self._due(sop, first, now, now),
+            submitted_at=now, created_at=now, updated_at=now,
         )
         entries: list[HistoryEntry] = []
         if first.kind == "automatic":
@@ -196,11 +196,15 @@ class SopEngine:
             raise ValueError("the engine clock must return timezone-aware datetimes")
         return now
 
-    def _due(self, sop: SopDefinition, step: Step, at: datetime) -> datetime | None:
+    def _due(self, sop: SopDefinition, step: Step, at: datetime,
+             submitted: datetime | None = None) -> datetime | None:
+        """Due time of ``step`` entered ``at``; a ``time_from: submitted`` step counts from
+        the applicant's last (re)submission instead."""
         std = step.standard_time()
         if std is None:
             return None
-        return self._calendars(sop.calendar_of(step)).due(at, std)
+        start = submitted if step.time_from == "submitted" and submitted is not None else at
+        return self._calendars(sop.calendar_of(step)).due(start, std)
 
     def _entry(
         self, case: CaseState, event: str, at: datetime, action: str | None, who: Principal,
@@ -231,7 +235,7 @@ class SopEngine:
             return replace(closed, seq=entry.seq), [entry]
         assert chosen.to is not None
         nxt = sop.step(chosen.to)
-        due = self._due(sop, nxt, now)
+        due = self._due(sop, nxt, now, case.submitted_at)
         moved = replace(case, step_id=nxt.id, step_entered_at=now, step_due_at=due,
                         overdue_at=None, updated_at=now)
         entry = self._entry(moved, "case.step_completed", now, chosen.name, who, role, agency,
@@ -292,9 +296,10 @@ class SopEngine:
             cal = self._calendars(sop.calendar_of(target))
             due: datetime | None = cal.add_work(now, timedelta(seconds=case.paused_remaining_s))
         else:
-            due = self._due(sop, target, now)
+            due = self._due(sop, target, now, now)
         resumed = replace(case, status="open", step_id=target.id, step_entered_at=now,
-                          step_due_at=due, resume_step_id=None, paused_remaining_s=None,
+                          step_due_at=due, submitted_at=now, resume_step_id=None,
+                          paused_remaining_s=None,
                           applicant_due_at=None, updated_at=now,
                           # Back on the step it left: a lateness already flagged stays flagged
                           # (case.overdue is emitted once per step visit, not once per return).

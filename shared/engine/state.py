@@ -60,6 +60,8 @@ class CaseState:
     updated_at: datetime
     seq: int = 0
     """Number of history entries so far (the last entry's ``seq``)."""
+    submitted_at: datetime | None = None
+    """When the applicant last handed the case to the agency (opening or resubmission)."""
     resume_step_id: str | None = None
     paused_remaining_s: int | None = None
     """Agency time left on the returning step, in seconds of its calendar, while returned."""

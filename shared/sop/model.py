@@ -105,6 +105,10 @@ class Step(_Frozen):
     """The Waktu cell as printed, when it differs from ``time`` (blank, damaged, "-")."""
     time_reading: str | None = None
     """Why ``time`` was chosen when the printed cell was not a duration."""
+    time_from: Literal["step", "submitted"] = "step"
+    """What the standard time counts from: the step's own start, or the applicant's
+    (re)submission, for a standard the text sets from the report (Damkar: on site within 15
+    minutes of the call)."""
     calendar: CalendarName | None = None
     output: str | None = None
     note: str | None = None

@@ -78,7 +78,8 @@ def service_standard(sop: SopDefinition) -> dict[str, Any]:
         "procedure": [{
             "nomor": s.nomor, "id": s.id, "actor": s.actor, "agency": s.agency or sop.agency,
             "kind": s.kind, "activity": s.activity, "documents": list(s.documents),
-            "time": s.time, "time_printed": s.time_printed, "output": s.output,
+            "time": s.time, "time_from": s.time_from, "time_printed": s.time_printed,
+            "output": s.output,
             "note": s.note, "institution": s.institution,
             "actions": [{"name": a.name, "label": a.label or a.name, "kind": a.kind,
                          "to": a.to, "deadline": a.deadline} for a in s.actions],

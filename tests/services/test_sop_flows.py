@@ -54,14 +54,20 @@ def _sop(key: str) -> SopDefinition:
 
 
 def _check_due(sop: SopDefinition, entries: tuple[HistoryEntry, ...]) -> None:
+    """Each step's due time from its standard time and calendar, counted from the step's
+    start, or from the applicant's last (re)submission for ``time_from: submitted``."""
+    submitted = None
     for entry in entries:
+        if entry.event in ("case.submitted", "case.resubmitted"):
+            submitted = entry.at
         if entry.event not in ("case.submitted", "case.step_completed", "case.resubmitted"):
             continue
         if entry.next_step_id is None or entry.event == "case.resubmitted":
             continue
         step = sop.step(entry.next_step_id)
         std = step.standard_time()
-        expected = (calendar_for(sop.calendar_of(step)).due(entry.at, std)
+        start = submitted if step.time_from == "submitted" and submitted else entry.at
+        expected = (calendar_for(sop.calendar_of(step)).due(start, std)
                     if std is not None else None)
         assert entry.due_at == expected, (sop.key, step.id)
 

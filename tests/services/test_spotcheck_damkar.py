@@ -10,9 +10,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.calendar.business import calendar_for
+from shared.engine.engine import SopEngine
 from shared.registry import load_registry
 from shared.sop.model import SopDefinition
-from tests.support.sops import spot_sop
+from tests.support.sops import (
+    APPLICANT,
+    actor_for,
+    required_documents,
+    route_to,
+    sample_form,
+    spot_sop,
+)
 from tests.support.sops import step_routes as routes
 
 SOPS = Path(__file__).resolve().parents[2] / "services" / "damkar" / "sops"
@@ -190,3 +198,50 @@ def test_damkar_registry_roles() -> None:
     assert registry.is_known("damkar", "bidang_pencegahan")
     assert registry.supervisor("damkar", "petugas_pemadam") == "kasi"
     assert registry.supervisor("damkar", "kasi") == "kabid"
+
+
+class _Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.mark.parametrize("key", ["damkar-pelayanan-kebakaran", "damkar-evakuasi-non-kebakaran"])
+def test_arrival_is_due_15_minutes_after_the_report_not_after_step_4(key: str) -> None:
+    """Steps 2-5 print 2 + 2 + 1 + 10 = 15 minutes and the Ket sets arrival within 15
+    minutes: the due time runs from the report, however late steps 2-4 are recorded."""
+    sop = load(key)
+    report = datetime(2026, 8, 17, 2, 0, tzinfo=JAKARTA)
+    clock = _Clock(report)
+    engine = SopEngine(clock, calendar_for)
+    case = engine.start(sop, case_id="c1", tracking_no="DM-0000-0001", applicant=APPLICANT,
+                        form=sample_form(sop), documents=required_documents(sop)).case
+    for step_id, action in route_to(sop, "tiba_di_lokasi")[1:]:
+        clock.now += timedelta(minutes=4)  # each step recorded a little late
+        case = engine.act(sop, case, actor_for(sop, sop.step(step_id)), action).case
+    assert case.step_id == "tiba_di_lokasi"
+    assert case.step_entered_at == report + timedelta(minutes=12)
+    assert case.step_due_at == report + timedelta(minutes=15)
+
+
+def test_a_report_completed_later_restarts_the_arrival_count() -> None:
+    """Returned to the caller for a clearer location, the 15 minutes run from the moment the
+    completed report comes back."""
+    sop = load("damkar-pelayanan-kebakaran")
+    report = datetime(2026, 3, 20, 21, 0, tzinfo=JAKARTA)  # Nyepi eve, 24/7 anyway
+    clock = _Clock(report)
+    engine = SopEngine(clock, calendar_for)
+    case = engine.start(sop, case_id="c2", tracking_no="DM-0000-0002", applicant=APPLICANT,
+                        form=sample_form(sop), documents=required_documents(sop)).case
+    petugas = actor_for(sop, sop.step("terima_laporan"))
+    clock.now += timedelta(minutes=1)
+    case = engine.act(sop, case, petugas, "minta_lengkapi", comment="Patokan lokasi?").case
+    clock.now += timedelta(minutes=10)
+    resubmitted = clock.now
+    case = engine.act(sop, case, APPLICANT, "lengkapi").case
+    for step_id, action in route_to(sop, "tiba_di_lokasi")[1:]:
+        clock.now += timedelta(minutes=1)
+        case = engine.act(sop, case, actor_for(sop, sop.step(step_id)), action).case
+    assert case.step_due_at == resubmitted + timedelta(minutes=15)
