@@ -10,12 +10,14 @@ from gateway.runtime import GatewayRuntime
 from gateway.tracking import queries
 from gateway.tracking.schemas import CasePage, Tracking
 from shared.cases.tracking import normalise
+from shared.engine.state import CaseStatus
 from shared.web.deps import CurrentPrincipal
+from shared.web.paging import MAX_OFFSET
 from shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1", tags=["tracking"])
 Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 def _runtime(request: Request) -> GatewayRuntime:
@@ -40,7 +42,7 @@ async def track(tracking_no: str, request: Request, who: CurrentPrincipal) -> Tr
 
 @router.get("/me/cases", response_model=CasePage)
 async def my_cases(request: Request, who: CurrentPrincipal,
-                   status: Annotated[str | None, Query(max_length=12)] = None,
+                   status: CaseStatus | None = None,
                    limit: Limit = 20, offset: Offset = 0) -> CasePage:
     """The caller's own cases across services, newest first."""
     runtime = _runtime(request)

@@ -64,9 +64,12 @@ class SopCatalog:
                                           published_by="system", published_at=now))
                 added += 1
             elif row.definition != data:
+                where = "lewat API oleh admin instansi" if row.origin == "api" else "dari berkas"
                 raise SopValidationError([Problem(
-                    sop.key, None, f"versi {sop.version} sudah terbit dengan isi berbeda; "
-                    "versi tidak boleh diubah, terbitkan versi baru")])
+                    sop.key, None, f"versi {sop.version} sudah terbit {where} "
+                    f"({row.published_at:%Y-%m-%d}) dengan isi berbeda; versi tidak boleh "
+                    "diubah: beri berkas ini nomor versi berikutnya")],
+                    f"services/{self.service}/sops ({sop.key} v{sop.version})")
             self._remember(sop)
         await session.flush()
         return added

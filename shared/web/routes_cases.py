@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cases.pii import masked_form
 from shared.db.tables import CaseRow
-from shared.engine.state import Principal
+from shared.engine.state import CaseStatus, Principal
 from shared.web.bodies import read_body
 from shared.web.deps import (
     CaseDep,
@@ -18,6 +18,7 @@ from shared.web.deps import (
     RuntimeDep,
     SessionDep,
 )
+from shared.web.paging import MAX_OFFSET
 from shared.web.runtime import ServiceRuntime
 from shared.web.schemas import (
     ActionOut,
@@ -86,10 +87,11 @@ async def open_case(request: Request, session: SessionDep, runtime: RuntimeDep,
 
 @router.get("", response_model=CasePage)
 async def list_cases(session: SessionDep, runtime: RuntimeDep, who: CurrentPrincipal,
-                     status: str | None = None, sop_key: str | None = None,
+                     status: CaseStatus | None = None,
+                     sop_key: Annotated[str | None, Query(max_length=120)] = None,
                      scope: Annotated[str, Query(pattern="^(mine|inbox)$")] = "mine",
                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                     offset: Annotated[int, Query(ge=0)] = 0) -> CasePage:
+                     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> CasePage:
     """``scope=mine``: the caller's own cases. ``scope=inbox``: open cases whose current step
     the caller's roles hold, earliest due first."""
     if scope == "inbox":

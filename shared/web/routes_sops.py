@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from shared.sop.categories import category_label
 from shared.sop.standard import service_standard, total_time
 from shared.web.deps import CurrentPrincipal, RuntimeDep, SessionDep
+from shared.web.paging import MAX_VERSION
 from shared.web.problems import ProblemError
 from shared.web.schemas import SopSummary
 from shared.web.standard_html import render_standard
 
 router = APIRouter(prefix="/sops", tags=["sops"])
+Version = Annotated[int | None, Query(ge=1, le=MAX_VERSION)]
 
 
 @router.get("", response_model=list[SopSummary])
@@ -39,7 +41,7 @@ async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
 
 @router.get("/{key}")
 async def get_sop(key: str, session: SessionDep, runtime: RuntimeDep,
-                  version: int | None = None) -> dict[str, Any]:
+                  version: Version = None) -> dict[str, Any]:
     """One SOP definition (the newest version unless ``version`` is given)."""
     sop = await runtime.catalog.get(session, key, version)
     if sop is None:
@@ -59,7 +61,7 @@ async def sop_versions(key: str, session: SessionDep, runtime: RuntimeDep
 
 @router.get("/{key}/standard", response_model=None)
 async def sop_standard(key: str, request: Request, session: SessionDep, runtime: RuntimeDep,
-                       version: int | None = None, format: str | None = None
+                       version: Version = None, format: str | None = None
                        ) -> JSONResponse | HTMLResponse:
     """The service standard, as JSON, or as HTML for a browser (``Accept: text/html``)."""
     sop = await runtime.catalog.get(session, key, version)

@@ -328,3 +328,17 @@ async def test_field_problems_are_explained_in_the_callers_language(
                             json={"sop_key": KIA, "form": {**FORM, "nik_anak": "12"}})
     nik = next(e for e in bad.json()["errors"] if e["field"] == "nik_anak")
     assert nik["message"] == "NIK harus terdiri dari 16 angka."
+
+
+@pytest.mark.parametrize("path", [
+    "/cases?offset=99999999999999999999", "/cases?offset=-1", "/cases?status=bogus",
+    "/cases?scope=inbox&status=selesai", f"/sops/{KIA}?version=99999999999999999999",
+    f"/sops/{KIA}/standard?version=0", f"/sops/{KIA}/standard?version=99999999999999999999",
+])
+async def test_out_of_range_query_parameters_are_a_422_not_a_500(
+        client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path, headers=OPERATOR if "inbox" in path else CITIZEN)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "validation-error"
+    assert problem["errors"] and all(e["message"] for e in problem["errors"])

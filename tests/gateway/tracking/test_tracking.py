@@ -205,3 +205,15 @@ async def test_inbox_across_roles_overdue_first(tmp_path: Path) -> None:
         assert citizen.status_code == 403
         bad = await stack.client.get("/api/v1/inbox?state=semua", headers=operator)
         assert bad.status_code == 422
+
+
+async def test_out_of_range_paging_is_a_422_not_a_500(tmp_path: Path) -> None:
+    async with gateway_stack(tmp_path) as stack:
+        owner, officer = stack.headers(*CITIZEN), stack.headers(*OPERATOR)
+        for path, who in (("/api/v1/me/cases?offset=99999999999999999999", owner),
+                          ("/api/v1/me/cases?status=bogus", owner),
+                          ("/api/v1/inbox?offset=99999999999999999999", officer),
+                          ("/api/v1/dukcapil/cases?offset=99999999999999999999", owner)):
+            response = await stack.client.get(path, headers=who)
+            assert response.status_code == 422, (path, response.text)
+            assert response.json()["code"] == "validation-error"
