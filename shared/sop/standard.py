@@ -28,12 +28,14 @@ def main_path(sop: SopDefinition) -> list[Step]:
     while step is not None and step.id not in seen:
         seen.add(step.id)
         path.append(step)
-        forward = [a for a in step.actions if a.kind == "forward"]
-        nxt = next((a for a in forward if a.to and not a.to.startswith("@")
-                    and a.to not in seen), None)
-        if nxt is None or any(a.to == "@completed" for a in forward):
+        # The step's first forward action that does not end the case unfavourably; a
+        # shortcut to @completed further down the list (e.g. a quick answer) is not the
+        # procedure the text lays out.
+        nxt = next((a for a in step.actions if a.kind == "forward" and a.to
+                    and a.to not in ("@rejected", "@archived")), None)
+        if nxt is None or nxt.to is None or nxt.to.startswith("@") or nxt.to in seen:
             break
-        step = sop.step(nxt.to) if nxt.to else None
+        step = sop.step(nxt.to)
     return path
 
 

@@ -261,3 +261,13 @@ def test_satpolpp_disposition_chain() -> None:
     assert returned is not None and returned.kind == "return"
     assert returned.deadline == "3 hari kerja" and returned.note  # platform default, noted
     assert _targets(sop, "pengarsipan") == {"arsipkan": "@completed"}
+
+
+def test_pppa_total_time_follows_the_whole_procedure() -> None:
+    """Lines 536-541: six steps, 15 + 30 menit, 30 menit, 3 jam, 1 jam, 1 hari. The quick
+    answer that completes at step 2 is a shortcut, not the procedure's total."""
+    from shared.sop.standard import main_path, total_time
+
+    sop = _load("pppa-pengaduan-kekerasan-perempuan-anak")
+    assert len(main_path(sop)) == 6
+    assert total_time(sop)["label"] == "1 hari + 5 jam 15 menit"
