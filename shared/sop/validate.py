@@ -98,7 +98,10 @@ def _step_problems(sop: SopDefinition, step: Step, registry: Registry) -> list[s
             out.append(f"instansi '{agency}' tidak ada di registri")
         elif not registry.is_known(agency, step.actor):
             out.append(f"peran '{step.actor}' tidak terdaftar untuk instansi '{agency}'")
-        if step.kind in ("officer", "external") and step.time is None:
+        if step.kind in ("officer", "external") and step.time is None \
+                and not (step.time_printed and step.time_reading):
+            # (a step the text gives no time may go without one, when time_printed and
+            # time_reading record that and why)
             out.append("langkah petugas/eksternal harus punya waktu standar")
     if step.kind == "automatic" and (len(step.actions) != 1 or step.actions[0].kind != "forward"):
         out.append("langkah otomatis harus punya tepat satu aksi maju")

@@ -62,12 +62,18 @@ async def test_allinone_serves_every_service_with_demo_data(
     _, client, printed = allinone
     assert "warga1@demo.halo.lamsel" in printed and "Demo-Warga-2026" in printed
     assert "/api/v1/inbox" in printed and "curl" in printed
+    counts = {}
     for name in SERVICES:
         assert (tmp_path / f"{name}.db").exists()
-        assert (await client.get(f"/api/v1/{name}/sops")).status_code == 200
+        listed = await client.get(f"/api/v1/{name}/sops")
+        assert listed.status_code == 200
+        counts[name] = len(listed.json())
+    assert counts == {"dukcapil": 11, "perizinan": 37, "pengaduan": 8, "damkar": 5, "pajak": 4,
+                      "kepegawaian": 7, "umum": 41}
     assert (await client.get("/readyz")).status_code == 200
     catalog = (await client.get("/api/v1/catalog")).json()
-    assert catalog["unavailable"] == [] and catalog["total"] > 50
+    assert catalog["unavailable"] == [] and catalog["total"] == 113
+    assert len({(e["service"], e["key"]) for e in catalog["items"]}) == 113
 
     operator = await login(client, "operator.disdukcapil@demo.halo.lamsel",
                            DEMO_PASSWORDS["officer"])

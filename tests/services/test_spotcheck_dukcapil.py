@@ -104,6 +104,8 @@ def test_kia_5_17_requires_a_photo_unlike_kia_0_5() -> None:
     docs = {d.key: d.required for d in load("dukcapil-kia-5-17-tahun").documents}
     assert docs["pas_foto"] is True
     assert docs["akta_kelahiran"] is True
+    young = {d.key: d.required for d in load("dukcapil-kia-0-5-tahun").documents}
+    assert young["pas_foto"] is False  # optional under five
 
 
 def test_yanduksatlantas_differs_from_the_copied_table() -> None:

@@ -328,3 +328,13 @@ def test_pinjam_pakai_gedung_runs_the_correction_loop() -> None:
     assert case.step_due_at is not None and case.step_due_at - now[0] >= timedelta(hours=24)
     case = engine.act(sop, case, officer("bendahara_penerimaan"), "disetor").case
     assert case.status == "completed"
+
+
+def test_perpustakaan_keliling_visit_has_no_made_up_deadline() -> None:
+    """Line 1316: step 4 (coordination until the team arrives on the agreed date) prints "-";
+    it gets no standard time, so a visit planned weeks ahead is never flagged late."""
+    sop = load("perpustakaan-kunjungan-perpustakaan-keliling")
+    visit = sop.step("koordinasi_kunjungan")
+    assert (visit.nomor, visit.actor, visit.time, visit.time_printed) == (4, "kabid", None, "-")
+    assert visit.standard_time() is None
+    assert [s.time for s in sop.steps if s.nomor in (2, 3, 5)] == ["1 hari kerja"] * 3
