@@ -27,7 +27,7 @@ calendar month on the local wall clock, ``work_between`` is plain elapsed time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
@@ -153,6 +153,11 @@ class OfficeCalendar:
             return self._add_working_days(instant, amount)
         if unit == "elapsed_hour":
             return self.next_working_moment(instant + timedelta(hours=amount))
+        if unit == "same_working_day":
+            begin = self.next_working_moment(instant)
+            span = self._span(begin.date())
+            assert span is not None
+            return span[1].astimezone(self.tz)
         return self.next_working_moment(wall_shift(instant.astimezone(self.tz), std))
 
     def _add_working_days(self, start: datetime, count: int) -> datetime:
@@ -212,6 +217,9 @@ class AlwaysOpenCalendar:
         instant = aware(start)
         if std.unit == "month":
             return add_months(instant.astimezone(self.tz), std.amount)
+        if std.unit == "same_working_day":  # round the clock: by the end of that day
+            local = instant.astimezone(self.tz)
+            return datetime.combine(local.date() + timedelta(days=1), time(0), self.tz)
         return self.add_work(instant, ELAPSED[std.unit] * std.amount)
 
     def work_between(self, start: datetime, end: datetime) -> timedelta:

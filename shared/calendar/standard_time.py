@@ -13,6 +13,8 @@ Readings (case-insensitive; extra spaces, a leading "±"/"maksimal" and trailing
 * ``N hari kerja`` / ``N HK`` -> ``working_day``; ``N hari`` -> ``day``
 * ``N minggu`` / ``N pekan`` -> ``week``; ``N bulan`` -> ``month``
 * ``N x 24 jam`` -> ``elapsed_hour`` with ``24*N`` (round-the-clock hours)
+* ``(dalam) hari kerja yang sama`` -> ``same_working_day``: by the close of the office day
+  the step starts on (the next office day's close when it starts after hours)
 * ranges ``A s/d B``, ``A s.d B``, ``A s d B``, ``A sd B``, ``A - B``, ``A sampai B``,
   ``A hingga B`` with one unit or one unit per bound (``30 menit - 1 jam`` -> 30..60 minutes,
   ``1 bulan - 12 bulan``): ``amount`` is the upper bound, ``amount_min`` the lower one.
@@ -29,7 +31,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Unit = Literal["minute", "hour", "working_day", "day", "week", "month", "elapsed_hour"]
+Unit = Literal["minute", "hour", "working_day", "day", "week", "month", "elapsed_hour",
+               "same_working_day"]
 
 _LABELS: dict[str, str] = {
     "minute": "menit",
@@ -39,6 +42,7 @@ _LABELS: dict[str, str] = {
     "week": "minggu",
     "month": "bulan",
     "elapsed_hour": "jam",
+    "same_working_day": "hari kerja yang sama",
 }
 
 
@@ -72,6 +76,8 @@ class StandardTime(BaseModel):
             return f"{self.amount_min}–{self.amount} {word}"
         if self.unit == "elapsed_hour" and self.amount % 24 == 0:
             return f"{self.amount // 24} x 24 jam"
+        if self.unit == "same_working_day":
+            return word
         return f"{self.amount} {word}"
 
     def __str__(self) -> str:
@@ -101,6 +107,7 @@ _SINGLE = re.compile(rf"^(\d+)\s*({_UNIT})(?:\s+([a-z]+))?$")
 _RANGE = re.compile(rf"^(\d+)\s*({_UNIT})?\s*{_SEP}\s*(\d+)\s*({_UNIT})$")
 _COMPOUND = re.compile(rf"^(\d+)\s*jam\s+(?:dan\s+)?(\d+)\s*{_MINUTE}$")
 _ELAPSED = re.compile(r"^(\d+)\s*[x×]\s*24\s*jam$")
+_SAME_DAY = re.compile(r"^(?:dalam\s+)?hari\s+kerja\s+yang\s+sama$")
 
 # Units a range may mix: the coarse unit is expressed in the fine one.
 _CONVERT: dict[tuple[Unit, Unit], tuple[Unit, int]] = {
@@ -155,6 +162,9 @@ def parse_standard_time(raw: str) -> StandardTime:
     text = _normalise(raw)
     if not text:
         raise _error(raw, "teks kosong")
+
+    if _SAME_DAY.fullmatch(text):
+        return StandardTime(raw=raw, unit="same_working_day", amount=1)
 
     if match := _ELAPSED.fullmatch(text):
         days = int(match.group(1))

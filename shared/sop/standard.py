@@ -17,7 +17,8 @@ FREE = "Tidak dipungut biaya (gratis)"
 DEFAULT_COMPLAINT = ("Kanal pengaduan aplikasi Halo Lamsel, SP4N-LAPOR! (lapor.go.id), atau "
                      "langsung ke unit layanan")
 _UNIT_LABEL = {"minute": "menit", "hour": "jam", "working_day": "hari kerja", "day": "hari",
-               "week": "minggu", "month": "bulan", "elapsed_hour": "jam (24 jam)"}
+               "week": "minggu", "month": "bulan", "elapsed_hour": "jam (24 jam)",
+               "same_working_day": "hari kerja yang sama"}
 
 
 def main_path(sop: SopDefinition) -> list[Step]:
@@ -54,7 +55,8 @@ def total_time(sop: SopDefinition) -> dict[str, Any]:
             minutes += 60 * std.amount
         else:
             others[std.unit] += std.amount
-    parts = [f"{n} {_UNIT_LABEL[u]}" for u, n in sorted(others.items())]
+    parts = [_UNIT_LABEL[u] if u == "same_working_day" else f"{n} {_UNIT_LABEL[u]}"
+             for u, n in sorted(others.items())]
     if minutes:
         hours, rest = divmod(minutes, 60)
         parts.append(" ".join(p for p in (f"{hours} jam" if hours else "",

@@ -107,3 +107,8 @@ def test_work_between_is_additive_and_equals_elapsed_time(
 ) -> None:
     assert ALWAYS.work_between(a, b) + ALWAYS.work_between(b, c) == ALWAYS.work_between(a, c)
     assert ALWAYS.work_between(a, b) == b - a
+
+
+def test_same_day_round_the_clock_ends_at_midnight() -> None:
+    std = parse_standard_time("hari kerja yang sama")
+    assert ALWAYS.due(wib(8, 17, 2, 0), std) == wib(8, 18, 0, 0)

@@ -208,3 +208,19 @@ def test_calendar_for() -> None:
     assert calendar_for("24x7").name == "24x7"
     with pytest.raises(ValueError, match="kalender tidak dikenal"):
         calendar_for("lunar")
+
+
+# --- "Dalam Hari Kerja yang sama" (BPKAD Pojok Konsultasi, step 4) ---------------------------
+
+@pytest.mark.parametrize(("start", "due"), [
+    (wib(3, 2, 10, 0), wib(3, 2, 16, 0)),     # Monday morning: by Monday's close
+    (wib(3, 6, 15, 59), wib(3, 6, 16, 30)),   # Friday, a minute before: Friday closes 16:30
+    (wib(3, 2, 17, 0), wib(3, 3, 16, 0)),     # after hours: the next working day's close
+    (wib(3, 2, 6, 0), wib(3, 2, 16, 0)),      # before opening: that day's close
+    (wib(8, 14, 17, 0), wib(8, 18, 16, 0)),   # Friday evening before 17 August (a Monday)
+])
+def test_same_working_day_is_due_at_the_close_of_that_office_day(
+        start: datetime, due: datetime) -> None:
+    std = parse_standard_time("Dalam Hari Kerja yang sama")
+    assert (std.unit, std.label) == ("same_working_day", "hari kerja yang sama")
+    assert OFFICE.due(start, std) == due

@@ -17,6 +17,7 @@ SEED = Path("/work/shared/seed/sops.json")
 # Every distinct time_raw of the seed that is a duration: text -> (unit, amount, amount_min).
 ACCEPTED: dict[str, tuple[str, int, int | None]] = {
     "1 - 3 bulan": ("month", 3, 1),
+    "Dalam Hari Kerja yang sama": ("same_working_day", 1, None),  # by that office day's close
     "1 Hari": ("day", 1, None),
     "1 Hari Dokumen": ("day", 1, None),
     "1 Hari Kerja": ("working_day", 1, None),
@@ -79,7 +80,6 @@ REJECTED = (
     "2 menit /d disesuaikan",  # open-ended: "2 minutes up to as needed"
     "30 menit / 60 menit",  # two mutu baku rows merged in one cell; ambiguous
     "Berkala",
-    "Dalam Hari Kerja yang sama",  # a deadline (end of the same working day), not a duration
     "Disesuaikan dengan lokasi",
     "Menyesuaikan",
     "Menyesuaikan Jadwal Tim Penilai Kinerja",
