@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from shared.registry import load_registry
-from tests.support.sops import ROOT, all_sops
+from tests.support.seed import SEED
+from tests.support.sops import all_sops
 
-SEED = ROOT.parent / "shared" / "seed" / "sops.json"
 EXPECTED = {"dukcapil": 11, "perizinan": 37, "pengaduan": 8, "damkar": 5, "pajak": 4,
             "kepegawaian": 7, "umum": 41}
 
@@ -27,7 +25,6 @@ def test_keys_are_unique_across_services() -> None:
     assert len(keys) == len(set(keys)) == 113
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed catalog not beside the repository")
 def test_every_sop_of_the_seed_index_is_defined_in_its_service() -> None:
     seed = json.loads(Path(SEED).read_text())
     defined = {s.key: service for service, sops in all_sops().items() for s in sops}
@@ -45,7 +42,6 @@ def test_every_step_role_is_a_registered_scope() -> None:
                 assert f"{step.agency or sop.agency}:{step.actor}" in scopes, (sop.key, step.id)
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed catalog not beside the repository")
 def test_titles_are_kept_as_printed() -> None:
     """``title`` is the printed title (typos kept; only OCR-glued words are split);
     ``display_title`` carries the corrected spelling where the print has a typo."""

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from shared.registry import load_registry
 from shared.sop.loader import load_sop_file
 from shared.sop.model import SopDefinition
+from tests.support.seed import REGULATION
 from tests.support.sops import spot_sop
 
 ROOT = Path(__file__).resolve().parents[2]
 SOPS = ROOT / "services" / "perizinan" / "sops"
-REGULATION = ROOT.parent / "shared" / "seed" / "perbup-19-2026-halo-lamsel.txt"
 
 
 def _load(key: str) -> SopDefinition:
@@ -266,7 +264,6 @@ def test_numpang_uji_total_matches_the_printed_fifteen_minutes() -> None:
 
 # --- the printed cells the readings rest on --------------------------------------------------
 
-@pytest.mark.skipif(not REGULATION.exists(), reason="regulation text not beside the repository")
 def test_the_cells_read_are_in_the_regulation_text() -> None:
     lines = REGULATION.read_text(encoding="utf-8").split("\n")
 

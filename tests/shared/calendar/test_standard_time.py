@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -11,8 +10,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from shared.calendar.standard_time import StandardTime, StandardTimeError, parse_standard_time
-
-SEED = Path("/work/shared/seed/sops.json")
+from tests.support.seed import SEED
 
 # Every distinct time_raw of the seed that is a duration: text -> (unit, amount, amount_min).
 ACCEPTED: dict[str, tuple[str, int, int | None]] = {
@@ -165,7 +163,6 @@ def test_error_is_a_value_error_and_non_text_is_refused() -> None:
         parse_standard_time(15)  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="seed not available")
 def test_every_seed_string_is_either_read_or_deliberately_refused() -> None:
     sops = json.loads(SEED.read_text(encoding="utf-8"))
     found = {step["time_raw"] for sop in sops for step in sop["steps"] if step["time_raw"]}
