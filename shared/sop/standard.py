@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.sop.categories import category_label
 from shared.sop.model import SopDefinition, Step
+from shared.registry import Registry
 
 FREE = "Tidak dipungut biaya (gratis)"
 DEFAULT_COMPLAINT = ("Kanal pengaduan aplikasi Halo Lamsel, SP4N-LAPOR! (lapor.go.id), atau "
@@ -66,10 +67,23 @@ def total_time(sop: SopDefinition) -> dict[str, Any]:
             "stated": sop.standard.stated_total_time}
 
 
-def service_standard(sop: SopDefinition) -> dict[str, Any]:
+def _agency_name(registry: Registry | None, agency: str) -> str:
+    info = registry.agencies.get(agency) if registry else None
+    return info.name if info else agency
+
+
+def _role_label(registry: Registry | None, agency: str, role: str) -> str:
+    info = registry.role_info(agency, role) if registry else None
+    return info.label if info else role
+
+
+def service_standard(sop: SopDefinition, registry: Registry | None = None) -> dict[str, Any]:
+    """The service standard (requirements, procedure, time, cost, product, complaints);
+    with ``registry``, agencies and roles also carry their names for people to read."""
     std = sop.standard
     return {
         "key": sop.key, "version": sop.version, "title": sop.title, "agency": sop.agency,
+        "agency_name": _agency_name(registry, sop.agency),
         "category": sop.category, "category_label": category_label(sop.category),
         "calendar": sop.calendar,
         "legal_basis": list(std.legal_basis),
@@ -80,7 +94,10 @@ def service_standard(sop: SopDefinition) -> dict[str, Any]:
                      for f in sop.form],
         },
         "procedure": [{
-            "nomor": s.nomor, "id": s.id, "actor": s.actor, "agency": s.agency or sop.agency,
+            "nomor": s.nomor, "id": s.id, "actor": s.actor,
+            "actor_label": _role_label(registry, s.agency or sop.agency, s.actor),
+            "agency": s.agency or sop.agency,
+            "agency_name": _agency_name(registry, s.agency or sop.agency),
             "kind": s.kind, "activity": s.activity, "documents": list(s.documents),
             "time": s.time, "time_from": s.time_from, "time_printed": s.time_printed,
             "output": s.output,

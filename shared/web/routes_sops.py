@@ -67,7 +67,7 @@ async def sop_standard(key: str, request: Request, session: SessionDep, runtime:
     sop = await runtime.catalog.get(session, key, version)
     if sop is None:
         raise ProblemError(404, "sop-not-found", key=key)
-    std = service_standard(sop)
+    std = service_standard(sop, runtime.registry)
     wants_html = format == "html" or (format is None and "text/html" in
                                       request.headers.get("accept", ""))
     if wants_html:

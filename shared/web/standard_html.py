@@ -10,12 +10,20 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value))
 
 
+def _actor(step: dict[str, Any], agency: str) -> str:
+    """The step's executor as people read it: the role, and the agency when another one."""
+    label = step.get("actor_label") or step["actor"]
+    if step.get("agency") and step["agency"] != agency:
+        return f"{label} ({step.get('agency_name') or step['agency']})"
+    return str(label)
+
+
 def render_standard(std: dict[str, Any]) -> str:
     docs = "".join(f"<li>{_e(d['label'])}{'' if d['required'] else ' (opsional)'}</li>"
                    for d in std["requirements"]["documents"]) or "<li>-</li>"
     rows = "".join(
         f"<tr><td>{_e(s['nomor'] or i + 1)}</td><td>{_e(s['activity'])}</td>"
-        f"<td>{_e(s['actor'])}</td><td>{_e(', '.join(s['documents']))}</td>"
+        f"<td>{_e(_actor(s, std['agency']))}</td><td>{_e(', '.join(s['documents']))}</td>"
         f"<td>{_e(s['time_printed'] or s['time'] or '-')}</td><td>{_e(s['output'])}</td></tr>"
         for i, s in enumerate(std["procedure"]))
     basis = "".join(f"<li>{_e(b)}</li>" for b in std["legal_basis"]) or "<li>-</li>"
@@ -27,7 +35,7 @@ def render_standard(std: dict[str, Any]) -> str:
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #999;padding:.3rem;
 vertical-align:top;text-align:left}}th{{background:#eee}}</style></head>
 <body><h1>{_e(std['title'])}</h1>
-<p>Instansi: <strong>{_e(std['agency'])}</strong> &middot; SOP {_e(std['key'])} versi
+<p>Instansi: <strong>{_e(std.get('agency_name') or std['agency'])}</strong> &middot; SOP {_e(std['key'])} versi
 {_e(std['version'])}</p>
 <h2>Dasar hukum</h2><ul>{basis}</ul>
 <h2>Persyaratan</h2><ul>{docs}</ul>
