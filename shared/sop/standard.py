@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from shared.registry import Registry
 from shared.sop.categories import category_label
 from shared.sop.model import SopDefinition, Step
-from shared.registry import Registry
 
 FREE = "Tidak dipungut biaya (gratis)"
 DEFAULT_COMPLAINT = ("Kanal pengaduan aplikasi Halo Lamsel, SP4N-LAPOR! (lapor.go.id), atau "
