@@ -35,8 +35,8 @@ def render_standard(std: dict[str, Any]) -> str:
 table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #999;padding:.3rem;
 vertical-align:top;text-align:left}}th{{background:#eee}}</style></head>
 <body><h1>{_e(std['title'])}</h1>
-<p>Instansi: <strong>{_e(std.get('agency_name') or std['agency'])}</strong> &middot; SOP {_e(std['key'])} versi
-{_e(std['version'])}</p>
+<p>Instansi: <strong>{_e(std.get('agency_name') or std['agency'])}</strong> &middot;
+SOP {_e(std['key'])} versi {_e(std['version'])}</p>
 <h2>Dasar hukum</h2><ul>{basis}</ul>
 <h2>Persyaratan</h2><ul>{docs}</ul>
 <h2>Prosedur</h2><table><thead><tr><th>No</th><th>Kegiatan</th><th>Pelaksana</th>
