@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case-not-found": ("Permohonan tidak ditemukan.", "The case was not found."),
     "not-found": ("Sumber daya tidak ditemukan.", "The resource was not found."),
     "service-not-found": ("Layanan '{service}' tidak dikenal.", "Unknown service '{service}'."),
+    "sop-key-prefix": ("Kunci SOP baru '{key}' harus diawali '{prefix}' (nama layanan), agar "
+                       "tidak sama dengan SOP layanan lain.",
+                       "A new SOP key '{key}' must start with '{prefix}' (the service's name), "
+                       "so it cannot clash with another service's SOP."),
     "sop-invalid": ("Definisi SOP tidak valid; lihat daftar masalah.",
                     "The SOP definition is invalid; see the list of problems."),
     "unauthenticated": ("Token akses tidak ada, tidak valid, atau kedaluwarsa.",

@@ -86,8 +86,14 @@ async def publish_sop(body: dict[str, Any], session: SessionDep, runtime: Runtim
     agency = str(body.get("agency", ""))
     if not (who.is_admin or who.has(agency, "admin")):
         raise ProblemError(403, "forbidden")
-    current = await runtime.catalog.get(session, str(body.get("key", "")))
+    key = str(body.get("key", ""))
+    current = await runtime.catalog.get(session, key)
     if current is not None and current.agency != agency and not who.is_admin:
         raise ProblemError(403, "forbidden")
+    prefix = f"{runtime.settings.service}-"
+    if current is None and not key.startswith(prefix):
+        # A new key starts with the service's name: no shipped key of another service does,
+        # so a key published here can never name another service's SOP in the catalog.
+        raise ProblemError(422, "sop-key-prefix", key=key, prefix=prefix)
     sop = await runtime.cases.publish_sop(session, who, body)
     return {"key": sop.key, "version": sop.version, "title": sop.title, "agency": sop.agency}

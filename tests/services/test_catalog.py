@@ -58,3 +58,12 @@ def test_titles_are_kept_as_printed() -> None:
             else:
                 assert "".join(clean.split()) == printed, sop.key
     assert corrected == 8
+
+
+def test_no_shipped_key_starts_with_another_services_name() -> None:
+    """What keeps a key published at run time (it must start with its service's name) from
+    ever naming another service's SOP."""
+    for service, sops in all_sops().items():
+        for sop in sops:
+            others = [s for s in EXPECTED if s != service and sop.key.startswith(f"{s}-")]
+            assert others == [], (service, sop.key)
