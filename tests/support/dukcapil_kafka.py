@@ -145,12 +145,7 @@ async def read_topic(bootstrap: str, topic: str, timeout_s: float = 60) -> list[
     await consumer.start()
     out: list[tuple[str | None, int, bytes]] = []
     try:
-        for _ in range(100):
-            if consumer.assignment():
-                break
-            await asyncio.sleep(0.1)
-        tps = sorted(consumer.assignment())
-        assert tps, f"no partitions of {topic}"
+        tps = await _assigned(consumer, topic)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
         loop = asyncio.get_running_loop()
@@ -275,6 +270,17 @@ async def processed_ids(sessions: async_sessionmaker[AsyncSession], group: str) 
                                           .where(ProcessedEventRow.consumer == group)))
 
 
+async def _assigned(consumer: AIOKafkaConsumer, topic: str) -> list[Any]:
+    """The partitions a group-less consumer of ``topic`` was given (waits up to 10 s)."""
+    for _ in range(100):
+        if consumer.assignment():
+            break
+        await asyncio.sleep(0.1)
+    tps = sorted(consumer.assignment())
+    assert tps, f"no partitions of {topic}"
+    return tps
+
+
 async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
     """The end (next offset) of each partition of ``topic``."""
     # No group: the consumer is assigned every partition of the topic.
@@ -282,12 +288,7 @@ async def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
                                 enable_auto_commit=False)
     await consumer.start()
     try:
-        for _ in range(100):
-            if consumer.assignment():
-                break
-            await asyncio.sleep(0.1)
-        tps = sorted(consumer.assignment())
-        assert tps, f"no partitions of {topic}"
+        tps = await _assigned(consumer, topic)
         ends = await consumer.end_offsets(tps)
     finally:
         await consumer.stop()
