@@ -27,13 +27,15 @@ from shared.db.session import make_engine, make_sessionmaker
 from shared.events.consumer import PermanentError
 from shared.events.envelope import EventEnvelope, dead_letter_topic
 from shared.events.kafka import KafkaBus
-from tests.support.dukcapil_kafka import (
-    committed_offsets,
+from tests.support.kafka_consumer import (
     consumed,
-    delete_topics,
-    end_offsets,
     event_consumer,
     processed_ids,
+)
+from tests.support.kafka_topics import (
+    committed_offsets,
+    delete_topics,
+    end_offsets,
     read_topic,
 )
 

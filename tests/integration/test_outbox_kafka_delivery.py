@@ -19,16 +19,20 @@ import pytest
 
 from shared.events.kafka import KafkaBus
 from tests.support.dukcapil_kafka import (
-    assert_applied_once,
     check_delivery,
-    consumed,
     db_counts,
     db_event_ids,
     db_history,
     dukcapil_service,
-    event_consumer,
-    read_topic,
     report,
+)
+from tests.support.kafka_consumer import (
+    assert_applied_once,
+    consumed,
+    event_consumer,
+)
+from tests.support.kafka_topics import (
+    read_topic,
 )
 
 pytestmark = pytest.mark.integration

@@ -27,18 +27,22 @@ from aiokafka.errors import KafkaError
 from shared.events.kafka import KafkaBus
 from tests.support.dukcapil_kafka import (
     SERVICE_TOPIC,
-    assert_applied_once,
     check_delivery,
-    consumed,
     db_counts,
     db_event_ids,
     db_history,
-    delete_topics,
     dukcapil_service,
-    event_consumer,
-    read_topic,
     relay_until_drained,
     report,
+)
+from tests.support.kafka_consumer import (
+    assert_applied_once,
+    consumed,
+    event_consumer,
+)
+from tests.support.kafka_topics import (
+    delete_topics,
+    read_topic,
 )
 
 pytestmark = pytest.mark.integration
