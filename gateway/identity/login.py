@@ -143,8 +143,8 @@ def _refuse_inside_window(counted: Counted, now: datetime, policy: LoginPolicy) 
 
 def _failed(session: AsyncSession, counted: Counted, now: datetime,
             policy: LoginPolicy) -> NoReturn:
-    """Count the failure, open the refusal window, refuse (an account's count is committed;
-    only an account's lock is audited)."""
+    """Count the failure, open the refusal window, refuse (the count is committed with the
+    refusal; only a registered account's lock is audited)."""
     counted.failed_logins += 1
     counted.last_failed_at = now
     delay = policy.delay_s(counted.failed_logins)

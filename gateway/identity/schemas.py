@@ -24,7 +24,9 @@ PASSWORD_POLICY = (
     "`password-letters-digits`, `password-personal`, `password-common`.")
 NIK_RULES = (
     "NIK: 16 digits (spaces, dots and dashes between groups are ignored); a real province "
-    "code and non-zero regency and district codes (`nik-region`), a real birth date in "
+    "code, a regency code of the kabupaten (01-69) or kota (71-79) form (in Lampung one of "
+    "its 15 regencies and cities) and a non-zero district code (`nik-region`), a real birth "
+    "date in "
     "digits 7-12 (women add 40 to the day; `nik-birth-date`) that is not in the future "
     "(`nik-future`), serial not `0000` (`nik-serial`); wrong length: `nik-format`. Stored "
     "only as a keyed hash and a ciphertext; shown masked.")
