@@ -67,3 +67,7 @@ class DocumentStorage:
         finally:
             tmp.unlink(missing_ok=True)
         return StoredFile(path=final.name, size=size, sha256=digest.hexdigest())
+
+    async def read_bytes(self, path: str) -> bytes:
+        """The whole stored file ``path`` (as :meth:`save` returned it)."""
+        return await asyncio.to_thread((self.root / Path(path).name).read_bytes)

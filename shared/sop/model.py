@@ -32,6 +32,9 @@ TERMINALS: dict[str, str] = {
 """Terminal targets an action may lead to, and the case outcome each one sets."""
 
 APPLICANT_ROLE = "pemohon"
+DEFAULT_AUTO_COMPLETE = "10 hari kerja"
+"""How long a case waits for the applicant to confirm receipt before it closes as completed
+by itself: the SP4N-LAPOR! rule for a report whose follow-up the reporter does not answer."""
 StepKind = Literal["applicant", "officer", "external", "automatic"]
 CalendarName = Literal["office", "24x7"]
 FieldType = Literal["string", "text", "integer", "number", "date", "boolean", "choice", "nik",
@@ -86,6 +89,33 @@ class Action(_Frozen):
         return parse_standard_time(self.deadline) if self.deadline else None
 
 
+OutputKind = Literal["surat_izin", "surat_rekomendasi", "surat_keterangan", "tanda_terima_dokumen",
+                     "tanda_terima", "sppt_salinan", "bukti_pembayaran", "berita_acara",
+                     "surat_jawaban_pengaduan"]
+"""Product kinds, one template each: a permit; a recommendation; a certificate or letter of
+statement; the receipt of a card or deed (KIA, KK, akta) issued by the agency; a receipt of a
+request or of goods; a copy of the SPPT; a payment receipt (STTS); an official report
+(berita acara, e.g. of a fire response); the reply to a complaint."""
+
+
+class OutputSpec(_Frozen):
+    """A document the SOP produces (its product), issued as a signed PDF when the case
+    leaves ``step`` by a forward action (``action``, or any that does not lead to
+    ``@rejected``)."""
+
+    kind: OutputKind
+    title: str
+    """The product's name as the regulation gives it, e.g. "Kartu Identitas Anak (KIA)"."""
+    step: str
+    action: str | None = None
+    signer: str | None = None
+    """The role whose officer signs it (default: the step's actor)."""
+    validity: str | None = None
+    """How long it stays valid, as a standard time ("5 tahun"); none: no expiry."""
+    code: str | None = None
+    """The archive classification code that opens its number (kode klasifikasi arsip)."""
+
+
 class Step(_Frozen):
     """One row of the SOP table."""
 
@@ -116,6 +146,9 @@ class Step(_Frozen):
     """For external steps: the institution (BKN, Pusdatin, BPJS Kesehatan, a bank, ...)."""
     escalate_to: str | None = None
     """Supervisor role told when the step is overdue (default: from the agency registry)."""
+    auto_complete: str | None = None
+    """For an applicant step that only confirms receipt: the time after which the system takes
+    its forward action itself (default for such steps: :data:`DEFAULT_AUTO_COMPLETE`)."""
     actions: tuple[Action, ...] = ()
 
     @property
@@ -127,6 +160,12 @@ class Step(_Frozen):
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
+
+    @property
+    def confirms_receipt(self) -> bool:
+        """An applicant step whose every action completes the case (terima, unduh, cetak)."""
+        return (self.kind == "applicant" and bool(self.actions)
+                and all(a.kind == "forward" and a.to == "@completed" for a in self.actions))
 
 
 class ServiceStandard(_Frozen):
@@ -168,6 +207,8 @@ class SopDefinition(_Frozen):
     standard: ServiceStandard = ServiceStandard()
     form: tuple[FormField, ...] = ()
     documents: tuple[DocumentSpec, ...] = ()
+    outputs: tuple[OutputSpec, ...] = ()
+    """The documents the SOP produces (its product), each issued at one step."""
     steps: tuple[Step, ...]
 
     @field_validator("steps")

@@ -110,6 +110,12 @@ def _step_problems(sop: SopDefinition, step: Step, registry: Registry) -> list[s
                    f"'{step.agency or sop.agency}'")
     if problem := _time_problem(step.time, None):
         out.append(problem)
+    if step.auto_complete is not None:
+        if not step.confirms_receipt:
+            out.append("auto_complete hanya untuk langkah pemohon yang mengonfirmasi penerimaan "
+                       "(setiap aksinya menuju @completed)")
+        if problem := _time_problem(step.auto_complete, "auto_complete"):
+            out.append(problem)
     return out
 
 
