@@ -7,13 +7,14 @@ problem names the SOP and, where it applies, the step and action.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from shared.calendar.standard_time import StandardTimeError, parse_standard_time
 from shared.registry import Registry
 from shared.sop.categories import CATEGORIES
-from shared.sop.model import APPLICANT_ROLE, TERMINALS, SopDefinition, Step
+from shared.sop.model import APPLICANT_ROLE, TERMINALS, OutputSpec, SopDefinition, Step
 
 RESERVED_ACTIONS = frozenset({"lengkapi", "batalkan"})
 """Actions the engine itself offers (resubmit, withdraw); a definition may not reuse them."""
@@ -119,6 +120,40 @@ def _step_problems(sop: SopDefinition, step: Step, registry: Registry) -> list[s
     return out
 
 
+ARCHIVE_CODE = re.compile(r"^\d{3}(\.\d+)*$")
+"""A kode klasifikasi arsip: three digits, then optional dotted sub-classes (470, 503.1)."""
+
+
+def _output_problems(sop: SopDefinition, output: OutputSpec, registry: Registry) -> list[str]:
+    """What is wrong with one declared output (its step, action, signer, validity, code)."""
+    what = f"keluaran '{output.title}'"
+    if not sop.has_step(output.step):
+        return [f"{what} diterbitkan pada langkah '{output.step}' yang tidak ada"]
+    out: list[str] = []
+    step = sop.step(output.step)
+    issuing = [a for a in step.actions if a.kind == "forward" and a.to != "@rejected"]
+    if not issuing:
+        out.append(f"{what}: langkah '{step.id}' tidak punya aksi maju yang tidak menuju "
+                   "@rejected")
+    if output.action is not None and output.action not in {a.name for a in issuing}:
+        out.append(f"{what}: aksi '{output.action}' bukan aksi maju langkah '{step.id}' yang "
+                   "tidak menuju @rejected")
+    if output.signer is not None:
+        agency = step.agency or sop.agency
+        if not registry.is_known(agency, output.signer):
+            out.append(f"{what}: penanda tangan '{output.signer}' tidak terdaftar untuk "
+                       f"instansi '{agency}'")
+    elif step.kind not in ("officer", "external"):
+        out.append(f"{what}: tanpa penanda tangan, langkah '{step.id}' harus langkah "
+                   "petugas/eksternal (pemohon tidak dapat menandatangani)")
+    if problem := _time_problem(output.validity, f"masa berlaku {what}"):
+        out.append(problem)
+    if output.code is not None and not ARCHIVE_CODE.match(output.code):
+        out.append(f"{what}: kode klasifikasi arsip '{output.code}' harus berbentuk '470' "
+                   "atau '503.1'")
+    return out
+
+
 def _reachable(sop: SopDefinition) -> set[str]:
     seen: set[str] = set()
     todo = [sop.start.id]
@@ -179,5 +214,13 @@ def validate_sop(sop: SopDefinition, registry: Registry, source: str | None = No
         if step.id in reachable and step.actions and step.id not in finishing:
             problems.append(Problem(sop.key, step.id,
                                     "dari langkah ini tidak ada jalan menuju hasil akhir"))
+    for output in sop.outputs:
+        step_id = output.step if sop.has_step(output.step) else None
+        problems += [Problem(sop.key, step_id, m)
+                     for m in _output_problems(sop, output, registry)]
+    pairs = [(o.kind, o.title) for o in sop.outputs]
+    for kind, title in sorted({p for p in pairs if pairs.count(p) > 1}):
+        problems.append(Problem(sop.key, None, f"keluaran '{title}' ({kind}) dideklarasikan "
+                                "lebih dari sekali"))
     if problems:
         raise SopValidationError(problems, source)
