@@ -18,6 +18,7 @@ from typing import Any
 from shared.auth.tokens import TokenSettings
 from shared.calendar.config import CalendarConfigError, parse_dates, parse_office_hours
 from shared.calendar.office_hours import DEFAULT_OFFICE_HOURS, OfficeHours
+from shared.calendar.standard_time import StandardTimeError, parse_standard_time
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,8 +78,15 @@ class ServiceSettings:
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     tokens: TokenSettings = field(default_factory=TokenSettings)
     documents_dir: Path = Path("var/documents")
+    document_store: str = "folder"
+    """Where documents are kept (``HALO_DOCUMENT_STORE``): ``folder`` (files under
+    ``documents_dir``, all-in-one) or ``database`` (the service's own database, shared by
+    every replica: distributed mode, Kubernetes). Encrypted either way."""
     run_migrations: bool = True
     sweeper_interval_s: float = 30.0
+    escalation_second_after: str | None = "1 hari kerja"
+    """How long an overdue step waits at the first supervisor before it escalates to the one
+    above (``HALO_ESCALATION_SECOND_AFTER``; ``off`` for no second level)."""
     workers: bool = True
     """Run the outbox relay and overdue sweeper in this process."""
     office_hours: OfficeHours = DEFAULT_OFFICE_HOURS
@@ -100,8 +108,10 @@ class ServiceSettings:
             jwks_url=env("HALO_JWKS_URL", "http://127.0.0.1:8000/.well-known/jwks.json") or "",
             tokens=token_settings(), pii_key=secret_bytes("PII_KEY"),
             documents_dir=var_dir() / "documents" / service,
+            document_store=_document_store(env("HALO_DOCUMENT_STORE")),
             run_migrations=(env("HALO_RUN_MIGRATIONS", "1") == "1"),
             sweeper_interval_s=float(env("HALO_SWEEPER_INTERVAL_S", "30") or 30),
+            escalation_second_after=_second_after(env("HALO_ESCALATION_SECOND_AFTER")),
             workers=(env("HALO_WORKERS", "1") == "1"),
             **_calendar_settings(),
         )
@@ -114,3 +124,24 @@ def _calendar_settings() -> dict[str, Any]:
                 "extra_holidays": parse_dates(env("HALO_EXTRA_HOLIDAYS") or "")}
     except CalendarConfigError as exc:
         raise SettingsError(f"pengaturan kalender: {exc}") from exc
+
+
+def _second_after(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return "1 hari kerja"
+    if value.strip().lower() == "off":
+        return None
+    try:
+        std = parse_standard_time(value.strip())
+    except StandardTimeError as exc:
+        raise SettingsError(f"HALO_ESCALATION_SECOND_AFTER: {exc}") from exc
+    if std.amount <= 0:
+        raise SettingsError("HALO_ESCALATION_SECOND_AFTER harus lebih dari nol")
+    return value.strip()
+
+
+def _document_store(value: str | None) -> str:
+    choice = (value or "folder").strip().lower()
+    if choice not in ("folder", "database"):
+        raise SettingsError(f"HALO_DOCUMENT_STORE harus 'folder' atau 'database', bukan {value!r}")
+    return choice

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,8 @@ from shared.cases.pii import PiiCipher
 from shared.cases.store import CaseStore, row_to_state
 from shared.cases.tracking import new_tracking_no
 from shared.db.tables import AuditRow, CaseRow, DocumentRow
+from shared.documents.intake import accept as accept_uploads
+from shared.documents.intake import store_all
 from shared.engine.engine import SopEngine
 from shared.engine.errors import EngineError, InvalidSubmission
 from shared.engine.state import ActionOption, Principal, Transition
@@ -40,7 +42,18 @@ class UnknownSop(LookupError):
         self.key = key
 
 
+class OutputIssuing(Protocol):
+    """Issues the SOP's outputs a transition produces, in its transaction
+    (:class:`shared.outputs.issuer.OutputIssuer`)."""
+
+    async def issue(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                    done: Transition, who: Principal) -> Any: ...
+
+
 class CaseService:
+    outputs: OutputIssuing | None = None
+    """Set by the runtime; ``None``: no outputs are issued."""
+
     def __init__(self, service: str, catalog: SopCatalog, store: CaseStore, engine: SopEngine,
                  storage: DocumentStorage, cipher: PiiCipher, hooks: Hooks,
                  clock: Callable[[], datetime]) -> None:
@@ -80,6 +93,8 @@ class CaseService:
                 if attempt == 4:
                     raise
         await self._save_documents(session, case_id, who, uploads)
+        if self.outputs is not None:
+            await self.outputs.issue(session, sop, row, done, who)
         await self.hooks.after_transition(session, sop, row, done)
         CASES_SUBMITTED.labels(self.service, sop.key).inc()
         self._count(sop, done)
@@ -96,6 +111,8 @@ class CaseService:
         await self.hooks.before_commit(session, sop, row, done)
         sealed = self.cipher.seal_form(form, sop.personal_fields()) if form else None
         row = await self.store.apply(session, sop, done, row=row, form=sealed)
+        if self.outputs is not None:
+            await self.outputs.issue(session, sop, row, done, who)
         await self._save_documents(session, row.id, who, uploads)
         await self.hooks.after_transition(session, sop, row, done)
         self._count(sop, done)
@@ -126,13 +143,19 @@ class CaseService:
 
     async def _save_documents(self, session: AsyncSession, case_id: str, who: Principal,
                               uploads: list[Upload]) -> None:
-        for upload in uploads:
-            stored = await self.storage.save(upload)
-            session.add(DocumentRow(id=str(uuid.uuid4()), case_id=case_id, key=upload.key,
-                                    filename=upload.filename[:200],
-                                    content_type=upload.content_type[:100], size=stored.size,
-                                    sha256=stored.sha256, storage_path=stored.path,
-                                    uploaded_by=who.subject, uploaded_at=self.clock()))
+        """Judge every upload by its content (DocumentRefused before anything is stored),
+        then store them encrypted; the row keeps the sniffed type and the normalised name."""
+        if uploads:
+            case = await session.get(CaseRow, case_id)
+            sop = await self.sop_for(session, case) if case is not None else None
+            accepted = await accept_uploads(uploads, sop)
+            for item, stored in await store_all(self.storage, accepted, session):
+                upload = item.upload
+                session.add(DocumentRow(id=str(uuid.uuid4()), case_id=case_id, key=upload.key,
+                                        filename=upload.filename, content_type=item.content_type,
+                                        size=stored.size, sha256=stored.sha256,
+                                        storage_path=stored.path, uploaded_by=who.subject,
+                                        uploaded_at=self.clock()))
         await session.flush()
 
     def _count(self, sop: SopDefinition, done: Transition) -> None:

@@ -23,6 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.calendar.standard_time import StandardTime, parse_standard_time
+from shared.documents.types import DEFAULT_TYPES
 
 TERMINALS: dict[str, str] = {
     "@completed": "completed",
@@ -63,6 +64,14 @@ class DocumentSpec(_Frozen):
     key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
     required: bool = True
+    types: tuple[str, ...] | None = None
+    """MIME types the file may have, judged by its content (``shared.documents.types``);
+    none given: ``DEFAULT_TYPES`` (PDF, JPEG, PNG, WebP). ``None`` rather than the tuple, so a
+    definition that names none is stored as before."""
+
+    @property
+    def allowed_types(self) -> tuple[str, ...]:
+        return self.types if self.types is not None else DEFAULT_TYPES
 
 
 class Action(_Frozen):

@@ -10,7 +10,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
-from shared.cases.documents import ALLOWED_TYPES, Upload
+from shared.cases.documents import Upload
 from shared.web.problems import ProblemError
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -34,9 +34,8 @@ async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[U
         payload = raw
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
+                # The declared type is only a claim: the content decides (shared.documents).
                 ctype = (value.content_type or "application/octet-stream").split(";")[0]
-                if ctype not in ALLOWED_TYPES:
-                    raise ProblemError(415, "unsupported-media", type=ctype)
                 uploads.append(Upload(key=key, filename=value.filename or key,
                                       content_type=ctype, file=value))
     elif content_type.startswith("application/json") or not content_type:

@@ -22,6 +22,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Only the applicant who owns the case may do this."),
     "resubmission-late": ("Batas waktu melengkapi berkas ({deadline}) sudah lewat.",
                           "The deadline to complete the file ({deadline}) has passed."),
+    "requested-unknown": ("Dokumen atau isian yang diminta tidak ada pada SOP ini: {items}.",
+                          "The requested documents or fields are not part of this SOP: "
+                          "{items}."),
+    "requested-not-accepted": ("Tindakan '{action}' tidak mengembalikan berkas, jadi tidak "
+                               "menerima daftar dokumen atau isian yang diminta.",
+                               "Action '{action}' does not return the file, so it takes no "
+                               "list of requested documents or fields."),
+    "resubmission-incomplete": ("Berkas yang dilengkapi belum memuat yang diminta petugas: "
+                                "{missing}.",
+                                "The resubmission does not bring what the officer asked "
+                                "for: {missing}."),
     "comment-required": ("Tindakan '{action}' wajib disertai alasan (comment).",
                          "Action '{action}' requires a reason (comment)."),
     "form-not-accepted": ("Tindakan '{action}' tidak menerima isian formulir; isian hanya "
@@ -53,6 +64,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "multipart/form-data dengan bagian 'data' (JSON) dan berkasnya.",
                          "Request body '{type}' is not accepted: send application/json, or "
                          "multipart/form-data with a 'data' part (JSON) and the files."),
+    "document-refused": ("Dokumen yang dikirim tidak dapat diterima; lihat daftar masalah. "
+                         "Tidak ada yang disimpan.",
+                         "The documents sent cannot be accepted; see the list of problems. "
+                         "Nothing was stored."),
+    "document-not-found": ("Dokumen tidak ditemukan pada permohonan ini.",
+                           "The document was not found in this case."),
+    "document-unreadable": ("Dokumen tidak dapat dibaca dari penyimpanan (gagal uji keutuhan). "
+                            "Kode rujukan: {request_id}.",
+                            "The document cannot be read from storage (integrity check "
+                            "failed). Reference: {request_id}."),
     "unsupported-media": ("Jenis berkas '{type}' tidak diterima.",
                           "File type '{type}' is not accepted."),
     "service-unavailable": ("Layanan '{service}' sedang tidak tersedia. Coba lagi nanti.",
@@ -63,6 +84,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "Too many attempts. Retry in {retry_after} seconds."),
     "conflict": ("Permintaan bertentangan dengan data yang ada.",
                  "The request conflicts with existing data."),
+    "output-not-found": ("Dokumen keluaran tidak ditemukan pada permohonan ini.",
+                         "The output document was not found on this case."),
+    "output-not-ready": ("Dokumen keluaran belum selesai ditandatangani ({status}). Coba lagi "
+                         "beberapa saat lagi.",
+                         "The output document is not signed yet ({status}). Try again shortly."),
+    "output-not-revocable": ("Dokumen berstatus '{status}' tidak dapat dicabut; hanya dokumen "
+                             "yang telah terbit.",
+                             "A document in status '{status}' cannot be revoked; only an "
+                             "issued one can."),
+    "output-unknown": ("Kode verifikasi tidak dikenal: dokumen ini tidak diterbitkan melalui "
+                       "Halo Lamsel, atau kodenya salah ketik. Jangan mempercayai dokumen ini "
+                       "sebelum dipastikan ke instansi penerbit.",
+                       "Unknown verification code: this document was not issued through Halo "
+                       "Lamsel, or the code was mistyped. Do not rely on it before checking "
+                       "with the issuing agency."),
     "internal-error": ("Terjadi kesalahan pada sistem. Kode rujukan: {request_id}.",
                        "An internal error occurred. Reference: {request_id}."),
 }
@@ -77,6 +113,15 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "field.extra_forbidden": ("Kolom ini tidak dikenal.", "This field is not recognised."),
     "field.unknown-document": ("Dokumen ini tidak diminta oleh layanan.",
                                "The service does not ask for this document."),
+    "field.document-empty": ("Berkas kosong.", "The file is empty."),
+    "field.document-type-mismatch": ("Isi berkas tidak sesuai dengan jenis yang dinyatakan "
+                                     "({declared}).",
+                                     "The file's content does not match its declared type "
+                                     "({declared})."),
+    "field.document-type-not-allowed": ("Jenis berkas ini tidak diterima untuk dokumen ini; "
+                                        "yang diterima: {allowed}.",
+                                        "This file type is not accepted for this document; "
+                                        "accepted: {allowed}."),
     "field.not-text": ("Harus berupa teks yang tidak kosong.", "Must be non-empty text."),
     "field.string_type": ("Harus berupa teks.", "Must be text."),
     "field.not-integer": ("Harus berupa bilangan bulat.", "Must be a whole number."),

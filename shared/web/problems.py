@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.cases.documents import FileTooLarge
 from shared.cases.service import UnknownSop
+from shared.documents.intake import DocumentRefused
 from shared.engine.errors import EngineError, InvalidSubmission
 from shared.sop.validate import Problem, SopValidationError
 from shared.web.i18n import field_message, language, message, title
@@ -112,6 +113,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _too_large(request: Request, exc: FileTooLarge) -> JSONResponse:
         return problem_response(request, 413, "file-too-large",
                                 {"key": exc.key, "limit": exc.limit})
+
+    @app.exception_handler(DocumentRefused)
+    async def _refused(request: Request, exc: DocumentRefused) -> JSONResponse:
+        return problem_response(request, 422, "document-refused", {}, {"errors": exc.errors})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

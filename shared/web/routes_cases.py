@@ -66,7 +66,8 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
         outcome_reason=row.outcome_reason, form=form,
         documents=[{"id": d.id, "key": d.key, "filename": d.filename, "size": d.size,
-                    "sha256": d.sha256} for d in docs],
+                    "sha256": d.sha256, "content_type": d.content_type,
+                    "url": f"/cases/{row.id}/documents/{d.id}"} for d in docs],
         actions=[ActionOut(step=o.step_id, name=o.name, label=o.label, kind=o.kind, to=o.to)
                  for o in options])
 

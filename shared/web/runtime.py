@@ -15,17 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared.auth.tokens import JwksUnavailable, TokenVerifier
 from shared.calendar.config import calendars
 from shared.cases.catalog import SopCatalog
-from shared.cases.documents import DocumentStorage
 from shared.cases.hooks import Hooks
 from shared.cases.pii import PiiCipher
 from shared.cases.service import CaseService
 from shared.cases.store import CaseStore
 from shared.db import migrate
 from shared.db.session import make_engine, make_sessionmaker
+from shared.documents.factory import build_store
 from shared.engine.engine import SopEngine
 from shared.events.bus import EventBus
 from shared.events.envelope import case_topic
 from shared.events.relay import OutboxRelay
+from shared.outputs.part import Outputs, build_outputs
 from shared.registry import Registry, load_registry
 from shared.settings import ServiceSettings
 from shared.sla.sweeper import OverdueSweeper
@@ -50,6 +51,7 @@ class ServiceRuntime:
     relay: OutboxRelay
     sweeper: OverdueSweeper
     clock: Callable[[], datetime]
+    outputs: Outputs | None = None
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     stop_event: asyncio.Event = field(default_factory=asyncio.Event)
     ready: bool = False
@@ -109,13 +111,19 @@ async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
     store = CaseStore(settings.service)
     engine = SopEngine(clock, calendars(settings.office_hours, settings.extra_holidays))
     cases = CaseService(settings.service, catalog, store, engine,
-                        DocumentStorage(settings.documents_dir), PiiCipher(settings.pii_key),
+                        build_store(settings.document_store, settings.pii_key,
+                                    settings.documents_dir, sessions),
+                        PiiCipher(settings.pii_key),
                         hooks, clock)
     relay = OutboxRelay(sessions, bus, settings.service, clock=clock)
-    sweeper = OverdueSweeper(sessions, catalog, store, engine, registry, clock)
+    sweeper = OverdueSweeper(sessions, catalog, store, engine, registry, clock,
+                             second_after=settings.escalation_second_after)
+    outputs = build_outputs(settings.service, sessions, catalog, store, registry, cases.cipher,
+                            cases.storage, clock)
+    cases.outputs = outputs.issuer
     return ServiceRuntime(settings=settings, db=db, sessions=sessions, registry=registry,
                           catalog=catalog, store=store, cases=cases, verifier=verifier, bus=bus,
-                          relay=relay, sweeper=sweeper, clock=clock)
+                          relay=relay, sweeper=sweeper, clock=clock, outputs=outputs)
 
 
 def start_workers(runtime: ServiceRuntime) -> None:
@@ -123,3 +131,6 @@ def start_workers(runtime: ServiceRuntime) -> None:
         runtime.tasks.append(asyncio.create_task(runtime.relay.run(runtime.stop_event)))
         runtime.tasks.append(asyncio.create_task(runtime.sweeper.run(
             runtime.stop_event, runtime.settings.sweeper_interval_s)))
+        if runtime.outputs is not None:
+            runtime.tasks.append(asyncio.create_task(runtime.outputs.worker.run(
+                runtime.stop_event)))
