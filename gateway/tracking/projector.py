@@ -28,6 +28,11 @@ from gateway.tracking.tables import TrackedCaseRow, TrackedEventRow
 from shared.engine.state import OPEN_STATUSES
 from shared.events.envelope import EventEnvelope, case_topic
 
+DETAIL_KEYS = ("reason", "deadline", "requested", "escalate_to", "output", "auto")
+"""Event data kept on a timeline entry: a return's reason, deadline and requested items, a
+rejection's reason, the escalation target, an issued or revoked output, an automatic close.
+(The service masks NIK/KK/phone-like numbers in a reason before it leaves.)"""
+
 
 def topics(services: tuple[str, ...] | list[str]) -> list[str]:
     return [case_topic(s) for s in services]
@@ -68,7 +73,8 @@ async def apply_event(session: AsyncSession, event: EventEnvelope) -> None:
         case_id=event.case_id, seq=event.seq, event_id=event.event_id, type=event.type,
         step=event.step, action=event.action, next_step=event.data.get("next_step"),
         actor_role=event.actor_role, actor_agency=event.actor_agency, status=event.status,
-        at=event.time, due_at=_time(event.data.get("due_at"))))
+        at=event.time, due_at=_time(event.data.get("due_at")),
+        details={k: event.data[k] for k in DETAIL_KEYS if event.data.get(k) is not None}))
     _project(row, event)
     await session.flush()
 
@@ -83,8 +89,12 @@ def _project(row: TrackedCaseRow, event: EventEnvelope) -> None:
     row.updated_at = event.time
     if event.type == "case.returned":
         row.return_role, row.return_agency = event.actor_role, event.actor_agency
+        row.reason = event.data.get("reason")
     elif event.status != "returned":
         row.return_role = row.return_agency = None
+        row.reason = event.data.get("reason") if event.type == "case.rejected" else (
+            row.reason if event.type.startswith("case.output") else None)
+    _escalation(row, event)
     current = event.current
     if current is not None:
         row.step_id, row.step_role, row.step_agency = current.id, current.role, current.agency
@@ -95,3 +105,19 @@ def _project(row: TrackedCaseRow, event: EventEnvelope) -> None:
         row.step_id = row.step_role = row.step_agency = row.step_kind = None
         row.step_due_at = None
         row.closed_at = event.time
+
+
+def _escalation(row: TrackedCaseRow, event: EventEnvelope) -> None:
+    """Mirror the service: an overdue step stands in its supervisors' inboxes until the case
+    leaves that step (a resubmission back to the same step keeps it)."""
+    target = event.data.get("escalate_to")
+    if isinstance(target, dict) and event.type in ("case.overdue", "case.escalated"):
+        if target.get("level") == 2:
+            row.escalated2_agency, row.escalated2_role = target.get("agency"), target.get("role")
+        else:
+            row.escalated_agency, row.escalated_role = target.get("agency"), target.get("role")
+        return
+    moved = event.current is not None and event.current.id != row.step_id
+    if moved or event.status not in OPEN_STATUSES:
+        row.escalated_agency = row.escalated_role = None
+        row.escalated2_agency = row.escalated2_role = None

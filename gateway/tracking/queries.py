@@ -41,9 +41,12 @@ def holder(row: Row, now: datetime) -> Holder | None:
     if row.status not in OPEN_STATUSES or row.step_id is None or row.step_role is None:
         return None
     scope = "pemohon" if row.step_role == "pemohon" else f"{row.step_agency}:{row.step_role}"
+    escalated = [f"{a}:{r}" for a, r in ((row.escalated_agency, row.escalated_role),
+                                          (row.escalated2_agency, row.escalated2_role))
+                 if a and r and row.status == "open"]
     return Holder(id=row.step_id, role=row.step_role, agency=row.step_agency,
                   kind=row.step_kind or "officer", holder=scope, due_at=row.step_due_at,
-                  late=bool(row.step_due_at and row.step_due_at < now))
+                  late=bool(row.step_due_at and row.step_due_at < now), escalated_to=escalated)
 
 
 def summary(row: Row, now: datetime) -> CaseSummary:
@@ -52,7 +55,8 @@ def summary(row: Row, now: datetime) -> CaseSummary:
         tracking_no=row.tracking_no, service=row.service, case_id=row.case_id,
         case_url=f"/api/v1/{row.service}/cases/{row.case_id}", sop_key=row.sop_key,
         sop_version=row.sop_version, title=row.title, agency=row.agency, status=row.status,
-        current_step=current, late=bool(current and current.late), created_at=row.created_at,
+        current_step=current, late=bool(current and current.late), reason=row.reason,
+        created_at=row.created_at,
         updated_at=row.updated_at, closed_at=row.closed_at)
 
 
@@ -60,7 +64,7 @@ def entry(event: TrackedEventRow) -> TimelineEntry:
     return TimelineEntry(seq=event.seq, type=event.type, step=event.step, action=event.action,
                          next_step=event.next_step, actor_role=event.actor_role,
                          actor_agency=event.actor_agency, status=event.status, at=event.at,
-                         due_at=event.due_at)
+                         due_at=event.due_at, details=dict(event.details or {}))
 
 
 async def _page(session: AsyncSession, where: Any, order: list[Any], limit: int, offset: int
@@ -88,12 +92,17 @@ async def inbox(session: AsyncSession, who: Principal, now: datetime, *, state: 
                 service: str | None, sop: str | None, limit: int, offset: int
                 ) -> tuple[list[Row], int]:
     """Cases whose current step one of the caller's ``<agency>:<role>`` scopes holds
-    (external steps also for ``<agency>:integrasi``); overdue first, then by due time."""
+    (external steps also for ``<agency>:integrasi``), or that a late step escalated to one of
+    them; overdue first, then by due time."""
     status, agency, role = col(Row.status), col(Row.step_agency), col(Row.step_role)
     due = col(Row.step_due_at)
     held = []
     for scope_agency, scope_role in scopes(who):
         held.append(and_(agency == scope_agency, role == scope_role))
+        held.append(and_(col(Row.escalated_agency) == scope_agency,
+                         col(Row.escalated_role) == scope_role))
+        held.append(and_(col(Row.escalated2_agency) == scope_agency,
+                         col(Row.escalated2_role) == scope_role))
         if scope_role == "integrasi":
             held.append(and_(agency == scope_agency, col(Row.step_kind) == "external"))
     waiting = [and_(col(Row.return_agency) == a, col(Row.return_role) == r)

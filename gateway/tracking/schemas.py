@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -18,6 +19,8 @@ class Holder(BaseModel):
     """``pemohon``, or ``<agency>:<role>`` (the scope an officer needs to act)."""
     due_at: datetime | None
     late: bool
+    escalated_to: list[str] = []
+    """While late: the supervisor scopes whose inbox shows the case too, first level first."""
 
 
 class TimelineEntry(BaseModel):
@@ -32,6 +35,10 @@ class TimelineEntry(BaseModel):
     at: datetime
     due_at: datetime | None
     """Due time of the step the case moved to (when it has a standard time)."""
+    details: dict[str, Any] = {}
+    """For the applicant: a return's ``reason``, ``deadline`` and ``requested`` documents and
+    fields; a rejection's ``reason``; ``escalate_to`` of an overdue step; an issued or revoked
+    ``output``; ``auto`` when the system closed the case by itself."""
 
 
 class CaseSummary(BaseModel):
@@ -47,6 +54,8 @@ class CaseSummary(BaseModel):
     status: str
     current_step: Holder | None
     late: bool
+    reason: str | None = None
+    """While returned: the officer's reason; once rejected: why."""
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None

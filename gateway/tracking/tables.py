@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.db.types import UTCDateTime
@@ -26,6 +26,8 @@ class TrackedCaseRow(SQLModel, table=True):
         Index("ix_tracked_cases_applicant", "applicant", "created_at"),
         Index("ix_tracked_cases_holder", "status", "step_agency", "step_role", "step_due_at"),
         Index("ix_tracked_cases_returned", "status", "return_agency", "return_role"),
+        Index("ix_tracked_cases_escalated", "status", "escalated_agency", "escalated_role"),
+        Index("ix_tracked_cases_escalated2", "status", "escalated2_agency", "escalated2_role"),
     )
 
     case_id: str = Field(primary_key=True, max_length=36)
@@ -46,6 +48,13 @@ class TrackedCaseRow(SQLModel, table=True):
     return_role: str | None = Field(default=None, max_length=60)
     """While returned: the officer role (and agency) that returned it and waits for it."""
     return_agency: str | None = Field(default=None, max_length=60)
+    escalated_agency: str | None = Field(default=None, max_length=60)
+    """While the step is overdue: the supervisor scope whose inbox shows it (level 1)."""
+    escalated_role: str | None = Field(default=None, max_length=60)
+    escalated2_agency: str | None = Field(default=None, max_length=60)
+    escalated2_role: str | None = Field(default=None, max_length=60)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    """The officer's reason while returned, or why the case closed."""
     last_seq: int = 0
     created_at: datetime = _dt(nullable=False)
     updated_at: datetime = _dt(nullable=False)
@@ -70,3 +79,5 @@ class TrackedEventRow(SQLModel, table=True):
     status: str = Field(max_length=12)
     at: datetime = _dt(nullable=False)
     due_at: datetime | None = _dt()
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """What the applicant is told about this entry (see ``projector.DETAIL_KEYS``)."""

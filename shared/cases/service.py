@@ -27,6 +27,7 @@ from shared.documents.intake import accept as accept_uploads
 from shared.documents.intake import store_all
 from shared.engine.engine import SopEngine
 from shared.engine.errors import EngineError, InvalidSubmission
+from shared.engine.resubmission import Requested
 from shared.engine.state import ActionOption, Principal, Transition
 from shared.observability.metrics import (
     CASES_SUBMITTED,
@@ -102,12 +103,13 @@ class CaseService:
 
     async def act(self, session: AsyncSession, row: CaseRow, who: Principal, action: str, *,
                   step: str | None, comment: str | None, form: dict[str, Any] | None,
-                  uploads: list[Upload]) -> CaseRow:
+                  uploads: list[Upload], requested: Requested | None = None) -> CaseRow:
         sop = await self.sop_for(session, row)
         state = row_to_state(row)
         entered, standard_due = state.step_entered_at, state.step_due_at
         done = self.engine.act(sop, state, who, action, expected_step=step, comment=comment,
-                               documents=[u.key for u in uploads], form=form)
+                               documents=[u.key for u in uploads], form=form,
+                               requested=requested)
         await self.hooks.before_commit(session, sop, row, done)
         sealed = self.cipher.seal_form(form, sop.personal_fields()) if form else None
         row = await self.store.apply(session, sop, done, row=row, form=sealed)

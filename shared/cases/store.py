@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from shared.cases.event_data import event_data
 from shared.db.session import is_postgres
 from shared.db.tables import CaseRow, DocumentRow, HistoryRow, OutboxRow
 from shared.engine.state import CaseState, HistoryEntry, Transition
@@ -25,8 +26,14 @@ from shared.sop.model import SopDefinition
 _STATE_FIELDS = [f for f in CaseState.__dataclass_fields__ if f != "id"]
 
 
+_TUPLE_FIELDS = ("requested_documents", "requested_fields")
+
+
 def row_to_state(row: CaseRow) -> CaseState:
-    return CaseState(id=row.id, **{f: getattr(row, f) for f in _STATE_FIELDS})
+    values = {f: getattr(row, f) for f in _STATE_FIELDS}
+    for name in _TUPLE_FIELDS:
+        values[name] = tuple(values[name] or ())
+    return CaseState(id=row.id, **values)
 
 
 def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
@@ -58,6 +65,8 @@ class CaseStore:
         case = done.case
         current = _current_ref(sop, case)
         values = {f: getattr(case, f) for f in _STATE_FIELDS}
+        for name in _TUPLE_FIELDS:
+            values[name] = list(values[name])
         values.update(agency=sop.agency, step_role=current.role if current else None,
                       step_agency=current.agency if current else None)
         if row is None:
@@ -70,7 +79,7 @@ class CaseStore:
                 row.form = {**row.form, **form}
         for entry in done.entries:
             session.add(HistoryRow(case_id=case.id, **asdict(entry) | {
-                "documents": list(entry.documents)}))
+                "documents": list(entry.documents), "data": dict(entry.data)}))
             envelope = self.envelope(sop, case, entry, current)
             session.add(OutboxRow(event_id=envelope.event_id, topic=self.topic, key=case.id,
                                   payload=envelope.model_dump_json(), created_at=entry.at,
@@ -90,9 +99,7 @@ class CaseStore:
             time=entry.at, status=entry.status,
             current=current if entry.seq == case.seq else None,
             applicant=case.applicant_id,
-            data={"agency": sop.agency, "title": sop.title,
-                  "due_at": entry.due_at.isoformat() if entry.due_at else None,
-                  "next_step": entry.next_step_id},
+            data=event_data(sop, case, entry),
         )
 
     async def history(self, session: AsyncSession, case_id: str) -> list[HistoryRow]:
@@ -117,8 +124,13 @@ class CaseStore:
         if scopes is not None:
             if not scopes:
                 return [], 0
-            conds.append(or_(*[and_(col(CaseRow.step_agency) == a, col(CaseRow.step_role) == r)
-                               for a, r in scopes]))
+            held = [and_(col(CaseRow.step_agency) == a, col(CaseRow.step_role) == r)
+                    for a, r in scopes]
+            held += [and_(col(CaseRow.escalated_agency) == a, col(CaseRow.escalated_role) == r)
+                     for a, r in scopes]
+            held += [and_(col(CaseRow.escalated2_agency) == a,
+                          col(CaseRow.escalated2_role) == r) for a, r in scopes]
+            conds.append(or_(*held))
             conds.append(col(CaseRow.status) == "open")
         if status is not None:
             conds.append(col(CaseRow.status) == status)
@@ -143,6 +155,28 @@ class CaseStore:
         if is_postgres(session):
             query = query.with_for_update(skip_locked=True)
         return list(await session.scalars(query))
+
+    async def _due(self, session: AsyncSession, column: Any, now: datetime, limit: int,
+                   *extra: Any) -> list[CaseRow]:
+        """Open cases whose ``column`` time has come (each served by its partial index)."""
+        query = (select(CaseRow).where(col(CaseRow.status) == "open", column.is_not(None),
+                                       column <= now, *extra)
+                 .order_by(column).limit(limit))
+        if is_postgres(session):
+            query = query.with_for_update(skip_locked=True)
+        return list(await session.scalars(query))
+
+    async def due_for_reminder(self, session: AsyncSession, now: datetime, limit: int
+                               ) -> list[CaseRow]:
+        return await self._due(session, col(CaseRow.remind_at), now, limit)
+
+    async def due_for_escalation(self, session: AsyncSession, now: datetime, limit: int
+                                 ) -> list[CaseRow]:
+        return await self._due(session, col(CaseRow.escalate_next_at), now, limit)
+
+    async def due_for_auto_complete(self, session: AsyncSession, now: datetime, limit: int
+                                    ) -> list[CaseRow]:
+        return await self._due(session, col(CaseRow.auto_complete_at), now, limit)
 
     async def due_for_expiry(self, session: AsyncSession, now: datetime, limit: int
                              ) -> list[CaseRow]:

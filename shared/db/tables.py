@@ -47,6 +47,17 @@ class CaseRow(SQLModel, table=True):
               postgresql_where=text("status = 'returned'"),
               sqlite_where=text("status = 'returned'")),
         Index("ix_cases_inbox", "status", "step_agency", "step_role"),
+        Index("ix_cases_escalated", "status", "escalated_agency", "escalated_role"),
+        Index("ix_cases_escalated2", "status", "escalated2_agency", "escalated2_role"),
+        Index("ix_cases_remind", "remind_at",
+              postgresql_where=text("status = 'open' AND remind_at IS NOT NULL"),
+              sqlite_where=text("status = 'open' AND remind_at IS NOT NULL")),
+        Index("ix_cases_auto_complete", "auto_complete_at",
+              postgresql_where=text("status = 'open' AND auto_complete_at IS NOT NULL"),
+              sqlite_where=text("status = 'open' AND auto_complete_at IS NOT NULL")),
+        Index("ix_cases_escalate_next", "escalate_next_at",
+              postgresql_where=text("status = 'open' AND escalate_next_at IS NOT NULL"),
+              sqlite_where=text("status = 'open' AND escalate_next_at IS NOT NULL")),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -69,6 +80,19 @@ class CaseRow(SQLModel, table=True):
     overdue_at: datetime | None = _dt()
     closed_at: datetime | None = _dt()
     outcome_reason: str | None = Field(default=None, sa_column=Column(Text))
+    return_reason: str | None = Field(default=None, sa_column=Column(Text))
+    requested_documents: list[str] = Field(default_factory=list,
+                                           sa_column=Column(JSON, nullable=False))
+    requested_fields: list[str] = Field(default_factory=list,
+                                        sa_column=Column(JSON, nullable=False))
+    remind_at: datetime | None = _dt()
+    auto_complete_at: datetime | None = _dt()
+    escalation_level: int = 0
+    escalated_agency: str | None = Field(default=None, max_length=60)
+    escalated_role: str | None = Field(default=None, max_length=60)
+    escalated2_agency: str | None = Field(default=None, max_length=60)
+    escalated2_role: str | None = Field(default=None, max_length=60)
+    escalate_next_at: datetime | None = _dt()
     seq: int = 0
     form: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _dt(nullable=False, index=True)
@@ -96,6 +120,8 @@ class HistoryRow(SQLModel, table=True):
     due_at: datetime | None = _dt()
     comment: str | None = Field(default=None, sa_column=Column(Text))
     documents: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """Structured facts of the transition (requested items, escalation, automatic close)."""
 
 
 class DocumentRow(SQLModel, table=True):

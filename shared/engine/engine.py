@@ -23,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from shared.calendar.business import Calendar
+from shared.calendar.standard_time import parse_standard_time
 from shared.engine.access import RESUBMIT, WITHDRAW, authorise, options, step_agency
 from shared.engine.errors import (
     ActionNotAvailable,
@@ -36,6 +38,12 @@ from shared.engine.errors import (
     ResubmissionLate,
     WrongStep,
 )
+from shared.engine.resubmission import (
+    Requested,
+    RequestNotAccepted,
+    check_requested,
+    check_resubmission,
+)
 from shared.engine.state import (
     SYSTEM,
     ActionOption,
@@ -46,12 +54,13 @@ from shared.engine.state import (
     Transition,
 )
 from shared.engine.submission import check_submission
-from shared.sop.model import APPLICANT_ROLE, Action, SopDefinition, Step
+from shared.engine.timed import TimedTransitions, reminder_time
+from shared.sop.model import APPLICANT_ROLE, DEFAULT_AUTO_COMPLETE, Action, SopDefinition, Step
 
 _MAX_AUTOMATIC_CHAIN = 50
 
 
-class SopEngine:
+class SopEngine(TimedTransitions):
     """Moves cases along SOP definitions. Stateless apart from its clock and calendars."""
 
     def __init__(
@@ -90,12 +99,11 @@ class SopEngine:
             raise InvalidSubmission(problems)
         now = self._now()
         first = sop.start
-        case = CaseState(
+        case = self._enter(sop, CaseState(
             id=case_id, tracking_no=tracking_no, sop_key=sop.key, sop_version=sop.version,
-            applicant_id=applicant.subject, status="open", step_id=first.id,
-            step_entered_at=now, step_due_at=self._due(sop, first, now, now),
-            submitted_at=now, created_at=now, updated_at=now,
-        )
+            applicant_id=applicant.subject, status="open", step_id=None, step_entered_at=None,
+            step_due_at=None, submitted_at=now, created_at=now, updated_at=now,
+        ), first, now, self._due(sop, first, now, now))
         entries: list[HistoryEntry] = []
         if first.kind == "automatic":
             done = self._run_automatic(sop, Transition(case, ()))
@@ -133,8 +141,10 @@ class SopEngine:
         comment: str | None = None,
         documents: Iterable[str] = (),
         form: dict[str, object] | None = None,
+        requested: Requested | None = None,
     ) -> Transition:
-        """Perform ``action`` at the case's current step as ``who``."""
+        """Perform ``action`` at the case's current step as ``who``. A ``return`` may name
+        the documents and form fields the resubmission must bring (``requested``)."""
         if not case.is_open or case.step_id is None:
             raise CaseClosed(status=case.status)
         if expected_step is not None and expected_step != case.step_id:
@@ -161,33 +171,14 @@ class SopEngine:
         if chosen.comment_required and not (comment and comment.strip()):
             raise CommentRequired(action=action)
         if chosen.kind == "return":
-            return self._return(sop, case, step, chosen, who, role, agency, comment, docs, now)
+            wanted = check_requested(sop, requested or Requested())
+            return self._return(sop, case, step, chosen, who, role, agency, comment, docs, now,
+                                wanted)
+        if requested is not None and (requested.documents or requested.fields):
+            raise RequestNotAccepted(action=action)
         new_case, entries = self._follow(sop, case, step, chosen, who, role, agency, comment,
                                          docs, now)
         return self._run_automatic(sop, Transition(new_case, tuple(entries)))
-
-    def mark_overdue(self, sop: SopDefinition, case: CaseState) -> Transition:
-        """Record that the current step passed its due time (once per step)."""
-        if case.status != "open" or case.step_due_at is None or case.overdue_at is not None:
-            raise ActionNotAvailable(action="overdue", step=case.step_id, available=[])
-        now = self._now()
-        if now <= case.step_due_at:
-            raise ActionNotAvailable(action="overdue", step=case.step_id, available=[])
-        step = sop.step(case.step_id) if case.step_id else None
-        marked = replace(case, overdue_at=now, updated_at=now)
-        agency = step_agency(sop, step) if step else None
-        entry = self._entry(marked, "case.overdue", now, None, SYSTEM, "system", agency,
-                            step_id=case.step_id, next_step=case.step_id, due=case.step_due_at)
-        return Transition(replace(marked, seq=entry.seq), (entry,))
-
-    def expire(self, sop: SopDefinition, case: CaseState) -> Transition:
-        """Close a returned case whose applicant deadline has passed."""
-        now = self._now()
-        if case.status != "returned" or case.applicant_due_at is None \
-                or now <= case.applicant_due_at:
-            raise ActionNotAvailable(action="expire", step=case.step_id, available=[])
-        return self._close(case, "expired", "case.expired", now, SYSTEM, "system", None, None,
-                           "Batas waktu melengkapi berkas terlewati", "kedaluwarsa")
 
     # -- internals ---------------------------------------------------------------
     def _now(self) -> datetime:
@@ -210,38 +201,50 @@ class SopEngine:
         self, case: CaseState, event: str, at: datetime, action: str | None, who: Principal,
         role: str, agency: str | None, *, step_id: str | None = None,
         next_step: str | None = None, due: datetime | None = None, comment: str | None = None,
-        documents: tuple[str, ...] = (),
+        documents: tuple[str, ...] = (), data: dict[str, Any] | None = None,
     ) -> HistoryEntry:
         return HistoryEntry(
             seq=case.seq + 1, event=event, at=at, sop_version=case.sop_version,
             step_id=step_id, action=action, next_step_id=next_step, actor_id=who.subject,
             actor_role=role, actor_agency=agency, status=case.status, due_at=due,
-            comment=comment, documents=documents,
+            comment=comment, documents=documents, data=dict(data or {}),
         )
 
     def _follow(
         self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
         role: str, agency: str | None, comment: str | None, docs: tuple[str, ...],
-        now: datetime,
+        now: datetime, data: dict[str, Any] | None = None,
     ) -> tuple[CaseState, list[HistoryEntry]]:
         """Leave ``step`` by a forward action: to the next step or to a terminal outcome."""
         outcome = chosen.terminal
         if outcome is not None:
             status: CaseStatus = outcome  # type: ignore[assignment]
-            closed = replace(case, status=status, step_id=None, step_entered_at=None,
-                             step_due_at=None, overdue_at=None, closed_at=now, updated_at=now)
+            reason = comment.strip() if outcome == "rejected" and comment else None
+            closed = replace(_left_step(case), status=status, closed_at=now, updated_at=now,
+                             outcome_reason=reason or case.outcome_reason)
             entry = self._entry(closed, f"case.{outcome}", now, chosen.name, who, role, agency,
-                                step_id=step.id, comment=comment, documents=docs)
+                                step_id=step.id, comment=comment, documents=docs, data=data)
             return replace(closed, seq=entry.seq), [entry]
         assert chosen.to is not None
         nxt = sop.step(chosen.to)
         due = self._due(sop, nxt, now, case.submitted_at)
-        moved = replace(case, step_id=nxt.id, step_entered_at=now, step_due_at=due,
-                        overdue_at=None, updated_at=now)
+        moved = self._enter(sop, _left_step(case), nxt, now, due)
         entry = self._entry(moved, "case.step_completed", now, chosen.name, who, role, agency,
                             step_id=step.id, next_step=nxt.id, due=due, comment=comment,
-                            documents=docs)
+                            documents=docs, data=data)
         return replace(moved, seq=entry.seq), [entry]
+
+    def _enter(self, sop: SopDefinition, case: CaseState, step: Step, now: datetime,
+               due: datetime | None) -> CaseState:
+        """``case`` standing at ``step`` from ``now``: its due time, the reminder before it,
+        and for a receipt confirmation the time the system confirms by itself."""
+        auto = None
+        if step.confirms_receipt:
+            wait = parse_standard_time(step.auto_complete or DEFAULT_AUTO_COMPLETE)
+            auto = self._calendars(sop.calendar_of(step)).due(now, wait)
+        return replace(case, step_id=step.id, step_entered_at=now, step_due_at=due,
+                       updated_at=now, remind_at=reminder_time(now, due),
+                       auto_complete_at=auto)
 
     def _run_automatic(self, sop: SopDefinition, done: Transition) -> Transition:
         case, entries = done.case, list(done.entries)
@@ -259,7 +262,7 @@ class SopEngine:
     def _return(
         self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
         role: str, agency: str | None, comment: str | None, docs: tuple[str, ...],
-        now: datetime,
+        now: datetime, wanted: Requested,
     ) -> Transition:
         remaining: int | None = None
         if case.step_due_at is not None:
@@ -270,10 +273,15 @@ class SopEngine:
                          if deadline is not None else None)
         returned = replace(case, status="returned", resume_step_id=chosen.resume_at or step.id,
                            paused_remaining_s=remaining, applicant_due_at=applicant_due,
-                           updated_at=now)
+                           updated_at=now, remind_at=None,
+                           return_reason=comment.strip() if comment else None,
+                           requested_documents=wanted.documents,
+                           requested_fields=wanted.fields)
         entry = self._entry(returned, "case.returned", now, chosen.name, who, role, agency,
                             step_id=step.id, next_step=step.id, due=applicant_due,
-                            comment=comment, documents=docs)
+                            comment=comment, documents=docs, data={"requested": {
+                                "documents": list(wanted.documents),
+                                "fields": list(wanted.fields)}})
         return Transition(replace(returned, seq=entry.seq), (entry,))
 
     def _resubmit(
@@ -290,6 +298,7 @@ class SopEngine:
         problems = check_submission(sop, form, set(docs), partial=True)
         if problems:
             raise InvalidSubmission(problems)
+        check_resubmission(case, form, docs, comment)
         target = sop.step(case.resume_step_id or case.step_id or sop.start.id)
         same_step = target.id == case.step_id
         if same_step and case.paused_remaining_s is not None:
@@ -297,12 +306,13 @@ class SopEngine:
             due: datetime | None = cal.add_work(now, timedelta(seconds=case.paused_remaining_s))
         else:
             due = self._due(sop, target, now, now)
-        resumed = replace(case, status="open", step_id=target.id, step_entered_at=now,
-                          step_due_at=due, submitted_at=now, resume_step_id=None,
-                          paused_remaining_s=None,
-                          applicant_due_at=None, updated_at=now,
-                          # Back on the step it left: a lateness already flagged stays flagged
-                          # (case.overdue is emitted once per step visit, not once per return).
+        base = case if same_step else _left_step(case)
+        resumed = replace(self._enter(sop, base, target, now, due), submitted_at=now,
+                          status="open", resume_step_id=None, paused_remaining_s=None,
+                          applicant_due_at=None, return_reason=None, requested_documents=(),
+                          requested_fields=(),
+                          # Back on the step it left: a lateness already flagged (and its
+                          # escalation) stays (case.overdue is emitted once per step visit).
                           overdue_at=case.overdue_at if same_step else None)
         entry = self._entry(resumed, "case.resubmitted", now, RESUBMIT, who, APPLICANT_ROLE, None,
                             step_id=case.step_id, next_step=target.id, due=due, comment=comment,
@@ -313,10 +323,18 @@ class SopEngine:
         self, case: CaseState, status: CaseStatus, event: str, now: datetime, who: Principal,
         role: str, agency: str | None, comment: str | None, reason: str, action: str,
     ) -> Transition:
-        closed = replace(case, status=status, step_id=None, step_entered_at=None,
-                         step_due_at=None, resume_step_id=None, paused_remaining_s=None,
-                         applicant_due_at=None, overdue_at=None, closed_at=now, updated_at=now,
-                         outcome_reason=reason)
+        closed = replace(_left_step(case), status=status, resume_step_id=None,
+                         paused_remaining_s=None, applicant_due_at=None, closed_at=now,
+                         updated_at=now, outcome_reason=reason, return_reason=None,
+                         requested_documents=(), requested_fields=())
         entry = self._entry(closed, event, now, action, who, role, agency,
                             step_id=case.step_id, comment=comment)
         return Transition(replace(closed, seq=entry.seq), (entry,))
+
+
+def _left_step(case: CaseState) -> CaseState:
+    """``case`` with no current step: its timers and escalation cleared."""
+    return replace(case, step_id=None, step_entered_at=None, step_due_at=None, overdue_at=None,
+                   remind_at=None, auto_complete_at=None, escalation_level=0,
+                   escalated_agency=None, escalated_role=None, escalated2_agency=None,
+                   escalated2_role=None, escalate_next_at=None)

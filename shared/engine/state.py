@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 CaseStatus = Literal["open", "returned", "completed", "rejected", "archived", "expired",
                      "withdrawn"]
@@ -69,6 +69,25 @@ class CaseState:
     overdue_at: datetime | None = None
     closed_at: datetime | None = None
     outcome_reason: str | None = None
+    """Why the case closed: the officer's reason for a rejection, or the system's."""
+    return_reason: str | None = None
+    """While returned: the officer's reason, shown to the applicant."""
+    requested_documents: tuple[str, ...] = ()
+    """While returned: the documents the resubmission must bring again."""
+    requested_fields: tuple[str, ...] = ()
+    """While returned: the form fields the resubmission must correct."""
+    remind_at: datetime | None = None
+    """When the holders of the current step are told that its due time is near (once)."""
+    auto_complete_at: datetime | None = None
+    """At a receipt-confirmation step: when the system confirms for a silent applicant."""
+    escalation_level: int = 0
+    """0, 1 (overdue: the step's supervisor sees it too) or 2 (the next supervisor as well)."""
+    escalated_agency: str | None = None
+    escalated_role: str | None = None
+    escalated2_agency: str | None = None
+    escalated2_role: str | None = None
+    escalate_next_at: datetime | None = None
+    """When an overdue step escalates to the second level."""
 
     @property
     def is_open(self) -> bool:
@@ -93,6 +112,21 @@ class HistoryEntry:
     due_at: datetime | None = None
     comment: str | None = None
     documents: tuple[str, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+    """Structured facts of the transition for its event (requested items, escalation target,
+    automatic closing); never personal data."""
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Who a late step escalates to: the supervisor role now, and when (after a further
+    standard time) and to whom it goes next."""
+
+    agency: str
+    role: str
+    next_role: str | None = None
+    next_after: str | None = None
+    """A standard time ("1 hari kerja") counted from the overdue mark."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,12 @@ STEP_DURATION_RATIO = Histogram(
     ["service", "sop"], buckets=(0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0, 10.0))
 STEPS_OVERDUE = Counter("halo_steps_overdue_total", "Steps that passed their due time.",
                         ["service", "sop", "agency"])
+STEPS_ESCALATED = Counter("halo_steps_escalated_total",
+                          "Overdue steps escalated to the second supervisor level.",
+                          ["service", "sop", "agency"])
+CASES_AUTO_COMPLETED = Counter("halo_cases_auto_completed_total",
+                               "Cases closed as completed because the applicant did not "
+                               "confirm receipt in time.", ["service", "sop"])
 CASES_EXPIRED = Counter("halo_cases_expired_total",
                         "Returned cases closed because the applicant missed the deadline.",
                         ["service", "sop"])

@@ -1,17 +1,21 @@
-"""The overdue sweeper: flags steps past their due time and closes expired returns.
+"""The sweeper: the transitions the clock makes (see :mod:`shared.engine.timed`).
 
-It reads only through the partial indexes (``ix_cases_open_due``, ``ix_cases_returned_due``),
-never scanning every case. Each overdue step gets exactly one ``case.overdue`` event (the
-case row's ``overdue_at`` is set in the same transaction), a history entry, and a count; the
-event names the supervisor role to escalate to. Returned cases whose applicant deadline
-passed are closed as ``expired`` with a clear reason.
+It reads only through partial indexes (``ix_cases_remind``, ``ix_cases_open_due``,
+``ix_cases_escalate_next``, ``ix_cases_auto_complete``, ``ix_cases_returned_due``), never
+scanning every case. Each timer fires once: the row's timer column changes in the same
+transaction as the history entry and the outbox event. An overdue step gets one
+``case.overdue`` event naming the supervisor role (step ``escalate_to`` or the agency's chain
+in the registry), whose inbox then shows the case; still late after a further standard time
+(``HALO_ESCALATION_SECOND_AFTER``, default 1 hari kerja) it escalates once more to the role
+above. Receipt confirmations the applicant leaves unanswered close as completed by
+themselves; returned cases whose applicant deadline passed close as ``expired``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -21,9 +25,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.aio.waiting import sleep_or_stop
 from shared.cases.catalog import SopCatalog
 from shared.cases.store import CaseStore, row_to_state
+from shared.db.tables import CaseRow
 from shared.engine.engine import SopEngine
-from shared.observability.metrics import CASES_EXPIRED, OPEN_CASES, OVERDUE_OPEN, STEPS_OVERDUE
+from shared.engine.state import Escalation, Transition
+from shared.observability.metrics import (
+    CASES_AUTO_COMPLETED,
+    CASES_EXPIRED,
+    OPEN_CASES,
+    OVERDUE_OPEN,
+    STEPS_ESCALATED,
+    STEPS_OVERDUE,
+)
 from shared.registry import Registry
+from shared.sop.model import SopDefinition
+
+DEFAULT_SECOND_AFTER = "1 hari kerja"
+"""How long an overdue step waits in the supervisor's inbox before it escalates again (the
+regency's choice: ``HALO_ESCALATION_SECOND_AFTER``)."""
 
 log = logging.getLogger("halo.sweeper")
 
@@ -31,8 +49,10 @@ log = logging.getLogger("halo.sweeper")
 class OverdueSweeper:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], catalog: SopCatalog,
                  store: CaseStore, engine: SopEngine, registry: Registry,
-                 clock: Callable[[], datetime], batch: int = 200) -> None:
+                 clock: Callable[[], datetime], batch: int = 200,
+                 second_after: str | None = DEFAULT_SECOND_AFTER) -> None:
         self._sessions = sessions
+        self._second_after = second_after
         self._catalog = catalog
         self._store = store
         self._engine = engine
@@ -44,33 +64,76 @@ class OverdueSweeper:
         self._overdue_series: set[tuple[str, ...]] = set()
 
     async def run_once(self) -> tuple[int, int]:
-        """Flag one batch of overdue steps and expire one batch of returns."""
-        overdue = expired = 0
+        """One batch of each timer: reminders, overdue marks, second-level escalations,
+        automatic confirmations and expired returns. Returns (overdue, other) counts."""
+        overdue = other = 0
         async with self._sessions() as session:
             now = self._clock()
-            for row in await self._store.due_for_overdue(session, now, self._batch):
-                sop = await self._catalog.get(session, row.sop_key, row.sop_version)
-                if sop is None or row.step_id is None:
-                    continue
-                done = self._engine.mark_overdue(sop, row_to_state(row))
+            for row, sop in await self._loaded(session, self._store.due_for_reminder(
+                    session, now, self._batch)):
+                await self._apply(session, sop, row, self._engine.remind(sop, row_to_state(row)))
+                other += 1
+            for row, sop in await self._loaded(session, self._store.due_for_overdue(
+                    session, now, self._batch)):
+                assert row.step_id is not None
                 step = sop.step(row.step_id)
                 agency = step.agency or sop.agency
-                escalate = step.escalate_to or self._registry.supervisor(agency, step.actor)
-                entry = replace(done.entries[0], comment=f"eskalasi: {agency}:{escalate}"
-                                if escalate else None)
-                await self._store.apply(session, sop, replace(done, entries=(entry,)), row=row)
+                done = self._engine.mark_overdue(sop, row_to_state(row),
+                                                 self._escalation(agency, step.actor,
+                                                                  step.escalate_to))
+                entry = done.entries[0]
+                target = entry.data.get("escalate_to")
+                note = f"eskalasi: {target['agency']}:{target['role']}" if target else None
+                await self._apply(session, sop, row,
+                                  replace(done, entries=(replace(entry, comment=note),)))
                 STEPS_OVERDUE.labels(self.service, sop.key, agency).inc()
                 overdue += 1
-            for row in await self._store.due_for_expiry(session, now, self._batch):
-                sop = await self._catalog.get(session, row.sop_key, row.sop_version)
-                if sop is None:
+            for row, sop in await self._loaded(session, self._store.due_for_escalation(
+                    session, now, self._batch)):
+                level1, role = row.escalated_agency, row.escalated_role
+                nxt = self._registry.supervisor(level1, role) if level1 and role else None
+                if level1 is None or nxt is None or nxt == role:
+                    row.escalate_next_at = None  # nobody above: nothing more to wait for
                     continue
-                done = self._engine.expire(sop, row_to_state(row))
-                await self._store.apply(session, sop, done, row=row)
+                done = self._engine.escalate(sop, row_to_state(row), level1, nxt)
+                await self._apply(session, sop, row, done)
+                STEPS_ESCALATED.labels(self.service, sop.key, level1).inc()
+                other += 1
+            for row, sop in await self._loaded(session, self._store.due_for_auto_complete(
+                    session, now, self._batch)):
+                await self._apply(session, sop, row,
+                                  self._engine.auto_complete(sop, row_to_state(row)))
+                CASES_AUTO_COMPLETED.labels(self.service, sop.key).inc()
+                other += 1
+            for row, sop in await self._loaded(session, self._store.due_for_expiry(
+                    session, now, self._batch)):
+                await self._apply(session, sop, row, self._engine.expire(sop, row_to_state(row)))
                 CASES_EXPIRED.labels(self.service, sop.key).inc()
-                expired += 1
+                other += 1
             await session.commit()
-        return overdue, expired
+        return overdue, other
+
+    def _escalation(self, agency: str, actor: str, override: str | None) -> Escalation | None:
+        """The supervisor of a late ``actor`` step, and the one above for the second level."""
+        role = override or self._registry.supervisor(agency, actor)
+        if role is None:
+            return None
+        nxt = self._registry.supervisor(agency, role)
+        return Escalation(agency=agency, role=role, next_role=nxt if nxt != role else None,
+                          next_after=self._second_after)
+
+    async def _loaded(self, session: AsyncSession, rows: Awaitable[list[CaseRow]]
+                      ) -> list[tuple[CaseRow, SopDefinition]]:
+        found = []
+        for row in await rows:
+            sop = await self._catalog.get(session, row.sop_key, row.sop_version)
+            if sop is not None:
+                found.append((row, sop))
+        return found
+
+    async def _apply(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                     done: Transition) -> None:
+        await self._store.apply(session, sop, done, row=row)
 
     async def refresh_gauges(self) -> None:
         async with self._sessions() as session:

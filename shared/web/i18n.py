@@ -86,12 +86,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "The request conflicts with existing data."),
     "output-not-found": ("Dokumen keluaran tidak ditemukan pada permohonan ini.",
                          "The output document was not found on this case."),
-    "output-not-ready": ("Dokumen keluaran belum selesai ditandatangani ({status}). Coba lagi "
+    "output-not-ready": ("Dokumen keluaran belum selesai ditandatangani ({state}). Coba lagi "
                          "beberapa saat lagi.",
-                         "The output document is not signed yet ({status}). Try again shortly."),
-    "output-not-revocable": ("Dokumen berstatus '{status}' tidak dapat dicabut; hanya dokumen "
+                         "The output document is not signed yet ({state}). Try again shortly."),
+    "output-not-revocable": ("Dokumen berstatus '{state}' tidak dapat dicabut; hanya dokumen "
                              "yang telah terbit.",
-                             "A document in status '{status}' cannot be revoked; only an "
+                             "A document in status '{state}' cannot be revoked; only an "
                              "issued one can."),
     "output-unknown": ("Kode verifikasi tidak dikenal: dokumen ini tidak diterbitkan melalui "
                        "Halo Lamsel, atau kodenya salah ketik. Jangan mempercayai dokumen ini "

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cases.pii import masked_form
 from shared.db.tables import CaseRow
+from shared.engine.resubmission import Requested
 from shared.engine.state import CaseStatus, Principal
 from shared.web.bodies import read_body
 from shared.web.deps import (
@@ -28,6 +29,7 @@ from shared.web.schemas import (
     CurrentStep,
     HistoryOut,
     OpenCase,
+    RequestedItems,
 )
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -48,7 +50,10 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
             role="pemohon" if returned else step.actor,
             agency=None if returned else (step.agency or sop.agency),
             kind="applicant" if returned else step.kind, due_at=due,
-            overdue=bool(due and due < runtime.clock()))
+            overdue=bool(due and due < runtime.clock()),
+            escalated_to=[f"{a}:{r}" for a, r in ((row.escalated_agency, row.escalated_role),
+                                                   (row.escalated2_agency, row.escalated2_role))
+                          if a and r and not returned])
     personal = sop.personal_fields()
     officer = who.subject != row.applicant_id and bool(who.agencies())
     if reveal and officer and personal:
@@ -64,7 +69,10 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         sop_key=row.sop_key, sop_version=row.sop_version, title=sop.title, agency=sop.agency,
         status=row.status, current_step=current, applicant_due_at=row.applicant_due_at,
         created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
-        outcome_reason=row.outcome_reason, form=form,
+        outcome_reason=row.outcome_reason, return_reason=row.return_reason,
+        requested=RequestedItems(documents=row.requested_documents,
+                                 fields=row.requested_fields) if row.status == "returned"
+        else None, auto_complete_at=row.auto_complete_at, form=form,
         documents=[{"id": d.id, "key": d.key, "filename": d.filename, "size": d.size,
                     "sha256": d.sha256, "content_type": d.content_type,
                     "url": f"/cases/{row.id}/documents/{d.id}"} for d in docs],
@@ -132,6 +140,9 @@ async def act_on_case(request: Request, row: LockedCaseDep, session: SessionDep,
     """Take an action at the case's current step (officer step, applicant step, external
     callback, resubmission ``lengkapi`` or withdrawal ``batalkan``)."""
     body, uploads = await read_body(request, ActOnCase)
+    wanted = body.requested
     row = await runtime.cases.act(session, row, who, body.action, step=body.step,
-                                  comment=body.comment, form=body.form, uploads=uploads)
+                                  comment=body.comment, form=body.form, uploads=uploads,
+                                  requested=Requested(tuple(wanted.documents),
+                                                      tuple(wanted.fields)) if wanted else None)
     return await case_out(session, runtime, row, who)

@@ -33,6 +33,15 @@ class OpenCase(BaseModel):
     form: dict[str, Any] = Field(default_factory=dict)
 
 
+class RequestedItems(BaseModel):
+    """What a return asks the applicant to bring again: document keys and form field names
+    of the SOP. The resubmission (``lengkapi``) must bring every one of them."""
+
+    model_config = ConfigDict(extra="forbid")
+    documents: list[str] = Field(default_factory=list, max_length=50)
+    fields: list[str] = Field(default_factory=list, max_length=100)
+
+
 class ActOnCase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     action: str = Field(min_length=1, max_length=60)
@@ -40,6 +49,8 @@ class ActOnCase(BaseModel):
                              description="The step the caller saw; refused if the case moved on")
     comment: str | None = Field(default=None, max_length=4000)
     form: dict[str, Any] | None = None
+    requested: RequestedItems | None = Field(
+        default=None, description="Only with a return action: what the applicant must bring")
 
 
 class ActionOut(BaseModel):
@@ -59,6 +70,9 @@ class CurrentStep(BaseModel):
     kind: str
     due_at: datetime | None
     overdue: bool
+    escalated_to: list[str] = []
+    """While overdue: the supervisor scopes (``<agency>:<role>``) whose inbox shows it too,
+    first level first."""
 
 
 class CaseOut(BaseModel):
@@ -76,6 +90,13 @@ class CaseOut(BaseModel):
     updated_at: datetime
     closed_at: datetime | None
     outcome_reason: str | None
+    """Why the case closed (the officer's reason for a rejection, or the system's)."""
+    return_reason: str | None = None
+    """While returned: the officer's reason, for the applicant."""
+    requested: RequestedItems | None = None
+    """While returned: what the resubmission must bring."""
+    auto_complete_at: datetime | None = None
+    """At a receipt confirmation: when it closes as completed if the applicant stays silent."""
     form: dict[str, Any]
     documents: list[dict[str, Any]]
     actions: list[ActionOut]
@@ -102,3 +123,4 @@ class HistoryOut(BaseModel):
     due_at: datetime | None
     comment: str | None
     documents: list[str]
+    data: dict[str, Any] = {}

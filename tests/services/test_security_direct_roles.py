@@ -172,7 +172,8 @@ async def test_no_officer_acts_on_the_applicants_step_of_a_returned_case(
         for action in ("lengkapi", "batalkan"):
             await dukcapil.refused(case["id"], who, action, 403, "not-case-owner")
         await dukcapil.refused(case["id"], who, "teruskan", 409, "action-not-available")
-    resumed = await dukcapil.act(case["id"], OWNER, "lengkapi")
+    resumed = await dukcapil.act(case["id"], OWNER, "lengkapi",
+                                 comment="Berkas sudah dilengkapi")
     assert resumed["status"] == "open"
 
 

@@ -144,7 +144,7 @@ def test_every_branch_reaches_a_terminal_state(key: str, step_id: str, action: s
             if case.applicant_due_at is not None:
                 wait = min(wait, (case.applicant_due_at - clock.now) / 2)
             clock.now += wait
-            result = engine.act(sop, case, APPLICANT, RESUBMIT)
+            result = engine.act(sop, case, APPLICANT, RESUBMIT, comment="Berkas sudah dilengkapi")
             log += result.entries
             case = result.case
             assert case.status == "open"

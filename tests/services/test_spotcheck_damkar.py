@@ -240,7 +240,7 @@ def test_a_report_completed_later_restarts_the_arrival_count() -> None:
     case = engine.act(sop, case, petugas, "minta_lengkapi", comment="Patokan lokasi?").case
     clock.now += timedelta(minutes=10)
     resubmitted = clock.now
-    case = engine.act(sop, case, APPLICANT, "lengkapi").case
+    case = engine.act(sop, case, APPLICANT, "lengkapi", comment="Patokan: depan masjid").case
     for step_id, action in route_to(sop, "tiba_di_lokasi")[1:]:
         clock.now += timedelta(minutes=1)
         case = engine.act(sop, case, actor_for(sop, sop.step(step_id)), action).case

@@ -81,7 +81,8 @@ class Dukcapil:
         for r in range(returns):
             await self.act(case_id, self.officer("operator"), "tidak_lengkap",
                            "verifikasi_berkas", comment=f"berkas kurang ({r + 1})")
-            await self.act(case_id, citizen, "lengkapi", None)
+            await self.act(case_id, citizen, "lengkapi", None,
+                           comment="Berkas sudah dilengkapi")
         if not finish:
             return
         await self.act(case_id, self.officer("operator"), "lengkap", "verifikasi_berkas")

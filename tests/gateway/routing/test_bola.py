@@ -54,5 +54,5 @@ async def test_wrong_actor_for_the_step_is_refused(tmp_path: Path) -> None:
         for action in ("lengkapi", "batalkan"):
             response = await stack.act(case["id"], operator, action, expect=403)
             assert response["code"] in ("not-case-owner", "role-not-permitted")
-        resumed = await stack.act(case["id"], owner, "lengkapi")
+        resumed = await stack.act(case["id"], owner, "lengkapi", comment="KK sudah diunggah")
         assert resumed["status"] == "open"

@@ -215,4 +215,4 @@ async def test_another_citizen_cannot_complete_or_withdraw_a_returned_case(
         await stack.sync()
         mine = (await stack.client.get("/api/v1/me/cases", headers=other)).json()
         assert mine["total"] == 0
-        await stack.act(case["id"], owner, "lengkapi")
+        await stack.act(case["id"], owner, "lengkapi", comment="KK sudah diunggah")

@@ -47,7 +47,7 @@ async def busy_stack_cases(stack: Stack) -> list[dict[str, Any]]:
     second = await stack.open_kia(stack.headers("warga-b", "citizen"))
     await stack.act(first["id"], operator, "teruskan")
     await stack.act(first["id"], operator, "tidak_lengkap", comment="buram")
-    await stack.act(first["id"], owner, "lengkapi")
+    await stack.act(first["id"], owner, "lengkapi", comment="KK sudah diunggah")
     await stack.act(second["id"], operator, "teruskan")
     await stack.sync()
     return [first, second]

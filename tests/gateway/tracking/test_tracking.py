@@ -78,7 +78,7 @@ async def test_returned_case_is_held_by_the_applicant(tmp_path: Path) -> None:
         held = await stack.client.get("/api/v1/inbox", headers=operator)
         assert held.json()["total"] == 0
 
-        await stack.act(case["id"], owner, "lengkapi")
+        await stack.act(case["id"], owner, "lengkapi", comment="KK sudah diunggah")
         await stack.sync()
         body = (await stack.client.get(f"/api/v1/tracking/{case['tracking_no']}",
                                        headers=owner)).json()

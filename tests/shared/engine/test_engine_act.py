@@ -191,7 +191,7 @@ def test_return_when_already_overdue_keeps_no_time() -> None:
     run = Run(FLOW, wib(8, 13, 15, 40))
     run.act(OPERATOR, "kembalikan", wib(8, 14, 9, 0), comment="Terlambat diperiksa")
     assert run.case.paused_remaining_s == 0
-    run.act(OWNER, "lengkapi", wib(8, 14, 10, 0))
+    run.act(OWNER, "lengkapi", wib(8, 14, 10, 0), comment="Sudah dilengkapi")
     assert run.case.step_due_at == wib(8, 14, 10, 0)
 
 
@@ -234,7 +234,7 @@ def test_resubmit_with_resume_at_goes_to_that_step_with_a_fresh_due() -> None:
     # Returned Wed 12 Aug 10:10 with 20 min left; 2 hari kerja -> Fri 14 Aug 10:10.
     assert (run.case.resume_step_id, run.case.paused_remaining_s) == ("verifikasi", 1200)
     assert run.case.applicant_due_at == wib(8, 14, 10, 10)
-    done = run.act(OWNER, "lengkapi", wib(8, 13, 15, 30))
+    done = run.act(OWNER, "lengkapi", wib(8, 13, 15, 30), comment="Sudah dilengkapi")
     # Fresh 1 jam at verifikasi from Thu 15:30: 30 min Thu + 30 min Fri -> Fri 14 Aug 08:00
     # (not the 20 minutes left at tte).
     assert (done.case.status, done.case.step_id, done.case.step_due_at) == (
@@ -254,7 +254,7 @@ def test_resubmit_to_an_automatic_step_runs_it() -> None:
     run.act(KABID, "ya", wib(8, 12, 9, 20))
     run.act(INTEGRATION, "tercatat", wib(8, 12, 10, 0))
     run.act(KADIS, "perbaiki", wib(8, 12, 10, 10), comment="Perlu dicek ulang")
-    done = run.act(OWNER, "lengkapi", wib(8, 12, 11, 0))
+    done = run.act(OWNER, "lengkapi", wib(8, 12, 11, 0), comment="Sudah dilengkapi")
     assert [e.event for e in done.entries] == ["case.resubmitted", "case.step_completed"]
     # 2 jam at pemeriksaan from Wed 11:00 -> 13:00.
     assert (done.case.step_id, done.case.step_due_at) == ("pemeriksaan", wib(8, 12, 13, 0))
@@ -265,7 +265,7 @@ def test_resubmit_after_the_deadline_is_refused() -> None:
     run = flow_returned()
     before = run.case
     with pytest.raises(ResubmissionLate) as raised:
-        run.act(OWNER, "lengkapi", wib(8, 19, 15, 51))
+        run.act(OWNER, "lengkapi", wib(8, 19, 15, 51), comment="Sudah dilengkapi")
     assert raised.value.params == {"deadline": wib(8, 19, 15, 50).isoformat()}
     assert run.case is before
 
@@ -308,7 +308,7 @@ def test_a_return_without_deadline_never_expires() -> None:
         run.expire(wib(12, 31, 23, 0))
     # Pemeriksaan (2 jam from 09:10, due 11:10) had 100 min left at 09:30.
     assert run.case.paused_remaining_s == 6000
-    done = run.act(OWNER, "lengkapi", wib(12, 30, 8, 0))
+    done = run.act(OWNER, "lengkapi", wib(12, 30, 8, 0), comment="Sudah dilengkapi")
     assert (done.case.step_id, done.case.step_due_at) == ("pemeriksaan", wib(12, 30, 9, 40))
 
 

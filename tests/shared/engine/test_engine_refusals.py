@@ -243,7 +243,7 @@ def test_a_late_step_returned_and_resubmitted_is_not_flagged_twice() -> None:
     assert run.mark_overdue(wib(8, 12, 10, 20)).case.overdue_at == wib(8, 12, 10, 20)
     run.act(OPERATOR, "tidak_lengkap", wib(8, 12, 10, 25), comment="Akta kelahiran buram")
     assert run.case.paused_remaining_s == 0
-    run.act(OWNER, "lengkapi", wib(8, 13, 9, 0))
+    run.act(OWNER, "lengkapi", wib(8, 13, 9, 0), comment="Sudah dilengkapi")
     assert (run.case.step_id, run.case.overdue_at) == ("verifikasi_berkas", wib(8, 12, 10, 20))
     seq = run.case.seq
     with pytest.raises(ActionNotAvailable):
@@ -252,7 +252,7 @@ def test_a_late_step_returned_and_resubmitted_is_not_flagged_twice() -> None:
     # Returned in time and resubmitted: the step had time left and is flagged when it runs out.
     fresh = kia_at_berkas()
     fresh.act(OPERATOR, "tidak_lengkap", wib(8, 12, 10, 9), comment="Akta kelahiran buram")
-    fresh.act(OWNER, "lengkapi", wib(8, 13, 9, 0))
+    fresh.act(OWNER, "lengkapi", wib(8, 13, 9, 0), comment="Sudah dilengkapi")
     assert fresh.case.overdue_at is None and fresh.case.step_due_at == wib(8, 13, 9, 6)
     assert fresh.mark_overdue(wib(8, 13, 9, 7)).case.overdue_at == wib(8, 13, 9, 7)
 

@@ -87,7 +87,8 @@ async def test_overdue_once_and_expiry(tmp_path: Path) -> None:
             row = await s.get(CaseRow, returned["id"])
             assert row is not None and row.status == "expired"
             assert row.outcome_reason == "Batas waktu melengkapi berkas terlewati"
-        late_resubmit = await client.post(url, headers=citizen, json={"action": "lengkapi"})
+        late_resubmit = await client.post(url, headers=citizen, json={"action": "lengkapi",
+                                                                 "comment": "Sudah lengkap"})
         assert late_resubmit.status_code == 409
         assert late_resubmit.json()["code"] == "case-closed"
         assert await runtime.sweeper.run_once() == (0, 0)
@@ -112,10 +113,12 @@ async def test_resubmission_after_deadline_is_refused_before_the_sweep(tmp_path:
         # and its cuti bersama, the weekend): 25, 26, 27 March.
         assert back["applicant_due_at"] == "2026-03-27T10:00:00+07:00"
         clock.now = datetime(2026, 3, 27, 10, 1, tzinfo=JAKARTA)
-        late = await client.post(url, headers=citizen, json={"action": "lengkapi"})
+        late = await client.post(url, headers=citizen, json={"action": "lengkapi",
+                                                                 "comment": "Sudah lengkap"})
         assert late.status_code == 409 and late.json()["code"] == "resubmission-late"
         clock.now -= timedelta(minutes=2)
-        in_time = await client.post(url, headers=citizen, json={"action": "lengkapi"})
+        in_time = await client.post(url, headers=citizen, json={"action": "lengkapi",
+                                                                 "comment": "Sudah lengkap"})
         assert in_time.status_code == 200 and in_time.json()["status"] == "open"
 
 

@@ -1,0 +1,39 @@
+"""The ``data`` of a case event: what consumers (tracking, notifications) need to know.
+
+Always the SOP's agency and title, the due time of the step moved to, and the next step; plus
+the transition's structured facts (requested items, escalation target, automatic closing).
+A return or a rejection also carries the officer's reason, because the applicant's timeline
+and notification show it; the reason is free text, so runs of digits that could be a NIK, a
+KK number or a phone number are masked first (:func:`scrub`). Nothing else from the form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from shared.engine.state import CaseState, HistoryEntry
+from shared.sop.model import SopDefinition
+
+_LONG_NUMBER = re.compile(r"(?:\+?\d[\s.\-]?){9,}")
+MASK = "[disamarkan]"
+REASON_EVENTS = frozenset({"case.returned", "case.rejected"})
+
+
+def scrub(text: str) -> str:
+    """``text`` with every run of nine or more digits (spaces, dots or dashes between them
+    allowed) replaced by :data:`MASK`: NIK, KK and phone numbers never leave in an event."""
+    return _LONG_NUMBER.sub(MASK, text)
+
+
+def event_data(sop: SopDefinition, case: CaseState, entry: HistoryEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "agency": sop.agency, "title": sop.title,
+        "due_at": entry.due_at.isoformat() if entry.due_at else None,
+        "next_step": entry.next_step_id}
+    data.update(entry.data)
+    if entry.event in REASON_EVENTS and entry.comment and entry.comment.strip():
+        data["reason"] = scrub(entry.comment.strip())
+    if entry.event == "case.returned":
+        data["deadline"] = entry.due_at.isoformat() if entry.due_at else None
+    return data
