@@ -46,9 +46,15 @@ def normalise(name: str | None, key: str, content_type: str) -> str:
 
 def ascii_fallback(name: str) -> str:
     """``name`` in the characters every client reads in a quoted ``filename=``."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", errors="ignore").decode()
-    safe = "".join(c if c in _ASCII_SAFE else "_" for c in plain).strip()
+    safe = "".join(_ascii(c) for c in name).strip()
     return safe.lstrip(".") or "berkas"
+
+
+def _ascii(char: str) -> str:
+    """``char`` without its accents if that is a safe ASCII character, else ``_``."""
+    base = "".join(c for c in unicodedata.normalize("NFKD", char)
+                   if not unicodedata.combining(c))
+    return base if len(base) == 1 and base in _ASCII_SAFE else "_"
 
 
 def content_disposition(name: str) -> str:
