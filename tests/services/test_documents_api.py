@@ -86,7 +86,8 @@ async def test_an_officers_download_is_audited_the_applicants_is_not(dukcapil: S
     assert (await dukcapil.client.get(doc_url(case), headers=OWNER)).status_code == 200
     assert (await dukcapil.client.get(doc_url(case), headers=DK_OPERATOR)).status_code == 200
     async with runtime_of(dukcapil.app).sessions() as s:
-        rows = list(await s.scalars(select(AuditRow).where(col(AuditRow.action) == "document.read")))
+        rows = list(await s.scalars(select(AuditRow).where(
+            col(AuditRow.action) == "document.read")))
     assert [(r.actor_id, r.detail) for r in rows] == [("op-dk", {"key": DOC})]
     assert rows[0].target == f"case/{case['id']}/document/{case['documents'][0]['id']}"
 
