@@ -15,7 +15,7 @@ from typing import Any
 from shared.engine.state import CaseState, HistoryEntry
 from shared.sop.model import SopDefinition
 
-_LONG_NUMBER = re.compile(r"(?:\+?\d[\s.\-]?){9,}")
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\s.\-]?\d){8,}")
 MASK = "[disamarkan]"
 REASON_EVENTS = frozenset({"case.returned", "case.rejected"})
 

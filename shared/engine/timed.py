@@ -70,7 +70,8 @@ class TimedTransitions:
         """Tell the holders that the step's due time is near (once per step visit)."""
         now = self._now()
         if case.status != "open" or case.remind_at is None or now < case.remind_at \
-                or case.overdue_at is not None:
+                or case.overdue_at is not None \
+                or (case.step_due_at is not None and now >= case.step_due_at):
             raise self._refuse(case, "remind")
         return self._system_entry(sop, replace(case, remind_at=None, updated_at=now),
                                   "case.due_soon", now)

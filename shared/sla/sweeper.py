@@ -71,6 +71,9 @@ class OverdueSweeper:
             now = self._clock()
             for row, sop in await self._loaded(session, self._store.due_for_reminder(
                     session, now, self._batch)):
+                if row.step_due_at is not None and row.step_due_at <= now:
+                    row.remind_at = None  # already late: the overdue mark tells instead
+                    continue
                 await self._apply(session, sop, row, self._engine.remind(sop, row_to_state(row)))
                 other += 1
             for row, sop in await self._loaded(session, self._store.due_for_overdue(
