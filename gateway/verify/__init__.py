@@ -1,0 +1,1 @@
+"""The public verification page of signed output documents (``/verify/<code>``)."""

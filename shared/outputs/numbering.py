@@ -1,0 +1,47 @@
+"""Document numbers: ``<code>/<seq:04d>/<AGENCY SHORT>/<roman month>/<year>``.
+
+E.g. ``470/0012/DISDUKCAPIL/XII/2026``. The sequence counts an agency's documents in a year
+(``output_counters``); one ``INSERT .. ON CONFLICT DO UPDATE .. RETURNING`` statement takes
+the next value, so two concurrent transactions never get the same number (PostgreSQL holds
+the counter row's lock until the first commits; SQLite serialises writers).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.session import is_postgres
+from shared.outputs.tables import OutputCounterRow
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+DEFAULT_CODE = "000"
+"""The classification code when the SOP gives none."""
+
+
+def format_number(code: str | None, seq: int, agency_short: str, at: datetime) -> str:
+    local = at.astimezone(JAKARTA)
+    short = "".join(c for c in agency_short.upper() if c.isalnum() or c in "-.") or "PEMDA"
+    return (f"{code or DEFAULT_CODE}/{seq:04d}/{short}/{ROMAN_MONTHS[local.month - 1]}/"
+            f"{local.year}")
+
+
+async def next_seq(session: AsyncSession, agency: str, year: int) -> int:
+    """Take the agency's next sequence number for ``year`` (in the caller's transaction)."""
+    dialect = postgresql if is_postgres(session) else sqlite
+    table = OutputCounterRow.__table__  # type: ignore[attr-defined]
+    stmt = dialect.insert(table).values(agency=agency, year=year, next=2)
+    stmt = stmt.on_conflict_do_update(index_elements=["agency", "year"],
+                                      set_={"next": table.c.next + 1})
+    taken = await session.scalar(stmt.returning(table.c.next))
+    return int(taken or 2) - 1
+
+
+async def take_number(session: AsyncSession, code: str | None, agency: str,
+                      agency_short: str, at: datetime) -> str:
+    year = at.astimezone(JAKARTA).year
+    return format_number(code, await next_seq(session, agency, year), agency_short, at)
