@@ -1,5 +1,6 @@
-"""The background worker of one service (distributed mode): the outbox relay and the overdue
-sweeper, as a process of its own. ``python -m services.worker dukcapil``.
+"""The background worker of one service (distributed mode): the outbox relay, the overdue
+sweeper and the output worker (render and sign documents), as a process of its own.
+``python -m services.worker dukcapil``.
 
 It builds the same runtime as the HTTP process (database, catalog, bus) but serves no HTTP.
 On PostgreSQL it listens for the commit signal of new outbox rows (shared.events.outbox_signal)
@@ -21,7 +22,7 @@ from shared.events.factory import bus_from_settings
 from shared.events.outbox_signal import listen
 from shared.observability.logging import configure_logging
 from shared.settings import ServiceSettings
-from shared.web.runtime import build_runtime, jwks_from_url
+from shared.web.runtime import ServiceRuntime, build_runtime, jwks_from_url
 
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
 
@@ -39,12 +40,22 @@ async def run(service: str) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         loops = [runtime.relay.run(stop), runtime.sweeper.run(stop, settings.sweeper_interval_s)]
+        if runtime.outputs is not None:
+            loops.append(runtime.outputs.worker.run(stop))
         if settings.database_url.startswith("postgresql"):
-            loops.append(listen(settings.database_url, service, runtime.relay.notify, stop))
+            loops.append(listen(settings.database_url, service, lambda: _wake(runtime), stop))
         await asyncio.gather(*loops)
     finally:
         await runtime.stop()
         await bus.stop()
+
+
+def _wake(runtime: ServiceRuntime) -> None:
+    """New outbox rows were committed: publish them, and look for outputs to sign (a step
+    that issues one writes its pending row in the same transaction)."""
+    runtime.relay.notify()
+    if runtime.outputs is not None:
+        runtime.outputs.worker.notify()
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from shared.cases.hooks import Hooks
 from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
 from shared.settings import ServiceSettings
-from shared.web import ops, routes_cases, routes_documents, routes_sops
+from shared.web import ops, routes_cases, routes_documents, routes_outputs, routes_sops
 from shared.web.middleware import RequestContext
 from shared.web.problems import install_problem_handlers
 from shared.web.runtime import build_runtime, jwks_from_url, start_workers, utc_now
@@ -83,6 +83,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
     app.include_router(routes_sops.router)
     app.include_router(routes_cases.router)
     app.include_router(routes_documents.router)
+    app.include_router(routes_outputs.router)
     for router in spec.routers:
         app.include_router(router)
     return app

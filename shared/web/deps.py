@@ -32,6 +32,8 @@ async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
         yield session
         await session.commit()
         runtime.relay.notify()
+        if runtime.outputs is not None:
+            runtime.outputs.worker.notify()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
