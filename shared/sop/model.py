@@ -35,7 +35,9 @@ TERMINALS: dict[str, str] = {
 APPLICANT_ROLE = "pemohon"
 DEFAULT_AUTO_COMPLETE = "10 hari kerja"
 """How long a case waits for the applicant to confirm receipt before it closes as completed
-by itself: the SP4N-LAPOR! rule for a report whose follow-up the reporter does not answer."""
+by itself: the SP4N-LAPOR! closing rule (KemenPANRB, "Penutupan aduan": a report is taken as
+settled once the agency has followed it up and 10 working days passed with no answer from the
+reporter)."""
 StepKind = Literal["applicant", "officer", "external", "automatic"]
 CalendarName = Literal["office", "24x7"]
 FieldType = Literal["string", "text", "integer", "number", "date", "boolean", "choice", "nik",
