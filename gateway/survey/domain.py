@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -81,7 +81,7 @@ def index(totals: Mapping[str, tuple[int, int]]) -> Index | None:
     return Index(tuple(results), ikm, conversion, grade_of(conversion))
 
 
-def index_of(responses: list[Mapping[str, int]]) -> Index | None:
+def index_of(responses: Sequence[Mapping[str, int]]) -> Index | None:
     """The IKM of individual answer sheets (each ``{"u1": 1..4, …}``; a missing key is an
     unsur left unanswered)."""
     totals = {k: (sum(r[k] for r in responses if k in r), sum(1 for r in responses if k in r))

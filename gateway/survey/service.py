@@ -27,6 +27,7 @@ from gateway.survey.schemas import (
     PublicReport,
     Question,
     Questionnaire,
+    Sample,
     SopReport,
     SurveyAnswer,
     SurveyState,
@@ -125,14 +126,14 @@ def period(start: date | None, end: date | None, now: datetime) -> tuple[PeriodO
     return PeriodOut(start=start, end=end), store.Period(lower, upper)
 
 
-def _sample(respondents: int, population: int, lang: str) -> dict[str, object]:
+def _sample(respondents: int, population: int, lang: str) -> Sample:
     minimum = domain.minimum_sample(population)
     sufficient = respondents >= minimum
     warning = None if sufficient else message(
         "survey.sample-below-minimum", lang,
         {"respondents": respondents, "minimum": minimum, "population": population})
-    return {"respondents": respondents, "population": population, "minimum_sample": minimum,
-            "sample_sufficient": sufficient, "warning": warning}
+    return Sample(respondents=respondents, population=population, minimum_sample=minimum,
+                  sample_sufficient=sufficient, warning=warning)
 
 
 def unit_report(totals: store.Totals, population: int, lang: str) -> UnitReport:
@@ -145,7 +146,7 @@ def unit_report(totals: store.Totals, population: int, lang: str) -> UnitReport:
                                                                       if index else ())]
     grade = index.grade if index else None
     return UnitReport(
-        **_sample(totals.respondents, population, lang),  # type: ignore[arg-type]
+        **_sample(totals.respondents, population, lang).model_dump(),
         elements=elements, ikm=float(domain.rounded(index.ikm, 4)) if index else None,
         ikm_conversion=float(index.conversion) if index else None,
         quality=grade.quality if grade else None,  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -52,9 +52,10 @@ async def add(session: AsyncSession, row: Row) -> bool:
     return True
 
 
-def _scope(agency: str, sop_key: str | None, period: Period) -> list[object]:
-    conds: list[object] = [col(Row.agency) == agency, col(Row.answered_at) >= period.start,
-                           col(Row.answered_at) < period.end]
+def _scope(agency: str, sop_key: str | None, period: Period) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [
+        col(Row.agency) == agency, col(Row.answered_at) >= period.start,
+        col(Row.answered_at) < period.end]
     if sop_key:
         conds.append(col(Row.sop_key) == sop_key)
     return conds
@@ -67,7 +68,7 @@ async def totals(session: AsyncSession, agency: str, sop_key: str | None,
     query = (select(col(Row.sop_key), func.count(),
                     *(func.coalesce(func.sum(c), 0) for c in columns),
                     *(func.count(c) for c in columns))
-             .where(and_(*_scope(agency, sop_key, period)))  # type: ignore[arg-type]
+             .where(and_(*_scope(agency, sop_key, period)))
              .group_by(col(Row.sop_key)))
     out: dict[str, Totals] = {}
     n = len(ELEMENT_KEYS)
@@ -106,7 +107,7 @@ async def comments(session: AsyncSession, agency: str, sop_key: str | None, peri
                    limit: int) -> list[tuple[str, datetime, str]]:
     """The newest comments (SOP, answered at, text), without anything naming the case."""
     query = (select(col(Row.sop_key), col(Row.answered_at), col(Row.comment))
-             .where(and_(*_scope(agency, sop_key, period)),  # type: ignore[arg-type]
+             .where(and_(*_scope(agency, sop_key, period)),
                     col(Row.comment).is_not(None))
              .order_by(col(Row.answered_at).desc(), col(Row.id).desc()).limit(limit))
     return [(str(s), a, str(c)) for s, a, c in (await session.execute(query)).all()]

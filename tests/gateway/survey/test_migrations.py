@@ -37,9 +37,12 @@ async def tables(url: str) -> set[str]:
 
 
 def row(**scores: int) -> SurveyResponseRow:
-    return SurveyResponseRow(case_id="c-1", tracking_no="DK-0000-0001", service="dukcapil",
-                             agency="disdukcapil", sop_key="sop", closed_at=NOW,
-                             answered_at=NOW, **{**ALL_FOUR, **scores})
+    sheet = SurveyResponseRow(case_id="c-1", tracking_no="DK-0000-0001", service="dukcapil",
+                              agency="disdukcapil", sop_key="sop", closed_at=NOW,
+                              answered_at=NOW)
+    for key, value in {**ALL_FOUR, **scores}.items():
+        setattr(sheet, key, value)
+    return sheet
 
 
 async def roundtrip(url: str) -> None:
