@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throw-away local PostgreSQL cluster for the test suite and the distributed mode
 # (Debian's postgresql package, no systemd, no Docker). Also installs the other
-# Debian tools the project uses: promtool (package prometheus) and nginx (bench).
+# Debian tools the project uses: promtool (package prometheus), nginx (bench) and libzbar0
+# (the tests read QR codes).
 #
 #   deploy/local/postgres.sh install   apt-get install what is missing (root only)
 #   deploy/local/postgres.sh start     install, initdb once, start, create the databases
@@ -56,6 +57,8 @@ cmd_install() {
     pg_bindir >/dev/null || missing+=(postgresql)
     command -v promtool >/dev/null || missing+=(prometheus)
     [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || missing+=(nginx)
+    # libzbar0: the tests decode the QR code printed on output documents (pyzbar).
+    ldconfig -p 2>/dev/null | grep -c 'libzbar\.so\.0' >/dev/null || missing+=(libzbar0)
     if ((${#missing[@]} == 0)); then
         return 0
     fi
