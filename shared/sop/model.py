@@ -122,7 +122,7 @@ class OutputSpec(_Frozen):
     signer: str | None = None
     """The role whose officer signs it (default: the step's actor)."""
     validity: str | None = None
-    """How long it stays valid, as a standard time ("5 tahun"); none: no expiry."""
+    """How long it stays valid, as a standard time ("60 bulan"); none: no expiry."""
     code: str | None = None
     """The archive classification code that opens its number (kode klasifikasi arsip)."""
 
