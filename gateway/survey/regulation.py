@@ -41,6 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Literal
 
 REGULATION = ("Peraturan Menteri PANRB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei "
               "Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik")
@@ -146,7 +147,7 @@ class Grade:
     """Nilai Interval (NI), on the IKM before conversion."""
     conversion: tuple[Decimal, Decimal]
     """Nilai Interval Konversi (NIK), on IKM × 25, two decimals."""
-    quality: str
+    quality: Literal["A", "B", "C", "D"]
     """Mutu Pelayanan (x)."""
     performance: Text
     """Kinerja Unit Pelayanan (y)."""

@@ -3,7 +3,8 @@
 Who may answer: the case's applicant only (anyone else gets 404 ``case-not-found``, as in
 tracking, so a guessed number reveals nothing), once the tracking read model shows the case
 closed with an outcome: completed, rejected, archived (tidak dapat ditindaklanjuti) or expired
-(the applicant's deadline passed). A withdrawn case is not surveyed.
+(the applicant's deadline passed). A withdrawn case is not surveyed. The comment is free text:
+runs of digits that could be a NIK, KK or phone number are masked before it is stored.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from gateway.survey.schemas import (
 )
 from gateway.survey.tables import SurveyResponseRow
 from gateway.tracking.tables import TrackedCaseRow
+from shared.cases.event_data import scrub
 from shared.engine.state import OPEN_STATUSES, Principal
 from shared.registry import load_registry
 from shared.web.i18n import message
@@ -91,7 +93,7 @@ async def answer(session: AsyncSession, case: TrackedCaseRow, body: SurveyAnswer
     if state == "not_eligible":
         raise ProblemError(409, "survey-not-eligible", case_status=case.status)
     scores = body.answers.model_dump()
-    comment = (body.comment or "").strip() or None
+    comment = scrub((body.comment or "").strip()) or None
     row = SurveyResponseRow(
         case_id=case.case_id, tracking_no=case.tracking_no, service=case.service,
         agency=case.agency, sop_key=case.sop_key, closed_at=case.closed_at or case.updated_at,
@@ -149,7 +151,7 @@ def unit_report(totals: store.Totals, population: int, lang: str) -> UnitReport:
         **_sample(totals.respondents, population, lang).model_dump(),
         elements=elements, ikm=float(domain.rounded(index.ikm, 4)) if index else None,
         ikm_conversion=float(index.conversion) if index else None,
-        quality=grade.quality if grade else None,  # type: ignore[arg-type]
+        quality=grade.quality if grade else None,
         performance=LocalText(id=grade.performance.id, en=grade.performance.en)
         if grade else None)
 

@@ -43,8 +43,8 @@ async def test_questionnaire_states_and_one_answer(tmp_path: Path) -> None:
 
         await cases.close(case)
         assert (await stack.client.get(path, headers=owner)).json()["state"] == "open"
-        done = await stack.client.post(path, headers=owner,
-                                       json={"answers": SHEET, "comment": "Cepat, terima kasih"})
+        done = await stack.client.post(path, headers=owner, json={
+            "answers": SHEET, "comment": "  Cepat, terima kasih. WA saya 0812-3456-7890  "})
         assert done.status_code == 201, done.text
         assert done.json()["answers"] == SHEET and "comment" not in done.json()
 
@@ -59,7 +59,7 @@ async def test_questionnaire_states_and_one_answer(tmp_path: Path) -> None:
             rows = (await session.scalars(select(SurveyResponseRow))).all()
         assert [(r.case_id, r.agency, r.sop_key, r.scores(), r.comment) for r in rows] == [
             (case["case_id"], "disdukcapil", "dukcapil-kia-0-5-tahun", SHEET,
-             "Cepat, terima kasih")]
+             "Cepat, terima kasih. WA saya [disamarkan]")]
 
 
 async def test_two_answers_at_once_one_wins(tmp_path: Path) -> None:
