@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from gateway.tracking.schemas import CaseSummary, Holder, TimelineEntry
+from gateway.tracking.schemas import CaseSummary, Holder, OutputLink, TimelineEntry
 from gateway.tracking.tables import TrackedCaseRow, TrackedEventRow
 from shared.engine.state import OPEN_STATUSES, Principal
 
@@ -118,3 +118,22 @@ async def inbox(session: AsyncSession, who: Principal, now: datetime, *, state: 
     late_first = case((and_(due.is_not(None), due < now), 0), else_=1)
     order = [late_first, due.is_(None), due, col(Row.created_at), col(Row.case_id)]
     return await _page(session, and_(*conds), order, limit, offset)
+
+
+def outputs(row: Row, events: list[TrackedEventRow]) -> list[OutputLink]:
+    """The case's output documents, from its issue and revoke events, oldest first."""
+    found: dict[str, OutputLink] = {}
+    for event in events:
+        output = (event.details or {}).get("output")
+        if not isinstance(output, dict) or not output.get("id"):
+            continue
+        key = str(output["id"])
+        if event.type == "case.output_issued":
+            found[key] = OutputLink(
+                id=key, kind=str(output.get("kind", "")), title=str(output.get("title", "")),
+                number=str(output.get("number", "")), revoked=False,
+                download_url=f"/api/v1/{row.service}/cases/{row.case_id}/outputs/{key}/pdf",
+                verify_url=f"/verify/{output.get('verify_code', '')}")
+        elif event.type == "case.output_revoked" and key in found:
+            found[key] = found[key].model_copy(update={"revoked": True})
+    return list(found.values())

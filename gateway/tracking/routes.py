@@ -37,7 +37,8 @@ async def track(tracking_no: str, request: Request, who: CurrentPrincipal) -> Tr
     if row is None or not queries.may_read(row, events, who):
         raise ProblemError(404, "case-not-found")
     return Tracking(**queries.summary(row, runtime.clock()).model_dump(),
-                    timeline=[queries.entry(e) for e in events])
+                    timeline=[queries.entry(e) for e in events],
+                    outputs=queries.outputs(row, events))
 
 
 @router.get("/me/cases", response_model=CasePage)

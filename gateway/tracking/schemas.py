@@ -61,8 +61,23 @@ class CaseSummary(BaseModel):
     closed_at: datetime | None
 
 
+class OutputLink(BaseModel):
+    """A document the case produced, from its ``case.output_issued`` event."""
+
+    id: str
+    kind: str
+    title: str
+    number: str
+    revoked: bool
+    download_url: str
+    """The signed PDF in its service, through the gateway (the case's read rule applies)."""
+    verify_url: str
+    """The public verification page the QR code on the document points to."""
+
+
 class Tracking(CaseSummary):
     timeline: list[TimelineEntry]
+    outputs: list[OutputLink] = []
 
 
 class CasePage(BaseModel):
