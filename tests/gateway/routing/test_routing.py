@@ -111,7 +111,7 @@ async def test_real_service_through_gateway(tmp_path: Path) -> None:
 
 
 async def test_five_megabyte_upload_through_gateway(tmp_path: Path) -> None:
-    payload = os.urandom(5 * 1024 * 1024)
+    payload = b"%PDF-1.7\n" + os.urandom(5 * 1024 * 1024)  # a scan: a PDF, not random bytes
     async with gateway_stack(tmp_path) as stack:
         who = stack.headers("warga-1", "citizen")
         response = await stack.client.post(
@@ -122,8 +122,13 @@ async def test_five_megabyte_upload_through_gateway(tmp_path: Path) -> None:
         [doc] = response.json()["documents"]
         assert doc["size"] == len(payload)
         assert doc["sha256"] == hashlib.sha256(payload).hexdigest()
-        stored = stack.service("dukcapil").settings.documents_dir / doc["sha256"]
-        assert stored.read_bytes() == payload
+        service = stack.service("dukcapil")  # kept encrypted, under a random key
+        async with service.sessions() as session:
+            [row] = await service.store.documents(session, response.json()["id"])
+        assert row.storage_path != doc["sha256"]
+        assert await service.cases.storage.read_bytes(row.storage_path) == payload
+        back = await stack.client.get(f"/api/v1/dukcapil{doc['url']}", headers=who)
+        assert back.status_code == 200 and back.content == payload
 
 
 async def test_unknown_service_is_404(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ async def test_overdue_once_and_expiry(tmp_path: Path) -> None:
     operator = tokens.headers("op-1", "disdukcapil:operator")
     async with running(app) as client:
         runtime = runtime_of(app)
-        files = {"berkas_persyaratan": ("a.pdf", b"%PDF", "application/pdf")}
+        files = {"berkas_persyaratan": ("a.pdf", b"%PDF-1.4 x", "application/pdf")}
         late = (await client.post("/cases", headers=citizen, files=files, data={
             "data": json.dumps({"sop_key": KIA, "form": FORM})})).json()
         returned = (await client.post("/cases", headers=citizen, files=files, data={
@@ -102,7 +102,7 @@ async def test_resubmission_after_deadline_is_refused_before_the_sweep(tmp_path:
     citizen = tokens.headers("warga-1", "citizen")
     operator = tokens.headers("op-1", "disdukcapil:operator")
     async with running(app) as client:
-        files = {"berkas_persyaratan": ("a.pdf", b"%PDF", "application/pdf")}
+        files = {"berkas_persyaratan": ("a.pdf", b"%PDF-1.4 x", "application/pdf")}
         case = (await client.post("/cases", headers=citizen, files=files, data={
             "data": json.dumps({"sop_key": KIA, "form": FORM})})).json()
         url = f"/cases/{case['id']}/actions"
@@ -141,7 +141,7 @@ async def test_gauges_follow_the_cases_and_leave_other_services_alone(tmp_path: 
     overdue = {"service": "dukcapil", "agency": "disdukcapil"}
     async with running(app) as client:
         runtime = runtime_of(app)
-        files = {"berkas_persyaratan": ("a.pdf", b"%PDF", "application/pdf")}
+        files = {"berkas_persyaratan": ("a.pdf", b"%PDF-1.4 x", "application/pdf")}
         case = (await client.post("/cases", headers=citizen, files=files, data={
             "data": json.dumps({"sop_key": KIA, "form": FORM})})).json()
         await runtime.sweeper.refresh_gauges()
