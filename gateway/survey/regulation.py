@@ -22,13 +22,18 @@ What was checked, and against what (reference copies read while writing this mod
   several independent agency implementations of it); the English texts are ours.
 - Lampiran, Bab pengolahan data: NRR per unsur = jumlah nilai per unsur / jumlah kuesioner
   yang terisi (per unsur); the weight of each of the 9 unsur = jumlah bobot / jumlah unsur =
-  1/9 (printed rounded, 0,11; agencies' reports print 0,111); IKM = Σ NRR tertimbang;
+  1/9, which copies print rounded (0,11 or 0,111; the copies read here disagree on the digits,
+  not on 1/9); IKM = Σ NRR tertimbang;
   IKM unit pelayanan = IKM × 25 ("nilai dasar 25", so the scale runs 25–100).
 - Lampiran, tabel Nilai Persepsi, Nilai Interval (NI), Nilai Interval Konversi (NIK), Mutu
   Pelayanan (x) dan Kinerja Unit Pelayanan (y): the four rows of :data:`GRADES`. The NI
   bounds are the NIK bounds divided by 25 (2,5996 = 64,99/25; 3,064 = 76,60/25;
   3,0644 = 76,61/25; 3,532 = 88,30/25; 3,5324 = 88,31/25). Some reproductions misprint
   76,60 as 76,66; the bound 76,60 is the one consistent with NI 3,064 × 25.
+- What could not be read here is the Lampiran's own page images: the figures above were
+  checked against the regulation's body text and against agencies' published SKM pages and
+  reports that quote the Lampiran (e.g. a Disdukcapil SKM report page listing the nine unsur,
+  "NRR tertimbang per unsur = NRR per unsur x 0,111" and the A–D table), which agree.
 - Lampiran, penentuan sampel: the number of respondents is taken from the table of Krejcie
   and Morgan (1970, "Determining Sample Size for Research Activities") by population size.
   :data:`KREJCIE_MORGAN` is that table, row for row (90 rows, 10 → 10 up to 1.000.000 → 384);
