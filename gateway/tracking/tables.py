@@ -28,6 +28,7 @@ class TrackedCaseRow(SQLModel, table=True):
         Index("ix_tracked_cases_returned", "status", "return_agency", "return_role"),
         Index("ix_tracked_cases_escalated", "status", "escalated_agency", "escalated_role"),
         Index("ix_tracked_cases_escalated2", "status", "escalated2_agency", "escalated2_role"),
+        Index("ix_tracked_cases_closed", "agency", "status", "closed_at"),
     )
 
     case_id: str = Field(primary_key=True, max_length=36)
