@@ -17,6 +17,7 @@ declare -A PORT=([gateway]=8000 [dukcapil]=8101 [perizinan]=8102 [pengaduan]=810
 export HALO_BUS=kafka
 export HALO_KAFKA_BOOTSTRAP="${HALO_KAFKA_BOOTSTRAP:-127.0.0.1:19092}"
 export HALO_JWKS_URL="http://127.0.0.1:${PORT[gateway]}/.well-known/jwks.json"
+export HALO_DOCUMENT_STORE=database  # as in Kubernetes: documents in each service's database
 export HALO_GATEWAY_DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_gateway"
 for s in "${SERVICES[@]}"; do
   export "HALO_${s^^}_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_${s}"
