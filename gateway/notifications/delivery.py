@@ -37,7 +37,7 @@ from shared.aio.waiting import first_of, sleep_or_stop
 from shared.events.bus import EventBus
 
 log = logging.getLogger("halo.notifications")
-DEAD_LETTER_TOPIC = "halo.notifications.dead-letter.v1"
+DEAD_LETTER_TOPIC = NotificationSettings.dead_letter_topic
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class DeliveryWorker:
         self.wake = asyncio.Event()
 
     async def start(self) -> None:
-        await self._bus.ensure_topics([DEAD_LETTER_TOPIC], partitions=1)
+        await self._bus.ensure_topics([self._settings.dead_letter_topic], partitions=1)
 
     async def run_once(self) -> int:
         """One round; return how many rows were attempted."""
@@ -161,7 +161,8 @@ class DeliveryWorker:
                     "attempts": row.attempts, "error": row.error,
                     "status_code": last[0].status_code if last else None,
                     "dead_at": row.dead_at.isoformat() if row.dead_at else None}
-                await self._bus.publish(DEAD_LETTER_TOPIC, row.id, json.dumps(record).encode())
+                await self._bus.publish(self._settings.dead_letter_topic, row.id,
+                                        json.dumps(record).encode())
                 row.dead_lettered_at = self._clock()
                 DEAD_LETTERED.labels(row.channel).inc()
                 log.error("notification dead-lettered", extra={

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from gateway.notifications import messages
 from gateway.notifications.channels.base import Channel
 from gateway.notifications.channels.mail import MaildirChannel, SmtpChannel
@@ -51,7 +53,8 @@ log = logging.getLogger("halo.notifications")
 class NotifyingConsumer(EventConsumer):
     """The shared consumer, waking the delivery worker after a batch is committed."""
 
-    def __init__(self, bus: EventBus, topics: list[str], group: str, sessions: Any,
+    def __init__(self, bus: EventBus, topics: list[str], group: str,
+                 sessions: async_sessionmaker[AsyncSession],
                  handler: Handler, after_batch: Callable[[], None]) -> None:
         super().__init__(bus, topics, group, sessions, handler)
         self._after_batch = after_batch
@@ -70,6 +73,13 @@ class NotificationsState:
     consumer: EventConsumer
     worker: DeliveryWorker
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+
+def make_consumer(bus: EventBus, topics: list[str], group: str,
+                  sessions: async_sessionmaker[AsyncSession], notifier: Notifier,
+                  worker: DeliveryWorker) -> NotifyingConsumer:
+    """The notification consumer of ``topics`` (the seven case topics in the gateway)."""
+    return NotifyingConsumer(bus, topics, group, sessions, notifier.handle, worker.wake.set)
 
 
 def load_templates(settings: NotificationSettings) -> Templates:
@@ -108,9 +118,8 @@ def make_part(settings: NotificationSettings | None = None,
                             whatsapp="whatsapp" in chosen)
         worker = DeliveryWorker(runtime.sessions, chosen, runtime.bus, conf, runtime.clock)
         await worker.start()
-        consumer = NotifyingConsumer(runtime.bus, [case_topic(s) for s in SERVICES],
-                                     conf.group, runtime.sessions, notifier.handle,
-                                     worker.wake.set)
+        consumer = make_consumer(runtime.bus, [case_topic(s) for s in SERVICES], conf.group,
+                                 runtime.sessions, notifier, worker)
         await consumer.start()
         state = NotificationsState(conf, notifier, consumer, worker)
         if runtime.settings.workers:

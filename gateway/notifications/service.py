@@ -28,8 +28,8 @@ from shared.events.envelope import EventEnvelope
 from shared.registry import load_registry
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-SURVEY_PATH = "/api/v1/cases/{tracking_no}/survey"
-"""Where the survey of a closed case is answered (built by the survey work)."""
+SURVEY_PATH = "/api/v1/survey/{tracking_no}"
+"""Where the applicant rates a closed case (``gateway/survey``)."""
 TRACKING_PATH = "/api/v1/tracking/{tracking_no}"
 MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
                  "September", "Oktober", "November", "Desember"),

@@ -57,6 +57,7 @@ class NotificationSettings:
     batch: int = 50
     poll_s: float = 2.0
     group: str = "gateway-notifications"
+    dead_letter_topic: str = "halo.notifications.dead-letter.v1"
     templates_dir: Path = TEMPLATES_DIR
 
     def backoff(self, attempts: int) -> float:

@@ -177,7 +177,7 @@ async def test_messages_say_what_the_event_says(gw: Gateway) -> None:
     assert "siap diunduh: Kartu Identitas Anak nomor KIA/2026/00123" in issued.body
     survey = feed[("case.completed", "survey")]
     assert survey.title == "Nilai layanan kami"
-    assert "/api/v1/cases/DK-7MQ3-XA9T/survey" in survey.body
+    assert "/api/v1/survey/DK-7MQ3-XA9T" in survey.body
 
 
 async def test_officers_never_read_the_reason(gw: Gateway) -> None:
