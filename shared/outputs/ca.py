@@ -9,6 +9,8 @@ they live in memory. The root certificate is what a validator must trust.
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -93,20 +95,33 @@ class LocalCa:
     def _load(self, ref: str) -> Issued | None:
         if self.folder is None:
             return None
-        cert_path, key_path = self.folder / f"{ref}.crt", self.folder / f"{ref}.key"
-        if not (cert_path.exists() and key_path.exists()):
+        path = self.folder / f"{ref}.pem"
+        if not path.exists():
             return None
-        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        data = path.read_bytes()
+        key = serialization.load_pem_private_key(data, password=None)
         assert isinstance(key, ec.EllipticCurvePrivateKey)
-        return Issued(x509.load_pem_x509_certificate(cert_path.read_bytes()), key)
+        return Issued(x509.load_pem_x509_certificate(data), key)
 
     def _store(self, ref: str, issued: Issued) -> Issued:
+        """Keep ``issued`` (key and certificate in one file, mode 0600). Processes starting
+        together (a service and its worker) may race: the file appears at once, whole, and
+        the loser reads the winner's."""
         if self.folder is None:
             return issued
         self.folder.mkdir(parents=True, exist_ok=True)
-        key_path = self.folder / f"{ref}.key"
-        key_path.write_bytes(issued.key.private_bytes(
-            _PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-        key_path.chmod(0o600)
-        (self.folder / f"{ref}.crt").write_bytes(issued.cert.public_bytes(_PEM))
+        tmp = self.folder / f".{ref}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(issued.key.private_bytes(_PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+            out.write(issued.cert.public_bytes(_PEM))
+        try:
+            os.link(tmp, self.folder / f"{ref}.pem")
+        except FileExistsError:
+            found = self._load(ref)
+            assert found is not None
+            return found
+        finally:
+            tmp.unlink()
         return issued

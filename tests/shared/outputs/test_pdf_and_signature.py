@@ -104,5 +104,19 @@ def test_the_ca_keeps_its_keys_in_its_folder(tmp_path: Path) -> None:
     again = LocalCa(folder)
     assert again.root_pem == first.root_pem
     assert again.signer("disdukcapil:kadis-1", "x", "y").cert == issued.cert
-    keys = sorted(folder.glob("*.key"))
-    assert len(keys) == 2 and all(k.stat().st_mode & 0o777 == 0o600 for k in keys)
+    kept = sorted(folder.iterdir())
+    assert len(kept) == 2 and all(k.stat().st_mode & 0o777 == 0o600 for k in kept)
+    assert all(b"PRIVATE KEY" in k.read_bytes() for k in kept)
+
+
+def test_two_processes_making_the_ca_at_once_agree(tmp_path: Path) -> None:
+    """The loser of the race reads the winner's root, so both sign under one root."""
+    folder = tmp_path / "signing"
+    first = LocalCa(folder)
+    (folder / "root.pem").unlink()
+    second = LocalCa(folder)  # made anew: now the kept root
+    third = LocalCa(folder)
+    assert third.root_pem == second.root_pem != first.root_pem
+    race = LocalCa.__new__(LocalCa)  # a process that made its own root before looking
+    race.folder = folder
+    assert race._store("root", first.root).cert == second.root.cert
