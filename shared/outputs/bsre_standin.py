@@ -7,13 +7,20 @@ certificate of the local test CA issued to that account, answering ``application
 Refusals answer JSON ``{"error", "status_code"}`` like the service: 401 for the client, 400
 for a missing file or field, 401 with ``status_code`` 2031 for a wrong passphrase, 404 for
 an unknown account.
+
+``python -m shared.outputs.bsre_standin`` serves it (the compose file runs it for a local trial
+of the production images): client credentials ``HALO_BSRE_USER``/``HALO_BSRE_PASSWORD``, one
+signing account ``HALO_BSRE_NIK``/``HALO_BSRE_PASSPHRASE``, its CA under
+``HALO_BSRE_STANDIN_DIR`` (default ``var/bsre-standin``). Never point production at it.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -23,6 +30,7 @@ from starlette.routing import Route
 
 from shared.outputs.ca import LocalCa
 from shared.outputs.signing import pades_sign
+from shared.settings import SettingsError, env, var_dir
 
 
 @dataclass(frozen=True)
@@ -73,3 +81,27 @@ def create_standin(ca: LocalCa, accounts: dict[str, Account], username: str,
         return Response(signed, media_type="application/pdf")
 
     return Starlette(routes=[Route("/api/sign/pdf", sign_pdf, methods=["POST"])])
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="BSrE esign-client stand-in (tests, trials)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8090)
+    args = parser.parse_args()
+    values = {name: env(name) for name in ("HALO_BSRE_USER", "HALO_BSRE_PASSWORD",
+                                           "HALO_BSRE_NIK", "HALO_BSRE_PASSPHRASE")}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise SettingsError(f"stand-in BSrE membutuhkan {', '.join(missing)}")
+    folder = Path(env("HALO_BSRE_STANDIN_DIR") or var_dir() / "bsre-standin")
+    account = Account(str(values["HALO_BSRE_PASSPHRASE"]), "Penandatangan Uji Halo Lamsel",
+                      "Pemerintah Kabupaten Lampung Selatan")
+    app = create_standin(LocalCa(folder), {str(values["HALO_BSRE_NIK"]): account},
+                         str(values["HALO_BSRE_USER"]), str(values["HALO_BSRE_PASSWORD"]))
+    uvicorn.run(app, host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,8 @@
 * ``HALO_BSRE_URL``, ``HALO_BSRE_USER``, ``HALO_BSRE_PASSWORD``: the esign-client service
   and this application's client credentials.
 * ``HALO_BSRE_NIK_<AGENCY>_<ROLE>`` / ``HALO_BSRE_PASSPHRASE_<AGENCY>_<ROLE>`` (or without
-  ``_<ROLE>`` for one account per agency): the BSrE account signing for that office.
+  ``_<ROLE>`` for one account per agency, or ``HALO_BSRE_NIK`` / ``HALO_BSRE_PASSPHRASE`` for
+  one account of the regency): the BSrE account signing for that office.
 * ``HALO_PUBLIC_BASE_URL``: where ``/verify/<code>`` is served (the QR code's target).
 """
 
@@ -59,9 +60,9 @@ class OutputSettings:
 
 def env_credentials(identity: SignerIdentity) -> tuple[str, str]:
     """The BSrE account of ``identity``'s office, from the environment."""
-    for suffix in (f"{identity.agency}_{identity.role}", identity.agency):
+    for suffix in (f"_{identity.agency}_{identity.role}", f"_{identity.agency}", ""):
         key = suffix.upper().replace("-", "_")
-        nik, phrase = env(f"HALO_BSRE_NIK_{key}"), env(f"HALO_BSRE_PASSPHRASE_{key}")
+        nik, phrase = env(f"HALO_BSRE_NIK{key}"), env(f"HALO_BSRE_PASSPHRASE{key}")
         if nik and phrase:
             return nik, phrase
     raise SigningFailed(f"akun BSrE untuk {identity.agency}:{identity.role} belum diatur")

@@ -119,8 +119,13 @@ async def test_a_download_answer_is_followed() -> None:
 
 def test_credentials_come_from_the_environment_per_office(monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
+    for name in ("HALO_BSRE_NIK", "HALO_BSRE_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
     with pytest.raises(SigningFailed, match="akun BSrE untuk disdukcapil:kepala_dinas"):
         env_credentials(IDENTITY)
+    monkeypatch.setenv("HALO_BSRE_NIK", "0")
+    monkeypatch.setenv("HALO_BSRE_PASSPHRASE", "z")
+    assert env_credentials(IDENTITY) == ("0", "z")
     monkeypatch.setenv("HALO_BSRE_NIK_DISDUKCAPIL", "1")
     monkeypatch.setenv("HALO_BSRE_PASSPHRASE_DISDUKCAPIL", "a")
     assert env_credentials(IDENTITY) == ("1", "a")
