@@ -28,7 +28,8 @@ from shared.web.problems import install_problem_handlers
 from shared.web.runtime import utc_now
 
 PART_MODULES = ("gateway.identity.part", "gateway.catalog.part", "gateway.tracking.part",
-                "gateway.survey.part", "gateway.verify.part", "gateway.routing.part")
+                "gateway.survey.part", "gateway.verify.part", "gateway.notifications.part",
+                "gateway.routing.part")
 """Routing comes last: its catch-all ``/api/v1/{service}/...`` must not shadow the others."""
 
 
