@@ -1,7 +1,9 @@
 """How long an issued document stays valid: ``validity`` of the SOP's output as text.
 
-Calendar time, not office time: "5 tahun", "6 bulan", "30 hari", "2 minggu". A validity
-the reader does not understand is refused here (the SOP validator checks it at load time).
+The SOP validator reads it as a standard time (``60 bulan``, ``2 minggu``, ``30 hari``,
+``1 x 24 jam``); ``N tahun`` is read too. A document's validity is calendar time, never
+office time: a ``hari kerja`` counts as a calendar day here. Text neither reading knows is
+refused (the validator has refused it already when the SOP was loaded).
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ import calendar
 import re
 from datetime import datetime, timedelta
 
-_PATTERN = re.compile(r"^\s*(\d+)\s*(tahun|bulan|minggu|hari)\s*$", re.IGNORECASE)
+from shared.calendar.standard_time import StandardTimeError, parse_standard_time
+
+_YEARS = re.compile(r"^\s*(\d+)\s*tahun\s*$", re.IGNORECASE)
+_SPANS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+          "elapsed_hour": timedelta(hours=1), "day": timedelta(days=1),
+          "working_day": timedelta(days=1), "same_working_day": timedelta(days=1),
+          "week": timedelta(weeks=1)}
 
 
 class ValidityError(ValueError):
@@ -28,12 +36,13 @@ def valid_until(issued: datetime, validity: str | None) -> datetime | None:
     """The end of validity of a document issued at ``issued`` (``None``: no expiry)."""
     if not validity:
         return None
-    match = _PATTERN.match(validity)
-    if match is None:
-        raise ValidityError(f"masa berlaku tidak terbaca: {validity!r}")
-    amount, unit = int(match.group(1)), match.group(2).lower()
-    if unit == "tahun":
-        return _add_months(issued, 12 * amount)
-    if unit == "bulan":
-        return _add_months(issued, amount)
-    return issued + timedelta(days=amount * (7 if unit == "minggu" else 1))
+    years = _YEARS.match(validity)
+    if years is not None:
+        return _add_months(issued, 12 * int(years.group(1)))
+    try:
+        std = parse_standard_time(validity)
+    except StandardTimeError:
+        raise ValidityError(f"masa berlaku tidak terbaca: {validity!r}") from None
+    if std.unit == "month":
+        return _add_months(issued, std.amount)
+    return issued + _SPANS[std.unit] * std.amount

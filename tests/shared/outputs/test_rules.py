@@ -64,6 +64,9 @@ def test_validity_in_calendar_time() -> None:
     assert valid_until(AT, "6 bulan") == AT.replace(year=2027, month=6)
     assert valid_until(AT, "2 minggu") == AT + timedelta(days=14)
     assert valid_until(AT, "30 Hari") == AT + timedelta(days=30)
+    assert valid_until(AT, "60 bulan") == AT.replace(year=2031)
+    assert valid_until(AT, "1 x 24 jam") == AT + timedelta(hours=24)
+    assert valid_until(AT, "3 hari kerja") == AT + timedelta(days=3)  # calendar days
     with pytest.raises(ValidityError):
         valid_until(AT, "seumur hidup")
 
