@@ -85,6 +85,10 @@ class FolderStore:
     async def delete(self, path: str, *, session: AsyncSession | None = None) -> None:
         await asyncio.to_thread((self.root / checked_key(path)).unlink, missing_ok=True)
 
+    def discard(self, path: str) -> None:
+        """Remove a file now (from a transaction's end event, which cannot await)."""
+        (self.root / checked_key(path)).unlink(missing_ok=True)
+
 
 def _sync(out: BinaryIO) -> None:
     out.flush()

@@ -1,7 +1,9 @@
 """Accepting the documents of one request: every file is judged by its content before any
 is stored, so a refusal (``DocumentRefused``, one ``errors[]`` entry per bad document)
 leaves nothing behind; then each is stored, and if one fails (too large) the ones already
-stored are removed again.
+stored are removed again. Files of the folder store do not roll back with the request's
+transaction: they are removed when it ends without a commit (the database store's rows go
+with the rollback by themselves).
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
+from shared.documents.folder import FolderStore
 from shared.documents.names import normalise
 from shared.documents.sniff import HEAD_BYTES, judge
 from shared.documents.storage import DocumentStore, Readable, StoredFile, Upload
@@ -100,4 +105,26 @@ async def store_all(store: DocumentStore, accepted: list[Accepted],
         for _, stored in done:
             await store.delete(stored.path, session=session)
         raise
+    if isinstance(store, FolderStore):
+        _discard_unless_committed(session, store, [stored.path for _, stored in done])
     return done
+
+
+def _discard_unless_committed(session: AsyncSession, store: FolderStore, keys: list[str]
+                              ) -> None:
+    state = {"committed": False, "done": False}
+
+    def committed(sync: Session) -> None:
+        if not sync.in_nested_transaction():  # a savepoint released is not the commit
+            state["committed"] = True
+
+    def ended(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is not None or state["done"]:
+            return  # a savepoint, or already settled
+        state["done"] = True
+        if not state["committed"]:
+            for key in keys:
+                store.discard(key)
+
+    event.listen(session.sync_session, "after_commit", committed)
+    event.listen(session.sync_session, "after_transaction_end", ended)
