@@ -101,3 +101,14 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SettingsError(f"{name} harus bilangan bulat") from None
+
+
+def startup_line(settings: NotificationSettings | None = None) -> str:
+    """Where e-mail notifications go, for the all-in-one start-up text."""
+    conf = settings or NotificationSettings.from_env()
+    if conf.smtp is not None:
+        return f"E-mail notifications: SMTP {conf.smtp.host}:{conf.smtp.port}"
+    if conf.maildir is not None:
+        return (f"E-mail notifications: Maildir {conf.maildir}  (read: mutt -f {conf.maildir}, "
+                f"or ls {conf.maildir}/new)")
+    return "E-mail notifications: off (HALO_SMTP_HOST is not set)"

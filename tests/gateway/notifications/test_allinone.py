@@ -55,3 +55,18 @@ async def test_demo_cases_reach_the_feed_and_the_maildir(tmp_path: Path,
                 return mails() if mails().count("warga1@demo.halo.lamsel") >= 3 else None
 
             assert "warga1@demo.halo.lamsel" in await eventually(delivered)
+
+
+def test_the_startup_line_says_where_mail_goes(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from gateway.notifications.settings import startup_line
+
+    monkeypatch.setenv("HALO_VAR_DIR", str(tmp_path))
+    for name in ("HALO_SMTP_HOST", "HALO_NOTIFICATIONS_MAILDIR", "HALO_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    assert startup_line() == (f"E-mail notifications: Maildir {tmp_path / 'mail'}  (read: "
+                              f"mutt -f {tmp_path / 'mail'}, or ls {tmp_path / 'mail'}/new)")
+    monkeypatch.setenv("HALO_ENV", "production")
+    assert startup_line() == "E-mail notifications: off (HALO_SMTP_HOST is not set)"
+    monkeypatch.setenv("HALO_SMTP_HOST", "smtp.lampungselatankab.go.id")
+    assert startup_line() == "E-mail notifications: SMTP smtp.lampungselatankab.go.id:587"
