@@ -197,6 +197,27 @@ async def test_one_bad_file_refuses_every_file_of_the_request(dukcapil: Service)
     assert (await dukcapil.counts(), stored_files(dukcapil)) == before
 
 
+async def test_a_resubmission_with_a_refused_file_changes_nothing(dukcapil: Service) -> None:
+    case = await open_kia(dukcapil)
+    await dukcapil.act(case["id"], DK_OPERATOR, "teruskan")
+    await dukcapil.act(case["id"], DK_OPERATOR, "tidak_lengkap", comment="Berkas buram")
+    before = (await dukcapil.counts(), await dukcapil.snapshot(case["id"]),
+              stored_files(dukcapil))
+    url = f"/cases/{case['id']}/actions"
+    refused = await dukcapil.client.post(url, headers=OWNER,
+                                         files={DOC: ("akta.pdf", PE_EXE, "application/pdf")},
+                                         data={"data": json.dumps({"action": "lengkapi"})})
+    assert refused.status_code == 422 and refused.json()["code"] == "document-refused"
+    assert (await dukcapil.counts(), await dukcapil.snapshot(case["id"]),
+            stored_files(dukcapil)) == before
+    again = await dukcapil.client.post(url, headers=OWNER,
+                                       files={DOC: ("akta.jpg", image("JPEG"), "image/jpeg")},
+                                       data={"data": json.dumps({"action": "lengkapi"})})
+    assert again.status_code == 200, again.text
+    assert [d["content_type"] for d in again.json()["documents"]] == ["application/pdf",
+                                                                      "image/jpeg"]
+
+
 async def test_refusal_messages_in_english(dukcapil: Service) -> None:
     refused = await dukcapil.client.post(
         "/cases", headers={**OWNER, "Accept-Language": "en"},
