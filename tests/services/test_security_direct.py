@@ -1,8 +1,8 @@
 """Authorisation straight against a service app (no gateway in front), issue 3:
 
 * object level: a citizen neither reads nor acts on another citizen's case, on any route
-  under ``/cases/{case_id}`` (the services have no document download route: a case's
-  documents are only listed in the case itself);
+  under ``/cases/{case_id}`` (the document list and download included: the routes are read
+  from the OpenAPI document);
 * tampered tokens (``tests.support.forgeries``) are refused with an opaque 401.
 
 Function level (agencies, citizens and officers on each other's steps):
