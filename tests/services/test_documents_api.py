@@ -274,6 +274,13 @@ async def test_an_upload_through_one_replica_downloads_through_another(
         got = await second.get(doc_url(opened.json()), headers=DK_OPERATOR)
         assert got.status_code == 200 and got.content == body
         assert got.headers["content-type"] == "application/pdf"
+        big = b"%PDF-1.7\n" + bytes(range(256)) * (2 * CHUNK // 256)  # three chunks
+        opened = await second.post("/cases", headers=OWNER,
+                                   files={DOC: ("besar.pdf", big, "application/pdf")},
+                                   data={"data": json.dumps({"sop_key": KIA, "form": KIA_FORM})})
+        assert opened.status_code == 201, opened.text
+        got = await first.get(doc_url(opened.json()), headers=OWNER)
+        assert got.status_code == 200 and got.content == big
         refused = await second.post("/cases", headers=OWNER,
                                     files={DOC: ("akta.pdf", HTML, "application/pdf")},
                                     data={"data": json.dumps({"sop_key": KIA,
@@ -281,7 +288,7 @@ async def test_an_upload_through_one_replica_downloads_through_another(
         assert refused.status_code == 422
         async with runtime_of(one).sessions() as s:
             rows = list(await s.scalars(select(DocumentBlobRow)))
-            assert await s.scalar(select(func.count()).select_from(DocumentBlobRow)) == 1
+            assert await s.scalar(select(func.count()).select_from(DocumentBlobRow)) == 1 + 3
         assert all(b"/Type /Catalog" not in r.data for r in rows)
     for name in ("a", "b"):  # nothing on any replica's disk
         folder = tmp_path / name / "documents" / "dukcapil"
