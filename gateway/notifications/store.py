@@ -21,6 +21,7 @@ from gateway.notifications.tables import (
 
 Row = NotificationRow
 UNIQUE = ["event_id", "account_id", "channel", "kind"]
+INSERT_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,15 @@ async def save_preferences(session: AsyncSession, account_id: str, *, email: boo
 async def add_all(session: AsyncSession, rows: list[dict[str, Any]]) -> list[str]:
     """Insert notifications, skipping any whose (event, account, channel, kind) exists;
     return the channels of the rows that were new."""
-    if not rows:
-        return []
     table = NotificationRow.__table__  # type: ignore[attr-defined]
     insert = postgresql.insert(table) if _postgres(session) else sqlite.insert(table)
-    result = await session.execute(insert.values(rows).on_conflict_do_nothing(
-        index_elements=UNIQUE).returning(table.c.channel))
-    return [str(channel) for channel in result.scalars()]
+    new: list[str] = []
+    for start in range(0, len(rows), INSERT_CHUNK):  # bound the statement's parameters
+        result = await session.execute(insert.values(rows[start:start + INSERT_CHUNK])
+                                       .on_conflict_do_nothing(index_elements=UNIQUE)
+                                       .returning(table.c.channel))
+        new += [str(channel) for channel in result.scalars()]
+    return new
 
 
 def _feed(account_id: str, unread: bool | None) -> Any:

@@ -211,3 +211,24 @@ async def test_an_applicant_unknown_to_identity_still_gets_the_feed(gw: Gateway)
     await gw.publish(gw.event("case.submitted", applicant="subjek-luar", current=None))
     await gw.consume()
     assert [(r.account_id, r.channel) for r in await gw.rows()] == [("subjek-luar", "inapp")]
+
+
+async def test_a_large_fan_out_is_inserted_in_chunks(gw: Gateway,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from gateway.notifications import store
+
+    monkeypatch.setattr(store, "INSERT_CHUNK", 4)
+    who = await people(gw)
+    for _ in range(3):
+        await gw.account(["disdukcapil:operator"], agency="disdukcapil")
+    event = gw.event("case.submitted", applicant=who["warga"], current=officer_step())
+    await gw.publish(event)
+    await gw.consume()
+    replay = make_consumer(gw.bus, [case_topic("dukcapil")], "chunk-replay",
+                           gw.runtime.sessions, gw.state.notifier, gw.state.worker)
+    await replay.start()
+    await replay.poll_once(timeout_ms=5)
+    await replay.stop()
+    rows = await gw.rows()
+    assert len(rows) == 2 * (1 + 5)  # the citizen and five operators, in-app and e-mail
+    assert len({(r.account_id, r.channel) for r in rows}) == len(rows)
