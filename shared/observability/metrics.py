@@ -36,6 +36,13 @@ OUTBOX_PUBLISHED = Counter("halo_outbox_published_total", "Outbox events publish
                            ["service"])
 OUTBOX_FAILURES = Counter("halo_outbox_publish_failures_total",
                           "Failed attempts to publish the outbox.", ["service"])
+OUTPUTS_ISSUED = Counter("halo_outputs_issued_total", "Output documents signed and issued.",
+                         ["service", "kind"])
+OUTPUT_FAILURES = Counter("halo_output_failures_total",
+                          "Failed attempts to render, sign or store an output document.",
+                          ["service"])
+OUTPUTS_PENDING = Gauge("halo_outputs_pending", "Output documents waiting to be signed.",
+                        ["service"])
 EVENTS_CONSUMED = Counter("halo_events_consumed_total", "Events handled by a consumer.",
                           ["consumer", "outcome"])
 CONSUMER_LAG = Gauge("halo_consumer_lag", "Records not yet read by a consumer.", ["consumer"])

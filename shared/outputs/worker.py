@@ -26,14 +26,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from prometheus_client import Counter
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from shared.aio.waiting import first_of
 from shared.cases.catalog import SopCatalog
 from shared.cases.documents import StoredFile, Upload
 from shared.cases.pii import PiiCipher
 from shared.cases.store import CaseStore, row_to_state
+from shared.observability.metrics import OUTPUT_FAILURES, OUTPUTS_ISSUED, OUTPUTS_PENDING
 from shared.outputs.codes import mask_number
 from shared.outputs.history import note
 from shared.outputs.issuer import holder_name, holder_nik, jabatan
@@ -45,10 +47,6 @@ from shared.outputs.tables import CaseOutputRow
 from shared.registry import Registry
 
 log = logging.getLogger("halo.outputs")
-OUTPUTS_ISSUED = Counter("halo_outputs_issued", "Output documents signed and issued",
-                         ["service", "kind"])
-OUTPUT_FAILURES = Counter("halo_output_failures", "Failed attempts to render or sign an "
-                          "output document", ["service"])
 _DIGITS = re.compile(r"\d{6,}")
 
 
@@ -117,11 +115,20 @@ class OutputWorker:
                 await self._failed(job.output_id, job.attempts, exc)
         return issued
 
+    async def backlog(self) -> int:
+        """Pending outputs (due or backing off), also set on ``halo_outputs_pending``."""
+        async with self.sessions() as session:
+            count = await session.scalar(select(func.count()).select_from(CaseOutputRow)
+                                         .where(col(CaseOutputRow.status) == "pending"))
+        OUTPUTS_PENDING.labels(self.service).set(count or 0)
+        return int(count or 0)
+
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             self._wake.clear()
             try:
-                await self.run_once()
+                if not await self.run_once():
+                    await self.backlog()
             except Exception as exc:  # the database is busy or down: try again next pass
                 log.warning("output pass failed", extra={"service": self.service,
                                                          "error": type(exc).__name__})
