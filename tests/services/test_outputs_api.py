@@ -270,12 +270,14 @@ async def test_a_failing_signer_is_retried_with_backoff_and_the_row_kept(
         assert row.last_error == "SigningFailed: BSrE tidak dapat dihubungi: ConnectError"
         assert row.next_attempt_at is not None and row.next_attempt_at > clock.now
     assert await outputs.worker.run_once() == 0  # not due yet: the backoff holds
+    assert await outputs.worker.backlog() == 1
     clock.advance(seconds=6)
     assert await outputs.worker.run_once() == 0  # second failure, longer backoff
     clock.advance(seconds=11)
     assert await outputs.worker.run_once() == 1
     [done] = (await client.get(f"/cases/{case['id']}/outputs", headers=CITIZEN)).json()
     assert done["status"] == "issued" and done["number"] == first["number"]
+    assert await outputs.worker.backlog() == 0
     async with _runtime(app_client).sessions() as session:
         row = await session.get(CaseOutputRow, first["id"])
         assert row is not None and row.attempts == 3 and row.last_error is None
