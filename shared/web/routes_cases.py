@@ -64,6 +64,7 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         form = masked_form(row.form, personal, runtime.cases.cipher)
     options = await runtime.cases.options(session, row, who)
     docs = await runtime.store.documents(session, row.id)
+    outs = await runtime.outputs.store.of_case(session, row.id) if runtime.outputs else []
     return CaseOut(
         id=row.id, tracking_no=row.tracking_no, service=runtime.settings.service,
         sop_key=row.sop_key, sop_version=row.sop_version, title=sop.title, agency=sop.agency,
@@ -76,6 +77,10 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         documents=[{"id": d.id, "key": d.key, "filename": d.filename, "size": d.size,
                     "sha256": d.sha256, "content_type": d.content_type,
                     "url": f"/cases/{row.id}/documents/{d.id}"} for d in docs],
+        outputs=[{"id": o.id, "kind": o.kind, "title": o.title, "number": o.number,
+                  "status": o.status, "verify_code": o.verify_code,
+                  "url": f"/cases/{row.id}/outputs/{o.id}/pdf"
+                  if o.status in ("issued", "revoked") else None} for o in outs],
         actions=[ActionOut(step=o.step_id, name=o.name, label=o.label, kind=o.kind, to=o.to)
                  for o in options])
 

@@ -99,6 +99,9 @@ class CaseOut(BaseModel):
     """At a receipt confirmation: when it closes as completed if the applicant stays silent."""
     form: dict[str, Any]
     documents: list[dict[str, Any]]
+    outputs: list[dict[str, Any]] = []
+    """The case's output documents (id, kind, title, number, status, verify_code, url of the
+    signed PDF once issued); details at ``/cases/{id}/outputs``."""
     actions: list[ActionOut]
 
 

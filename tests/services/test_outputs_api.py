@@ -115,8 +115,12 @@ async def _walk_to_tte(client: httpx.AsyncClient) -> dict[str, Any]:
     url = f"/cases/{case['id']}/actions"
     for who, action in ((OPERATOR, "teruskan"), (OPERATOR, "lengkap"),
                         (KABID, "sampaikan_ke_kadis"), (KADIS, "tte")):
+        assert case["outputs"] == []
         moved = await client.post(url, headers=who, json={"action": action})
         assert moved.status_code == 200, moved.text
+        case = moved.json()
+    [pending] = case["outputs"]  # in the very response of the step that issued it
+    assert (pending["status"], pending["url"]) == ("pending", None)
     return case
 
 
@@ -158,8 +162,10 @@ async def test_the_tte_step_issues_a_pending_numbered_output_in_its_transaction(
 
 async def test_the_worker_signs_and_the_applicant_downloads_a_valid_pdf(
         client: httpx.AsyncClient, app_client: tuple[Any, httpx.AsyncClient]) -> None:
-    _, output = await _issued(client, app_client)
+    case, output = await _issued(client, app_client)
     assert output["status"] == "issued" and output["sha256"]
+    [summary] = (await client.get(f"/cases/{case['id']}", headers=CITIZEN)).json()["outputs"]
+    assert (summary["status"], summary["url"]) == ("issued", output["pdf_url"])
     response = await client.get(output["pdf_url"], headers=CITIZEN)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
