@@ -129,6 +129,24 @@ async def test_download_headers(dukcapil: Service) -> None:
                       "uploaded_at": listed["uploaded_at"], "url": doc["url"]}
 
 
+async def test_an_altered_stored_file_is_a_500_never_its_bytes(dukcapil: Service) -> None:
+    case = await open_kia(dukcapil)
+    runtime = runtime_of(dukcapil.app)
+    async with runtime.sessions() as session:
+        [row] = await runtime.store.documents(session, case["id"])
+    path = runtime.settings.documents_dir / row.storage_path
+    raw = bytearray(path.read_bytes())
+    raw[-3] ^= 0x01
+    path.write_bytes(bytes(raw))
+    got = await dukcapil.client.get(doc_url(case), headers=OWNER)
+    assert got.status_code == 500
+    assert got.headers["content-type"] == "application/problem+json"
+    assert got.json()["code"] == "document-unreadable" and PDF not in got.content
+    path.unlink()
+    gone = await dukcapil.client.get(doc_url(case), headers=OWNER)
+    assert gone.status_code == 500 and gone.json()["code"] == "document-unreadable"
+
+
 async def test_a_multi_chunk_document_streams_back_whole(dukcapil: Service) -> None:
     body = b"%PDF-1.7\n" + bytes(range(256)) * (3 * CHUNK // 256)
     case = (await submit(dukcapil, {DOC: ("besar.pdf", body, "application/pdf")})).json()
