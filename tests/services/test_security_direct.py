@@ -43,8 +43,9 @@ def case_routes(app: FastAPI) -> list[tuple[str, str]]:
 
 def fill(path: str, case: dict[str, Any]) -> str:
     doc = case["documents"][0]["id"] if case["documents"] else "x"
+    output = case["outputs"][0]["id"] if case.get("outputs") else "x"
     return (path.replace("{case_id}", case["id"]).replace("{document_id}", doc)
-            .replace("{doc_id}", doc))
+            .replace("{doc_id}", doc).replace("{output_id}", output))
 
 
 async def test_every_case_route_answers_another_citizen_as_if_the_case_did_not_exist(
@@ -73,6 +74,9 @@ async def test_every_case_route_answers_another_citizen_as_if_the_case_did_not_e
     for method, path in routes:
         if method == "GET":  # the owner reads the very same URLs
             mine = await dukcapil.client.get(fill(path, case), headers=OWNER)
+            if "{output_id}" in path:  # a fresh KIA has no output yet: the case is seen
+                assert mine.json()["code"] == "output-not-found", (path, mine.text)
+                continue
             assert mine.status_code == 200, (path, mine.text)
 
 
