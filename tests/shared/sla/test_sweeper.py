@@ -82,7 +82,15 @@ async def test_overdue_once_and_expiry(tmp_path: Path) -> None:
 
         # The applicant lets the deadline pass: the case closes as expired, once.
         clock.now = datetime(2026, 8, 20, 15, 51, tzinfo=JAKARTA)
-        assert await runtime.sweeper.run_once() == (0, 1)  # the late step was flagged already
+        # The late step is not flagged again; it has stood at the kabid since Friday 16:05 and
+        # now, a working day on (Tuesday 18 August, after the holiday), escalates to the
+        # kepala dinas: one expiry and one escalation.
+        assert await runtime.sweeper.run_once() == (0, 2)
+        async with runtime.sessions() as s:
+            still_late = await s.get(CaseRow, late["id"])
+            assert still_late is not None
+            assert (still_late.escalation_level, still_late.escalated2_role) == (
+                2, "kepala_dinas")
         async with runtime.sessions() as s:
             row = await s.get(CaseRow, returned["id"])
             assert row is not None and row.status == "expired"
