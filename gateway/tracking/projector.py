@@ -104,7 +104,8 @@ def _project(row: TrackedCaseRow, event: EventEnvelope) -> None:
         # entry of a multi-entry transition; the transition's last entry carries it.)
         row.step_id = row.step_role = row.step_agency = row.step_kind = None
         row.step_due_at = None
-        row.closed_at = event.time
+        if row.closed_at is None:  # an output issued after closing does not move it
+            row.closed_at = event.time
 
 
 def _escalation(row: TrackedCaseRow, event: EventEnvelope) -> None:

@@ -97,7 +97,7 @@ async def output_pdf(output_id: str, row: CaseDep, session: SessionDep, runtime:
     out = await _output_of(_outputs(runtime), session, row.id, output_id)
     if out.status not in ("issued", "revoked") or out.storage_path is None:
         raise ProblemError(409, "output-not-ready", state=out.status)
-    data = await runtime.cases.storage.read_bytes(out.storage_path)
+    data = await runtime.cases.storage.read_bytes(out.storage_path, session=session)
     name = "".join(c if c.isalnum() else "-" for c in out.number).strip("-") or "dokumen"
     return Response(data, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{name}.pdf"',
