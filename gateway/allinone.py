@@ -39,6 +39,7 @@ import httpx
 from fastapi import FastAPI
 
 from gateway.app import GatewayWiring, create_gateway_app
+from gateway.notifications.settings import startup_line
 from gateway.routing.asgi_stream import StreamingASGITransport
 from gateway.runtime import GatewayRuntime
 from gateway.settings import SERVICES, GatewaySettings
@@ -186,6 +187,9 @@ def startup_text(accounts: list[dict[str, Any]], numbers: list[str], base: str) 
     if numbers:
         lines += ["", f"Demo cases of {citizen['login'] if citizen else 'warga'}: "
                   + ", ".join(numbers)]
+    lines += ["", startup_line(),
+              f"Signed outputs are checked at {base}/verify/<code> (the QR code on each PDF); "
+              "the whole KIA walk-through to the survey is in README.md"]
     if citizen and officer:
         get_token = ("python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])'")
         lines += [

@@ -111,7 +111,16 @@ class OutputIssuer:
         certificate of the signing service names the person."""
         agency_info = self.registry.agencies.get(agency)
         label = jabatan(self.registry, agency, role)
-        return f"{label} {agency_info.name}"[:200] if agency_info else label
+        return office_of(label, agency_info.name)[:200] if agency_info else label
+
+
+def office_of(label: str, agency_name: str) -> str:
+    """"Kepala Dinas" of "Dinas Kependudukan ..." is "Kepala Dinas Kependudukan ...", as an
+    office is written: the word the two share is said once."""
+    words, name = label.split(), agency_name.split()
+    if words and name and words[-1].lower() == name[0].lower():
+        return " ".join([*words, *name[1:]])
+    return f"{label} {agency_name}"
 
 
 def jabatan(registry: Registry, agency: str, role: str) -> str:

@@ -62,6 +62,8 @@ async def test_allinone_serves_every_service_with_demo_data(
     _, client, printed = allinone
     assert "warga1@demo.halo.lamsel" in printed and "Demo-Warga-2026" in printed
     assert "/api/v1/inbox" in printed and "curl" in printed
+    assert f"E-mail notifications: Maildir {tmp_path / 'mail'}" in printed
+    assert "/verify/<code>" in printed
     counts = {}
     for name in SERVICES:
         assert (tmp_path / f"{name}.db").exists()

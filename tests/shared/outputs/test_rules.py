@@ -120,7 +120,7 @@ def row(**changes: object) -> CaseOutputRow:
         kind="tanda_terima_dokumen", title="Kartu Identitas Anak (KIA)",
         number="470/0001/DISDUKCAPIL/XII/2026", verify_code="DK-00000-00000-00000-00000",
         status="issued", agency="disdukcapil", signer_role="kepala_dinas", signer_id="kadis-1",
-        signer_name="Kepala Dinas Dinas Kependudukan dan Pencatatan Sipil",
+        signer_name="Kepala Dinas Kependudukan dan Pencatatan Sipil",
         holder_masked="S*** A***", created_at=AT, issued_at=AT, sha256="ab" * 32, size=10,
         attempts=1)
     for name, value in changes.items():
@@ -132,7 +132,7 @@ def test_the_public_check_says_valid_revoked_or_expired_and_nothing_personal() -
     registry = load_registry()
     good = verification(row(), registry, AT + timedelta(days=1))
     assert (good["status"], good["valid"]) == ("valid", True)
-    assert good["signer"] == {"name": "Kepala Dinas Dinas Kependudukan dan Pencatatan Sipil",
+    assert good["signer"] == {"name": "Kepala Dinas Kependudukan dan Pencatatan Sipil",
                               "jabatan": "Kepala Dinas"}
     assert good["revoke_reason"] is None and good["kind_label"] == "Tanda Terima Dokumen"
     assert set(good) == {"status", "valid", "message", "verify_code", "number", "kind",
@@ -165,3 +165,11 @@ def test_production_refuses_the_local_test_ca(monkeypatch: pytest.MonkeyPatch) -
     assert settings.verify_url("DK-1") == "https://halo.lampungselatankab.go.id/verify/DK-1"
     assert type(build_signer(settings)).__name__ == "BsreSigner"
     assert isinstance(build_signer(replace(settings, signer="local", ca_dir=None)), LocalSigner)
+
+
+def test_the_signers_office_says_a_shared_word_once() -> None:
+    from shared.outputs.issuer import office_of
+    assert office_of("Kepala Dinas", "Dinas Kependudukan dan Pencatatan Sipil") == (
+        "Kepala Dinas Kependudukan dan Pencatatan Sipil")
+    assert office_of("Kepala Badan", "Badan Pendapatan Daerah") == "Kepala Badan Pendapatan Daerah"
+    assert office_of("Kepala Bidang", "Dinas Kesehatan") == "Kepala Bidang Dinas Kesehatan"
