@@ -227,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     from shared.observability.logging import configure_logging
 
     proxy = proxy_options(os.environ.get(FORWARDED_ENV))  # a bad value stops the start here
+    # The QR codes on output documents point at this process unless told otherwise.
+    os.environ.setdefault("HALO_PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
     configure_logging()
     app = build_app(demo=not args.no_demo, base_url=f"http://{args.host}:{args.port}")
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, **proxy)
