@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -90,3 +91,36 @@ def test_a_case_walks_through_the_distributed_processes(distributed: None) -> No
         other = _login(client, "warga2@demo.halo.lamsel", "Demo-Warga-2026")
         hidden = client.get(f"{G}/api/v1/tracking/{case['tracking_no']}", headers=other)
         assert hidden.status_code == 404
+        _the_case_ends_as_a_citizen_expects(client, case, warga, seen.json())
+
+
+def _the_case_ends_as_a_citizen_expects(client: httpx.Client, case: dict[str, Any],
+                                        warga: dict[str, str], tracking: dict[str, Any]) -> None:
+    """Across the processes: the signed output from tracking, its public verification, the
+    citizen's notifications (written by the gateway's consumer over Kafka), the survey."""
+    (output,) = tracking["outputs"]
+    assert output["number"].startswith("470/") and output["revoked"] is False
+    pdf = client.get(f"{G}{output['download_url']}", headers=warga)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["x-content-type-options"] == "nosniff"
+    verified = client.get(f"{G}{output['verify_url']}").json()
+    assert verified["status"] == "valid" and verified["number"] == output["number"]
+    assert "1801014505240001" not in json.dumps(verified)
+    deadline = time.monotonic() + 60
+    while True:
+        feed = client.get(f"{G}/api/v1/me/notifications?limit=100", headers=warga).json()
+        mine = [n for n in feed["items"] if n["tracking_no"] == case["tracking_no"]]
+        kinds = {(n["event_type"], n["kind"]) for n in mine}
+        if {("case.submitted", "status"), ("case.output_issued", "status"),
+                ("case.completed", "status"), ("case.completed", "survey")} <= kinds:
+            break
+        assert time.monotonic() < deadline, feed
+        time.sleep(0.2)
+    assert feed["unread_count"] >= len(mine)
+    answers = {f"u{i}": 4 for i in range(1, 10)}
+    rated = client.post(f"{G}/api/v1/survey/{case['tracking_no']}", headers=warga,
+                        json={"answers": answers})
+    assert rated.status_code == 201, rated.text
+    again = client.post(f"{G}/api/v1/survey/{case['tracking_no']}", headers=warga,
+                        json={"answers": answers})
+    assert again.status_code == 409
