@@ -31,6 +31,17 @@ def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
+def env_int(name: str, default: int) -> int:
+    """An integer setting; a value that is not one stops the start with a clear message."""
+    raw = env(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} harus bilangan bulat") from None
+
+
 def is_production() -> bool:
     return env("HALO_ENV", "development") == "production"
 

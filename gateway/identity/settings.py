@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared.settings import SettingsError, env, secret_bytes
+from shared.settings import SettingsError, env, env_int, secret_bytes
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,16 @@ class IdentitySettings:
             if raw:
                 limits[name] = parse_limit(raw, f"HALO_IDENTITY_RATE_{name.upper()}")
         policy = LoginPolicy(
-            slow_after=_int("HALO_IDENTITY_SLOW_AFTER", 3),
-            base_delay_s=_int("HALO_IDENTITY_BASE_DELAY_S", 5),
-            lock_after=_int("HALO_IDENTITY_LOCK_AFTER", 5),
-            lock_s=_int("HALO_IDENTITY_LOCK_S", 900),
-            failure_window_s=_int("HALO_IDENTITY_FAILURE_WINDOW_S", 900))
+            slow_after=env_int("HALO_IDENTITY_SLOW_AFTER", 3),
+            base_delay_s=env_int("HALO_IDENTITY_BASE_DELAY_S", 5),
+            lock_after=env_int("HALO_IDENTITY_LOCK_AFTER", 5),
+            lock_s=env_int("HALO_IDENTITY_LOCK_S", 900),
+            failure_window_s=env_int("HALO_IDENTITY_FAILURE_WINDOW_S", 900))
         return cls(nik_hash_key=secret_bytes("NIK_HASH_KEY"), pii_key=secret_bytes("PII_KEY"),
                    login=policy, rate_limits=limits,
-                   argon2=Argon2Params(time_cost=_int("HALO_ARGON2_TIME_COST", 3),
-                                       memory_kib=_int("HALO_ARGON2_MEMORY_KIB", 65536),
-                                       parallelism=_int("HALO_ARGON2_PARALLELISM", 4)))
+                   argon2=Argon2Params(time_cost=env_int("HALO_ARGON2_TIME_COST", 3),
+                                       memory_kib=env_int("HALO_ARGON2_MEMORY_KIB", 65536),
+                                       parallelism=env_int("HALO_ARGON2_PARALLELISM", 4)))
 
 
 def parse_limit(raw: str, name: str = "rate limit") -> RateLimit:
@@ -97,13 +97,3 @@ def parse_limit(raw: str, name: str = "rate limit") -> RateLimit:
     if limit.count < 1 or limit.window_s <= 0:
         raise SettingsError(f"{name}: jumlah dan jendela waktu harus positif")
     return limit
-
-
-def _int(name: str, default: int) -> int:
-    raw = env(name)
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} harus bilangan bulat") from None

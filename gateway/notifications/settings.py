@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.settings import SettingsError, env, is_production, var_dir
+from shared.settings import SettingsError, env, env_int, is_production, var_dir
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 
@@ -69,7 +69,7 @@ class NotificationSettings:
         host = env("HALO_SMTP_HOST")
         smtp = None
         if host:
-            smtp = SmtpSettings(host=host, port=_int("HALO_SMTP_PORT", 587),
+            smtp = SmtpSettings(host=host, port=env_int("HALO_SMTP_PORT", 587),
                                 user=env("HALO_SMTP_USER") or None,
                                 password=env("HALO_SMTP_PASSWORD") or None,
                                 sender=env("HALO_SMTP_FROM") or SmtpSettings.sender,
@@ -84,23 +84,15 @@ class NotificationSettings:
                 token=token, phone_number_id=phone_id,
                 url=(env("HALO_WHATSAPP_URL") or WhatsAppSettings.url).rstrip("/"),
                 version=env("HALO_WHATSAPP_VERSION") or WhatsAppSettings.version)
-        attempts = _int("HALO_NOTIFICATIONS_MAX_ATTEMPTS", 5)
+        attempts = env_int("HALO_NOTIFICATIONS_MAX_ATTEMPTS", 5)
         if attempts < 1:
             raise SettingsError("HALO_NOTIFICATIONS_MAX_ATTEMPTS minimal 1")
         return cls(smtp=smtp, maildir=maildir, whatsapp=whatsapp, max_attempts=attempts,
-                   backoff_s=float(_int("HALO_NOTIFICATIONS_BACKOFF_S", 30)),
-                   max_backoff_s=float(_int("HALO_NOTIFICATIONS_MAX_BACKOFF_S", 3600)),
+                   backoff_s=float(env_int("HALO_NOTIFICATIONS_BACKOFF_S", 30)),
+                   max_backoff_s=float(env_int("HALO_NOTIFICATIONS_MAX_BACKOFF_S", 3600)),
                    group=env("HALO_NOTIFICATIONS_GROUP") or "gateway-notifications")
 
 
-def _int(name: str, default: int) -> int:
-    raw = env(name)
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} harus bilangan bulat") from None
 
 
 def startup_line(settings: NotificationSettings | None = None) -> str:
