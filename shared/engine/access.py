@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from shared.engine.errors import EngineError, NotCaseOwner, RoleNotPermitted
-from shared.engine.state import ActionOption, CaseState, Principal
-from shared.sop.model import APPLICANT_ROLE, SopDefinition, Step
+from shared.engine.state import ActionOption, CaseState, Item, Items, Principal
+from shared.sop.model import APPLICANT_ROLE, Action, SopDefinition, Step
 
 RESUBMIT = "lengkapi"
 WITHDRAW = "batalkan"
@@ -43,6 +43,30 @@ def authorise(sop: SopDefinition, step: Step, case: CaseState, who: Principal
     raise RoleNotPermitted(step=step.id, role=f"{agency}:{step.actor}")
 
 
+def _all_items(sop: SopDefinition, *, fields: bool = True) -> Items:
+    """Every document and (with ``fields``) form field of the SOP, with its labels."""
+    return Items(documents=tuple(Item(d.key, d.label) for d in sop.documents),
+                 fields=tuple(Item(f.name, f.label) for f in sop.form) if fields else ())
+
+
+def _requested(sop: SopDefinition, case: CaseState) -> Items:
+    """What the return asked for: each a required item of the resubmission."""
+    docs = {d.key: d.label for d in sop.documents}
+    form = {f.name: f.label for f in sop.form}
+    return Items(documents=tuple(Item(k, docs.get(k, k), True) for k in case.requested_documents),
+                 fields=tuple(Item(k, form.get(k, k), True) for k in case.requested_fields))
+
+
+def _option(sop: SopDefinition, step: Step, action: Action) -> ActionOption:
+    returns = action.kind == "return"
+    return ActionOption(
+        step.id, action.name, action.label or action.name, action.kind, action.to,
+        comment_required=action.comment_required,
+        deadline=action.deadline if returns else None,
+        requestable=_all_items(sop) if returns else None,
+        accepts=_all_items(sop, fields=False) if step.kind == "applicant" else None)
+
+
 def _withdraw(step_id: str) -> ActionOption:
     return ActionOption(step_id, WITHDRAW, "Batalkan permohonan", "withdraw", None)
 
@@ -58,14 +82,14 @@ def options(sop: SopDefinition, case: CaseState, who: Principal, now: datetime
             return []
         late = case.applicant_due_at is not None and now > case.applicant_due_at
         resubmit = [] if late else [
-            ActionOption(case.step_id, RESUBMIT, "Lengkapi berkas", "resubmit", None)]
+            ActionOption(case.step_id, RESUBMIT, "Lengkapi berkas", "resubmit", None,
+                         requires=_requested(sop, case), accepts=_all_items(sop))]
         return [*resubmit, _withdraw(case.step_id)]
     step = sop.step(case.step_id)
     result: list[ActionOption] = []
     try:
         authorise(sop, step, case, who)
-        result = [ActionOption(step.id, a.name, a.label or a.name, a.kind, a.to)
-                  for a in step.actions]
+        result = [_option(sop, step, a) for a in step.actions]
     except EngineError:
         pass
     if is_owner:

@@ -138,11 +138,35 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Item:
+    """A document (key) or form field (name) of the SOP, with its label."""
+
+    key: str
+    label: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Items:
+    documents: tuple[Item, ...] = ()
+    fields: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
 class ActionOption:
-    """An action a principal may take now."""
+    """An action a principal may take now, and what it needs."""
 
     step_id: str
     name: str
     label: str
     kind: str
     to: str | None
+    comment_required: bool = False
+    deadline: str | None = None
+    """For a return: the applicant's deadline, as a standard time ("3 hari kerja")."""
+    requestable: Items | None = None
+    """For a return: the documents and fields the officer may ask the applicant for."""
+    requires: Items | None = None
+    """What the action must bring (a resubmission: what the return asked for)."""
+    accepts: Items | None = None
+    """What the action may bring (resubmission and applicant steps)."""

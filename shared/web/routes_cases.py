@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.cases.pii import masked_form
 from shared.db.tables import CaseRow
 from shared.engine.resubmission import Requested
-from shared.engine.state import CaseStatus, Principal
+from shared.engine.state import ActionOption, CaseStatus, Items, Principal
 from shared.web.bodies import read_body
 from shared.web.deps import (
     CaseDep,
@@ -28,6 +29,8 @@ from shared.web.schemas import (
     CasePage,
     CurrentStep,
     HistoryOut,
+    ItemOut,
+    ItemsOut,
     OpenCase,
     RequestedItems,
 )
@@ -81,8 +84,21 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
                   "status": o.status, "verify_code": o.verify_code,
                   "url": f"/cases/{row.id}/outputs/{o.id}/pdf"
                   if o.status in ("issued", "revoked") else None} for o in outs],
-        actions=[ActionOut(step=o.step_id, name=o.name, label=o.label, kind=o.kind, to=o.to)
-                 for o in options])
+        actions=[_action_out(o) for o in options])
+
+
+def _items(items: Items | None) -> ItemsOut | None:
+    if items is None:
+        return None
+    return ItemsOut(documents=[ItemOut(**asdict(i)) for i in items.documents],
+                    fields=[ItemOut(**asdict(i)) for i in items.fields])
+
+
+def _action_out(o: ActionOption) -> ActionOut:
+    return ActionOut(step=o.step_id, name=o.name, label=o.label, kind=o.kind, to=o.to,
+                     comment_required=o.comment_required, deadline=o.deadline,
+                     requestable=_items(o.requestable), requires=_items(o.requires),
+                     accepts=_items(o.accepts))
 
 
 @router.post("", status_code=201, response_model=CaseOut, openapi_extra={

@@ -53,12 +53,39 @@ class ActOnCase(BaseModel):
         default=None, description="Only with a return action: what the applicant must bring")
 
 
+class ItemOut(BaseModel):
+    """A document (``key``) or form field (``key`` = its name) of the SOP."""
+
+    key: str
+    label: str
+    required: bool = False
+
+
+class ItemsOut(BaseModel):
+    documents: list[ItemOut] = []
+    fields: list[ItemOut] = []
+
+
 class ActionOut(BaseModel):
+    """An action the caller may take now, and what it needs."""
+
     step: str
     name: str
     label: str
     kind: str
+    """``forward``, ``return``, ``resubmit`` (``lengkapi``) or ``withdraw`` (``batalkan``)."""
     to: str | None
+    comment_required: bool = False
+    """The action is refused without a ``comment`` (a reason)."""
+    deadline: str | None = None
+    """For a return: the applicant's deadline as a standard time ("3 hari kerja")."""
+    requestable: ItemsOut | None = None
+    """For a return: the documents and fields the officer may name in ``requested``."""
+    requires: ItemsOut | None = None
+    """For ``lengkapi``: what the return asked for; each must be brought again."""
+    accepts: ItemsOut | None = None
+    """For ``lengkapi`` and applicant steps: the documents (uploads) and form fields the
+    action may bring."""
 
 
 class CurrentStep(BaseModel):

@@ -14,7 +14,8 @@ from shared.engine.errors import (
     ActionNotAvailable,
     ResubmissionLate,
 )
-from shared.engine.state import ActionOption, Principal
+from shared.engine.resubmission import Requested
+from shared.engine.state import ActionOption, Item, Items, Principal
 from shared.sop.loader import parse_sop
 from tests.shared.engine.scenarios import (
     OFFICE,
@@ -24,6 +25,7 @@ from tests.shared.engine.scenarios import (
     flow_at_tte,
     flow_at_verifikasi,
     flow_rejected,
+    kia_at_berkas,
     kia_at_penyerahan,
     kia_at_siak,
     kia_completed,
@@ -85,21 +87,43 @@ def test_options_per_principal(
     assert scenario().names(who) == expected
 
 
+FLOW_ITEMS = Items(documents=(Item("ktp", "KTP"), Item("lampiran", "Lampiran")),
+                   fields=(Item("perihal", "Perihal"), Item("jumlah", "Jumlah")))
+
+
 def test_options_describe_each_action() -> None:
     run = flow_at_verifikasi()
     assert run.engine.options(run.sop, run.case, OPERATOR) == [
         ActionOption("verifikasi", "lengkap", "lengkap", "forward", "notifikasi"),
-        ActionOption("verifikasi", "kembalikan", "kembalikan", "return", None),
-        ActionOption("verifikasi", "tolak", "tolak", "forward", "@rejected"),
+        ActionOption("verifikasi", "kembalikan", "kembalikan", "return", None,
+                     comment_required=True, deadline="3 hari kerja", requestable=FLOW_ITEMS),
+        ActionOption("verifikasi", "tolak", "tolak", "forward", "@rejected",
+                     comment_required=True),
         ActionOption("verifikasi", "arsipkan", "arsipkan", "forward", "@archived"),
     ]
     assert run.engine.options(run.sop, run.case, OWNER) == [
         ActionOption("verifikasi", "batalkan", "Batalkan permohonan", "withdraw", None)]
     returned = kia_returned()
+    kia_all = Items(
+        documents=(Item("berkas_persyaratan", "Berkas persyaratan (akta kelahiran, KK)"),
+                   Item("pas_foto", "Pas foto anak (opsional di bawah 5 tahun)")),
+        fields=tuple(Item(f.name, f.label) for f in returned.sop.form))
     assert returned.engine.options(returned.sop, returned.case, OWNER) == [
-        ActionOption("verifikasi_berkas", "lengkapi", "Lengkapi berkas", "resubmit", None),
+        ActionOption("verifikasi_berkas", "lengkapi", "Lengkapi berkas", "resubmit", None,
+                     requires=Items(), accepts=kia_all),
         ActionOption("verifikasi_berkas", "batalkan", "Batalkan permohonan", "withdraw", None),
     ]
+
+
+def test_resubmission_option_names_what_the_return_asked_for() -> None:
+    run = kia_at_berkas()
+    run.act(OPERATOR, "tidak_lengkap", wib(8, 12, 10, 9), comment="Akta buram",
+            requested=Requested(("berkas_persyaratan",), ("nama_anak",)))
+    resubmit = run.engine.options(run.sop, run.case, OWNER)[0]
+    assert resubmit.name == "lengkapi"
+    assert resubmit.requires == Items(
+        documents=(Item("berkas_persyaratan", "Berkas persyaratan (akta kelahiran, KK)", True),),
+        fields=(Item("nama_anak", "Nama anak", True),))
 
 
 def test_options_do_not_offer_resubmission_after_the_deadline() -> None:

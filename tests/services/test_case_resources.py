@@ -1,0 +1,105 @@
+"""What a front end needs is in the case resource: each offered action says what it needs
+(comment, deadline, what may be asked for, what must be brought), and a returned case says
+what the applicant must fix. Dukcapil's KIA 0–5 through the ASGI transport, SQLite and (in
+the integration tier) PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from services.dukcapil.app import create_app
+from shared.db import migrate
+from tests.support.apps import rolled_back, running, service_settings, wiring
+from tests.support.kia import FORM, KIA, PDF
+from tests.support.tokens import TestTokens
+
+TOKENS = TestTokens()
+CITIZEN = TOKENS.headers("warga-a", "citizen")
+OPERATOR = TOKENS.headers("op-1", "disdukcapil:operator")
+KIA_DOCS = [{"key": "berkas_persyaratan", "label": "Berkas persyaratan (akta kelahiran, KK)",
+             "required": False},
+            {"key": "pas_foto", "label": "Pas foto anak (opsional di bawah 5 tahun)",
+             "required": False}]
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
+                                                                 marks=pytest.mark.integration)])
+async def app_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                     ) -> AsyncIterator[tuple[object, httpx.AsyncClient]]:
+    tmp = tmp_path_factory.mktemp("resources")
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        await asyncio.to_thread(migrate.downgrade, url, "base")
+    else:
+        url = f"sqlite+aiosqlite:///{tmp / 'dukcapil.db'}"
+    app = create_app(service_settings("dukcapil", url, Path(tmp)), wiring(TOKENS))
+    async with running(app) as client:
+        yield app, client
+
+
+@pytest.fixture
+async def client(app_client: tuple[object, httpx.AsyncClient]) -> AsyncIterator[httpx.AsyncClient]:
+    app, http = app_client
+    async with rolled_back(app):  # type: ignore[arg-type]
+        yield http
+
+
+async def _open(client: httpx.AsyncClient, headers: dict[str, str] = CITIZEN,
+                **extra: Any) -> dict[str, Any]:
+    response = await client.post("/cases", headers=headers, files={"berkas_persyaratan": PDF},
+                                 data={"data": json.dumps({"sop_key": KIA, "form": FORM,
+                                                           **extra})})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def _at_berkas(client: httpx.AsyncClient) -> dict[str, Any]:
+    case = await _open(client)
+    moved = await client.post(f"/cases/{case['id']}/actions", headers=OPERATOR,
+                              json={"action": "teruskan", "step": "verifikasi_permohonan"})
+    assert moved.status_code == 200, moved.text
+    return moved.json()
+
+
+def _action(case: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(a for a in case["actions"] if a["name"] == name)
+
+
+async def test_a_return_action_says_its_deadline_reason_and_what_may_be_asked_for(
+        client: httpx.AsyncClient) -> None:
+    case = await _at_berkas(client)
+    ret = _action(case, "tidak_lengkap")
+    assert ret["kind"] == "return" and ret["comment_required"] is True
+    assert ret["deadline"] == "3 hari kerja"
+    assert ret["requestable"]["documents"] == KIA_DOCS
+    assert [f["key"] for f in ret["requestable"]["fields"]] == [
+        "nik_anak", "nama_anak", "tanggal_lahir_anak", "nomor_kk", "pengambilan"]
+    assert ret["requestable"]["fields"][1]["label"] == "Nama anak"
+    forward = _action(case, "lengkap")
+    assert forward["comment_required"] is False and forward["deadline"] is None
+    assert forward["requestable"] is None and forward["requires"] is None
+
+
+async def test_resubmission_names_what_the_applicant_must_bring(
+        client: httpx.AsyncClient) -> None:
+    case = await _at_berkas(client)
+    returned = await client.post(f"/cases/{case['id']}/actions", headers=OPERATOR, json={
+        "action": "tidak_lengkap", "comment": "Akta kelahiran buram",
+        "requested": {"documents": ["berkas_persyaratan"], "fields": ["nama_anak"]}})
+    assert returned.status_code == 200, returned.text
+    mine = (await client.get(f"/cases/{case['id']}", headers=CITIZEN)).json()
+    resubmit = _action(mine, "lengkapi")
+    assert resubmit["requires"] == {
+        "documents": [{"key": "berkas_persyaratan",
+                       "label": "Berkas persyaratan (akta kelahiran, KK)", "required": True}],
+        "fields": [{"key": "nama_anak", "label": "Nama anak", "required": True}]}
+    assert resubmit["accepts"]["documents"] == KIA_DOCS
+    assert len(resubmit["accepts"]["fields"]) == 5
+    assert _action(mine, "batalkan")["requires"] is None
