@@ -12,6 +12,7 @@ from shared.cases.pii import masked_form
 from shared.db.tables import CaseRow
 from shared.engine.resubmission import Requested
 from shared.engine.state import ActionOption, CaseStatus, Items, Principal
+from shared.sop.model import SopDefinition
 from shared.web.bodies import read_body
 from shared.web.deps import (
     CaseDep,
@@ -48,8 +49,12 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         step = sop.step(row.step_id)
         returned = row.status == "returned"
         due = row.applicant_due_at if returned else row.step_due_at
+        wanted = _requested(sop, row) if returned else None
         current = CurrentStep(
-            id=step.id, nomor=step.nomor, activity=step.activity,
+            id=step.id, nomor=step.nomor,
+            activity=_applicant_task(wanted) if wanted is not None else step.activity,
+            reason=row.return_reason if returned else None, requested=wanted,
+            returned_from=step.activity if returned else None,
             role="pemohon" if returned else step.actor,
             agency=None if returned else (step.agency or sop.agency),
             kind="applicant" if returned else step.kind, due_at=due,
@@ -85,6 +90,28 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
                   "url": f"/cases/{row.id}/outputs/{o.id}/pdf"
                   if o.status in ("issued", "revoked") else None} for o in outs],
         actions=[_action_out(o) for o in options])
+
+
+def _requested(sop: SopDefinition, row: CaseRow) -> ItemsOut:
+    """What the return asked for, with the SOP's labels."""
+    docs = {d.key: d.label for d in sop.documents}
+    form = {f.name: f.label for f in sop.form}
+    return ItemsOut(
+        documents=[ItemOut(key=k, label=docs.get(k, k), required=True)
+                   for k in row.requested_documents],
+        fields=[ItemOut(key=k, label=form.get(k, k), required=True)
+                for k in row.requested_fields])
+
+
+def _applicant_task(wanted: ItemsOut) -> str:
+    """The applicant's task on a returned case, in one sentence (Bahasa Indonesia)."""
+    parts = []
+    if wanted.documents:
+        parts.append("unggah kembali " + "; ".join(d.label for d in wanted.documents))
+    if wanted.fields:
+        parts.append("perbaiki isian " + "; ".join(f.label for f in wanted.fields))
+    ask = ", ".join(parts) if parts else "lengkapi sesuai alasan petugas"
+    return f"Lengkapi berkas yang dikembalikan petugas sebelum batas waktu: {ask}."
 
 
 def _items(items: Items | None) -> ItemsOut | None:

@@ -89,6 +89,9 @@ class ActionOut(BaseModel):
 
 
 class CurrentStep(BaseModel):
+    """Where the case stands. While returned it describes the applicant's task (complete the
+    file): ``activity`` is that task, ``role`` ``pemohon``, ``due_at`` the deadline."""
+
     id: str
     nomor: int | None
     activity: str
@@ -100,6 +103,12 @@ class CurrentStep(BaseModel):
     escalated_to: list[str] = []
     """While overdue: the supervisor scopes (``<agency>:<role>``) whose inbox shows it too,
     first level first."""
+    reason: str | None = None
+    """While returned: the officer's reason, for the applicant."""
+    requested: ItemsOut | None = None
+    """While returned: the documents and fields the applicant must bring, with labels."""
+    returned_from: str | None = None
+    """While returned: the activity of the officer step that returned the file."""
 
 
 class CaseOut(BaseModel):

@@ -103,3 +103,34 @@ async def test_resubmission_names_what_the_applicant_must_bring(
     assert resubmit["accepts"]["documents"] == KIA_DOCS
     assert len(resubmit["accepts"]["fields"]) == 5
     assert _action(mine, "batalkan")["requires"] is None
+
+
+async def test_a_returned_case_shows_the_applicants_task_not_the_officer_step(
+        client: httpx.AsyncClient) -> None:
+    case = await _at_berkas(client)
+    officer_text = case["current_step"]["activity"]
+    await client.post(f"/cases/{case['id']}/actions", headers=OPERATOR, json={
+        "action": "tidak_lengkap", "comment": "Akta kelahiran buram",
+        "requested": {"documents": ["berkas_persyaratan"], "fields": ["nama_anak"]}})
+    mine = (await client.get(f"/cases/{case['id']}", headers=CITIZEN)).json()
+    step = mine["current_step"]
+    assert step["activity"] == (
+        "Lengkapi berkas yang dikembalikan petugas sebelum batas waktu: unggah kembali "
+        "Berkas persyaratan (akta kelahiran, KK), perbaiki isian Nama anak.")
+    assert step["activity"] != officer_text and step["returned_from"] == officer_text
+    assert step["role"] == "pemohon" and step["kind"] == "applicant"
+    assert step["reason"] == "Akta kelahiran buram" == mine["return_reason"]
+    assert step["requested"]["documents"][0]["key"] == "berkas_persyaratan"
+    assert step["requested"]["fields"] == [
+        {"key": "nama_anak", "label": "Nama anak", "required": True}]
+    assert step["due_at"] == mine["applicant_due_at"] is not None
+    assert mine["requested"] == {"documents": ["berkas_persyaratan"], "fields": ["nama_anak"]}
+
+
+async def test_an_open_case_keeps_the_step_activity_and_no_return_details(
+        client: httpx.AsyncClient) -> None:
+    case = await _at_berkas(client)
+    step = case["current_step"]
+    assert step["activity"].startswith("Operator Halo Lamsel memverifikasi berkas")
+    assert step["reason"] is None and step["requested"] is None
+    assert step["returned_from"] is None
