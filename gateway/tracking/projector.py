@@ -99,11 +99,12 @@ def _project(row: TrackedCaseRow, event: EventEnvelope) -> None:
     if current is not None:
         row.step_id, row.step_role, row.step_agency = current.id, current.role, current.agency
         row.step_kind, row.step_due_at = current.kind, current.due_at
+        row.step_nomor, row.step_activity = current.nomor, current.activity
     elif event.status not in OPEN_STATUSES:
         # Closed: nobody holds it any more. (An open event without ``current`` is an early
         # entry of a multi-entry transition; the transition's last entry carries it.)
         row.step_id = row.step_role = row.step_agency = row.step_kind = None
-        row.step_due_at = None
+        row.step_due_at = row.step_nomor = row.step_activity = None
         if row.closed_at is None:  # an output issued after closing does not move it
             row.closed_at = event.time
 

@@ -45,7 +45,8 @@ def holder(row: Row, now: datetime) -> Holder | None:
                                           (row.escalated2_agency, row.escalated2_role))
                  if a and r and row.status == "open"]
     return Holder(id=row.step_id, role=row.step_role, agency=row.step_agency,
-                  kind=row.step_kind or "officer", holder=scope, due_at=row.step_due_at,
+                  kind=row.step_kind or "officer", nomor=row.step_nomor,
+                  activity=row.step_activity, holder=scope, due_at=row.step_due_at,
                   late=bool(row.step_due_at and row.step_due_at < now), escalated_to=escalated)
 
 

@@ -15,6 +15,11 @@ class Holder(BaseModel):
     """The role that must act: an officer role, or ``pemohon`` when returned to the applicant."""
     agency: str | None
     kind: str
+    nomor: int | None = None
+    """The step's number as printed in the regulation."""
+    activity: str | None = None
+    """What the holder does there: the step's activity, or the applicant's task while
+    returned (empty for cases projected before events carried it)."""
     holder: str
     """``pemohon``, or ``<agency>:<role>`` (the scope an officer needs to act)."""
     due_at: datetime | None

@@ -46,6 +46,10 @@ class TrackedCaseRow(SQLModel, table=True):
     step_agency: str | None = Field(default=None, max_length=60)
     step_kind: str | None = Field(default=None, max_length=20)
     step_due_at: datetime | None = _dt()
+    step_nomor: int | None = None
+    """The step's number as printed in the regulation."""
+    step_activity: str | None = Field(default=None, sa_column=Column(Text))
+    """The step's activity, or the applicant's task while returned."""
     return_role: str | None = Field(default=None, max_length=60)
     """While returned: the officer role (and agency) that returned it and waits for it."""
     return_agency: str | None = Field(default=None, max_length=60)

@@ -19,7 +19,7 @@ from shared.cases.event_data import event_data
 from shared.db.session import is_postgres
 from shared.db.tables import CaseRow, DocumentRow, HistoryRow, OutboxRow
 from shared.engine.state import CaseState, HistoryEntry, Transition
-from shared.events.envelope import EventEnvelope, StepRef, case_topic
+from shared.events.envelope import RETURNED_ACTIVITY, EventEnvelope, StepRef, case_topic
 from shared.events.outbox_signal import signal_commit
 from shared.sop.model import SopDefinition
 
@@ -42,9 +42,11 @@ def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
     step = sop.step(case.step_id)
     if case.status == "returned":
         return StepRef(id=step.id, role="pemohon", agency=None, kind="applicant",
-                       due_at=case.applicant_due_at)
+                       due_at=case.applicant_due_at, nomor=step.nomor,
+                       activity=RETURNED_ACTIVITY)
     return StepRef(id=step.id, role=step.actor, agency=step.agency or sop.agency,
-                   kind=step.kind, due_at=case.step_due_at)
+                   kind=step.kind, due_at=case.step_due_at, nomor=step.nomor,
+                   activity=step.activity)
 
 
 class CaseStore:

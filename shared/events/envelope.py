@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 SPEC_VERSION = "1"
+RETURNED_ACTIVITY = "Pemohon melengkapi berkas yang dikembalikan petugas sebelum batas waktu"
 
 
 def case_topic(service: str) -> str:
@@ -35,6 +36,11 @@ class StepRef(BaseModel):
     agency: str | None
     kind: str
     due_at: AwareDatetime | None = None
+    nomor: int | None = None
+    """The step's number as printed in the regulation."""
+    activity: str | None = None
+    """What the holder does there: the step's activity, or the applicant's task while
+    returned (:data:`RETURNED_ACTIVITY`)."""
 
 
 class EventEnvelope(BaseModel):

@@ -45,9 +45,15 @@ async def roundtrip(url: str) -> None:
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     step = StepRef(id="s2", role="kabid", agency="dpmd", kind="officer",
-                   due_at=datetime(2026, 12, 1, 3, 0, tzinfo=UTC))
+                   due_at=datetime(2026, 12, 1, 3, 0, tzinfo=UTC), nomor=2,
+                   activity="Kabid memeriksa")
     async with sessions() as session:
         await apply_event(session, envelope("c-1", 1, "open", step))
+        await session.commit()
+    async with sessions() as session:
+        held = await session.get(TrackedCaseRow, "c-1")
+        assert held is not None
+        assert (held.step_nomor, held.step_activity) == (2, "Kabid memeriksa")
         await apply_event(session, envelope("c-1", 2, "completed", None))
         await session.commit()
     async with sessions() as session:
@@ -55,7 +61,8 @@ async def roundtrip(url: str) -> None:
         events = (await session.scalars(select(TrackedEventRow))).all()
     await engine.dispose()
     assert row is not None and row.status == "completed" and row.last_seq == 2
-    assert row.step_id is None and row.closed_at == datetime(2026, 11, 30, 2, 2, tzinfo=UTC)
+    assert row.step_id is None and row.step_activity is None
+    assert row.closed_at == datetime(2026, 11, 30, 2, 2, tzinfo=UTC)
     assert [e.seq for e in events] == [1, 2]
     await asyncio.to_thread(migrate.downgrade, url, "base", FOLDER, VERSION_TABLE)
     assert not {"tracked_cases", "tracked_events"} & await tables(url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from shared.events.envelope import RETURNED_ACTIVITY
 from tests.gateway.routing.harness import KIA, gateway_stack
 
 CITIZEN = ("warga-a", "citizen")
@@ -46,6 +47,9 @@ async def test_timeline_current_step_due_and_late(tmp_path: Path) -> None:
         assert (current["role"], current["agency"], current["kind"]) == (
             "operator", "disdukcapil", "officer")
         assert current["holder"] == "disdukcapil:operator"
+        assert current["nomor"] == 3 == moved["current_step"]["nomor"]
+        assert current["activity"] == moved["current_step"]["activity"]
+        assert current["activity"].startswith("Operator Halo Lamsel memverifikasi berkas")
         assert at(current["due_at"]) == at(moved["current_step"]["due_at"])
         assert current["late"] is False and body["late"] is False
 
@@ -69,6 +73,8 @@ async def test_returned_case_is_held_by_the_applicant(tmp_path: Path) -> None:
         current = body["current_step"]
         assert (current["role"], current["agency"], current["holder"], current["kind"]) == (
             "pemohon", None, "pemohon", "applicant")
+        assert current["nomor"] == 3
+        assert current["activity"] == RETURNED_ACTIVITY
         assert current["due_at"] is not None
         assert returned["applicant_due_at"] is not None
         assert body["timeline"][-1]["type"] == "case.returned"
@@ -84,6 +90,7 @@ async def test_returned_case_is_held_by_the_applicant(tmp_path: Path) -> None:
                                        headers=owner)).json()
         assert body["status"] == "open"
         assert body["current_step"]["holder"] == "disdukcapil:operator"
+        assert body["current_step"]["activity"].startswith("Operator Halo Lamsel")
         assert (await stack.client.get("/api/v1/inbox?state=returned",
                                        headers=operator)).json()["total"] == 0
 
@@ -174,6 +181,8 @@ async def test_inbox_across_roles_overdue_first(tmp_path: Path) -> None:
         assert [i["tracking_no"] for i in items] == [c["tracking_no"] for c in cases]
         dues = [i["current_step"]["due_at"] for i in items]
         assert dues == sorted(dues)
+        assert {(i["current_step"]["nomor"], i["current_step"]["activity"]) for i in items} == {
+            (2, "Operator Halo Lamsel memverifikasi permohonan masuk dari pemohon")}
         lates = [i["late"] for i in items]
         assert lates == [True, True, False]
 
