@@ -7,6 +7,9 @@ on: services verify it again themselves. Unknown service: 404; unreachable: 503
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
@@ -17,6 +20,7 @@ from shared.auth.tokens import InvalidToken
 from shared.web.problems import ProblemError
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+WaitForCase = Callable[[str, int], Awaitable[bool]]
 router = APIRouter(tags=["routing"])
 
 
@@ -50,10 +54,25 @@ async def route_to_service(service: str, request: Request) -> StreamingResponse:
         upstream = await forward(client, request, service, idle_s)
     except UpstreamFailure as exc:
         raise ProblemError(exc.status, exc.code, service=service) from None
+    pending = await _await_projection(runtime, request, upstream.status_code, upstream.headers)
     response = StreamingResponse(relay_body(upstream, service), status_code=upstream.status_code,
                                  background=BackgroundTask(upstream.aclose))
     response.raw_headers = response_headers(upstream)
+    if pending is not None:
+        response.raw_headers.append((b"x-tracking-pending", str(pending).encode()))
     return response
+
+
+async def _await_projection(runtime: GatewayRuntime, request: Request, status: int,
+                            headers: httpx.Headers) -> int | None:
+    """After a successful case write, wait (bounded) until the tracking read model shows it
+    (see :mod:`gateway.tracking.visible`); the seq still pending when the budget ran out."""
+    wait: WaitForCase | None = runtime.state.get("read_your_writes")
+    case_id, seq = headers.get("x-case-id"), headers.get("x-case-seq", "")
+    if (wait is None or request.method != "POST" or not 200 <= status < 300 or not case_id
+            or not seq.isdigit()):
+        return None
+    return None if await wait(case_id, int(seq)) else int(seq)
 
 
 PART = GatewayPart(name="routing", router=router)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cases.pii import masked_form
@@ -37,6 +37,16 @@ from shared.web.schemas import (
 )
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+WRITE_HEADERS = {"X-Case-Id": {"description": "The case written", "schema": {"type": "string"}},
+                 "X-Case-Seq": {"description": "The case's history position after the write: "
+                                "read models (the gateway's inbox) show the write once they "
+                                "reach it", "schema": {"type": "integer"}}}
+
+
+def _written(response: Response, row: CaseRow) -> None:
+    """Say which case and history position the write produced (read-your-writes)."""
+    response.headers["X-Case-Id"] = row.id
+    response.headers["X-Case-Seq"] = str(row.seq)
 
 
 async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
@@ -128,17 +138,19 @@ def _action_out(o: ActionOption) -> ActionOut:
                      accepts=_items(o.accepts))
 
 
-@router.post("", status_code=201, response_model=CaseOut, openapi_extra={
+@router.post("", status_code=201, response_model=CaseOut,
+             responses={201: {"headers": WRITE_HEADERS}}, openapi_extra={
     "requestBody": {"content": {
         "application/json": {"schema": OpenCase.model_json_schema()},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "data": {"type": "string", "description": "OpenCase as JSON"}},
             "additionalProperties": {"type": "string", "format": "binary"}}}}}})
-async def open_case(request: Request, session: SessionDep, runtime: RuntimeDep,
-                    who: CurrentPrincipal) -> CaseOut:
+async def open_case(request: Request, response: Response, session: SessionDep,
+                    runtime: RuntimeDep, who: CurrentPrincipal) -> CaseOut:
     """Submit a request on an SOP, with form data and documents (one file per document key)."""
     body, uploads = await read_body(request, OpenCase)
     row = await runtime.cases.open_case(session, who, body.sop_key, body.form, uploads)
+    _written(response, row)
     return await case_out(session, runtime, row, who)
 
 
@@ -177,14 +189,16 @@ async def case_history(row: CaseDep, session: SessionDep, runtime: RuntimeDep
     return [h.model_dump() for h in await runtime.store.history(session, row.id)]
 
 
-@router.post("/{case_id}/actions", response_model=CaseOut, openapi_extra={
+@router.post("/{case_id}/actions", response_model=CaseOut,
+             responses={200: {"headers": WRITE_HEADERS}}, openapi_extra={
     "requestBody": {"content": {
         "application/json": {"schema": ActOnCase.model_json_schema()},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "data": {"type": "string", "description": "ActOnCase as JSON"}},
             "additionalProperties": {"type": "string", "format": "binary"}}}}}})
-async def act_on_case(request: Request, row: LockedCaseDep, session: SessionDep,
-                      runtime: RuntimeDep, who: CurrentPrincipal) -> CaseOut:
+async def act_on_case(request: Request, response: Response, row: LockedCaseDep,
+                      session: SessionDep, runtime: RuntimeDep, who: CurrentPrincipal
+                      ) -> CaseOut:
     """Take an action at the case's current step (officer step, applicant step, external
     callback, resubmission ``lengkapi`` or withdrawal ``batalkan``)."""
     body, uploads = await read_body(request, ActOnCase)
@@ -193,4 +207,5 @@ async def act_on_case(request: Request, row: LockedCaseDep, session: SessionDep,
                                   comment=body.comment, form=body.form, uploads=uploads,
                                   requested=Requested(tuple(wanted.documents),
                                                       tuple(wanted.fields)) if wanted else None)
+    _written(response, row)
     return await case_out(session, runtime, row, who)

@@ -194,3 +194,36 @@ async def test_a_full_run_leaves_no_personal_data_or_secret_in_the_logs(
     for secret in secrets:
         leaked = [line[:300] for line in text.splitlines() if secret in line]
         assert not leaked, f"a personal value or secret reached the logs: {leaked[:2]}"
+
+
+async def test_a_case_just_written_is_in_the_inbox_on_the_first_read(
+        allinone: tuple[FastAPI, httpx.AsyncClient, str]) -> None:
+    """Read-your-writes: the gateway relays a case write only once the tracking read model
+    (fed by the relay and consumer tasks) has applied it, so no read needs a retry."""
+    _, client, _ = allinone
+    citizen = await login(client, "warga3@demo.halo.lamsel", DEMO_PASSWORDS["citizen"])
+    operator = await login(client, "operator.disdukcapil@demo.halo.lamsel",
+                           DEMO_PASSWORDS["officer"])
+    for n in range(8):
+        opened = await client.post(
+            "/api/v1/dukcapil/cases", headers=citizen,
+            data={"data": json.dumps({"sop_key": DEMO_SOP, "form": DEMO_FORM})},
+            files={"berkas_persyaratan": ("berkas.pdf", DEMO_PDF, "application/pdf")})
+        assert opened.status_code == 201, opened.text
+        case = opened.json()
+        assert opened.headers["x-case-id"] == case["id"]
+        assert int(opened.headers["x-case-seq"]) == 1
+        assert "x-tracking-pending" not in opened.headers
+        inbox = (await client.get("/api/v1/inbox?limit=100", headers=operator)).json()
+        assert case["tracking_no"] in {i["tracking_no"] for i in inbox["items"]}, n
+        mine = (await client.get("/api/v1/me/cases?limit=100", headers=citizen)).json()
+        assert case["tracking_no"] in {c["tracking_no"] for c in mine["items"]}, n
+
+        moved = await client.post(f"/api/v1/dukcapil/cases/{case['id']}/actions",
+                                  headers=operator, json={"action": "teruskan"})
+        assert moved.status_code == 200, moved.text
+        assert int(moved.headers["x-case-seq"]) == 2
+        tracked = (await client.get(f"/api/v1/tracking/{case['tracking_no']}",
+                                    headers=citizen)).json()
+        assert [e["seq"] for e in tracked["timeline"]] == [1, 2], n
+        assert tracked["current_step"]["id"] == "verifikasi_berkas"
