@@ -12,9 +12,12 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
+from gateway.apidocs.examples import GATEWAY_EXAMPLES
+from gateway.apidocs.merge import merge, service_specs
 from gateway.runtime import GatewayPart, GatewayRuntime
-from gateway.settings import SERVICES, GatewaySettings
+from gateway.settings import SERVICES, GatewaySettings, cors_origins
 from shared.auth.keys import KeySet
 from shared.auth.tokens import TokenIssuer, TokenVerifier
 from shared.db import migrate
@@ -22,8 +25,9 @@ from shared.db.session import make_engine, make_sessionmaker
 from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
 from shared.settings import is_production
-from shared.web import ops
+from shared.web import docs, ops
 from shared.web.middleware import RequestContext
+from shared.web.openapi import install_openapi, route_name_id
 from shared.web.problems import install_problem_handlers
 from shared.web.runtime import utc_now
 
@@ -113,10 +117,33 @@ def create_gateway_app(settings: GatewaySettings | None = None,
                 await bus.stop()
             await db.dispose()
 
-    app = FastAPI(title="Halo Lamsel API Gateway", version="1.0.0", lifespan=lifespan)
+    app = FastAPI(title="Halo Lamsel API", version="1.0.0", lifespan=lifespan,
+                  description=API_DESCRIPTION, docs_url=None, redoc_url=None,
+                  generate_unique_id_function=route_name_id)
     install_problem_handlers(app)
     app.add_middleware(RequestContext, service="gateway")
+    add_cors(app, settings.cors_origins if settings else cors_origins())
     app.include_router(ops.router)
+    app.include_router(docs.router)
     for part in chosen:
         app.include_router(part.router)
+    install_openapi(app, examples=GATEWAY_EXAMPLES,
+                    extend=lambda spec: merge(spec, service_specs())
+                    if any(p.name == "routing" for p in chosen) else spec)
     return app
+
+
+API_DESCRIPTION = """The public API of Halo Lamsel: the gateway's own routes (identity, catalog,
+tracking, notifications, survey, verification) and every service's under `/api/v1/<service>`.
+Errors are `application/problem+json`; see docs/api.md."""
+CORS_HEADERS = ["Authorization", "Content-Type", "Accept", "Accept-Language", "X-Request-Id"]
+CORS_EXPOSED = ["X-Request-Id", "Retry-After", "Content-Disposition", "Content-Language",
+                "WWW-Authenticate", "Location"]
+
+
+def add_cors(app: FastAPI, origins: tuple[str, ...]) -> None:
+    """Cross-origin calls from the allowed browser origins only (bearer tokens, no cookies:
+    no credentials). Other origins' preflights are refused without an allow-origin header."""
+    app.add_middleware(CORSMiddleware, allow_origins=list(origins), allow_credentials=False,
+                       allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                       allow_headers=CORS_HEADERS, expose_headers=CORS_EXPOSED, max_age=600)

@@ -9,6 +9,8 @@ from shared.auth.tokens import TokenSettings
 from shared.settings import env, is_production, token_settings, var_dir
 
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
+DEV_ORIGINS = ("http://127.0.0.1:5173", "http://localhost:5173")
+"""The web app's development server (``npm run dev``): allowed by default in all-in-one."""
 DEFAULT_PORTS = {"gateway": 8000, "dukcapil": 8101, "perizinan": 8102, "pengaduan": 8103,
                  "damkar": 8104, "pajak": 8105, "kepegawaian": 8106, "umum": 8107}
 
@@ -30,6 +32,9 @@ class GatewaySettings:
     tracking_group: str = "gateway-tracking"
     """Kafka consumer group of the tracking read model: the gateway replicas of one
     environment share it; separate environments on one broker need their own."""
+    cors_origins: tuple[str, ...] = ()
+    """Browser origins allowed to call the API from another origin (``HALO_CORS_ORIGINS``,
+    comma-separated); none unless set. All-in-one adds the web dev server and itself."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -48,4 +53,13 @@ class GatewaySettings:
                    read_timeout_s=float(env("HALO_READ_TIMEOUT_S", "15") or 15),
                    run_migrations=env("HALO_RUN_MIGRATIONS", "1") == "1",
                    workers=env("HALO_WORKERS", "1") == "1",
-                   tracking_group=env("HALO_TRACKING_GROUP") or "gateway-tracking")
+                   tracking_group=env("HALO_TRACKING_GROUP") or "gateway-tracking",
+                   cors_origins=cors_origins())
+
+
+def cors_origins(default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """``HALO_CORS_ORIGINS`` (comma-separated origins, no trailing slash), else ``default``."""
+    given = env("HALO_CORS_ORIGINS")
+    if given is None:
+        return default
+    return tuple(o.strip().rstrip("/") for o in given.split(",") if o.strip())

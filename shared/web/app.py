@@ -21,8 +21,10 @@ from shared.cases.hooks import Hooks
 from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
 from shared.settings import ServiceSettings
-from shared.web import ops, routes_cases, routes_documents, routes_outputs, routes_sops
+from shared.web import docs, ops, routes_cases, routes_documents, routes_outputs, routes_sops
 from shared.web.middleware import RequestContext
+from shared.web.openapi import install_openapi, route_name_id
+from shared.web.openapi_examples import SERVICE_EXAMPLES
 from shared.web.problems import install_problem_handlers
 from shared.web.runtime import build_runtime, jwks_from_url, start_workers, utc_now
 
@@ -76,7 +78,8 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
                 await bus.stop()
 
     app = FastAPI(title=f"Halo Lamsel: layanan {spec.title}", version="1.0.0",
-                  lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json")
+                  lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json", generate_unique_id_function=route_name_id)
     install_problem_handlers(app)
     app.add_middleware(RequestContext, service=spec.name)
     app.include_router(ops.router)
@@ -86,4 +89,6 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
     app.include_router(routes_outputs.router)
     for router in spec.routers:
         app.include_router(router)
+    app.include_router(docs.router)
+    install_openapi(app, examples=SERVICE_EXAMPLES, servers=[{"url": f"/api/v1/{spec.name}"}])
     return app

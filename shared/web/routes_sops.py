@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 
 from shared.sop.categories import category_label
+from shared.sop.model import SopDefinition
 from shared.sop.standard import service_standard, total_time
 from shared.web.deps import CurrentPrincipal, RuntimeDep, SessionDep
 from shared.web.paging import MAX_VERSION
 from shared.web.problems import ProblemError
 from shared.web.schemas import SopSummary
+from shared.web.schemas_sops import PublishedSop, ServiceStandardOut, SopVersionOut
 from shared.web.standard_html import render_standard
 
 router = APIRouter(prefix="/sops", tags=["sops"])
@@ -39,30 +41,33 @@ async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
                        standard_url=f"{base}/{s.key}/standard") for s in sops]
 
 
-@router.get("/{key}")
+@router.get("/{key}", response_model=SopDefinition, response_model_exclude_none=True)
 async def get_sop(key: str, session: SessionDep, runtime: RuntimeDep,
-                  version: Version = None) -> dict[str, Any]:
-    """One SOP definition (the newest version unless ``version`` is given)."""
+                  version: Version = None) -> SopDefinition:
+    """One SOP definition (the newest version unless ``version`` is given): its steps,
+    actions, and the form definition (``form`` fields and ``documents`` to upload)."""
     sop = await runtime.catalog.get(session, key, version)
     if sop is None:
         raise ProblemError(404, "sop-not-found", key=key)
-    return sop.model_dump(mode="json", exclude_none=True)
+    return sop
 
 
-@router.get("/{key}/versions")
+@router.get("/{key}/versions", response_model=list[SopVersionOut])
 async def sop_versions(key: str, session: SessionDep, runtime: RuntimeDep
-                       ) -> list[dict[str, Any]]:
+                       ) -> list[SopVersionOut]:
     rows = await runtime.catalog.versions(session, key)
     if not rows:
         raise ProblemError(404, "sop-not-found", key=key)
-    return [{"version": r.version, "origin": r.origin, "published_at": r.published_at,
-             "title": r.title} for r in rows]
+    return [SopVersionOut(version=r.version, origin=r.origin, published_at=r.published_at,
+                          title=r.title) for r in rows]
 
 
-@router.get("/{key}/standard", response_model=None)
+@router.get("/{key}/standard", response_model=ServiceStandardOut,
+            responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}})
 async def sop_standard(key: str, request: Request, session: SessionDep, runtime: RuntimeDep,
-                       version: Version = None, format: str | None = None
-                       ) -> JSONResponse | HTMLResponse:
+                       version: Version = None,
+                       format: Annotated[str | None, Query(pattern="^(html|json)$")] = None
+                       ) -> ServiceStandardOut | HTMLResponse:
     """The service standard, as JSON, or as HTML for a browser (``Accept: text/html``)."""
     sop = await runtime.catalog.get(session, key, version)
     if sop is None:
@@ -72,12 +77,12 @@ async def sop_standard(key: str, request: Request, session: SessionDep, runtime:
                                       request.headers.get("accept", ""))
     if wants_html:
         return HTMLResponse(render_standard(std))
-    return JSONResponse(std)
+    return ServiceStandardOut.model_validate(std)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=PublishedSop)
 async def publish_sop(body: dict[str, Any], session: SessionDep, runtime: RuntimeDep,
-                      who: CurrentPrincipal) -> dict[str, Any]:
+                      who: CurrentPrincipal) -> PublishedSop:
     """Publish a new SOP, or a new version of one, for the caller's agency.
 
     Validated like the files at start-up; every problem is listed. Earlier versions stay and
@@ -96,4 +101,4 @@ async def publish_sop(body: dict[str, Any], session: SessionDep, runtime: Runtim
         # so a key published here can never name another service's SOP in the catalog.
         raise ProblemError(422, "sop-key-prefix", key=key, prefix=prefix)
     sop = await runtime.cases.publish_sop(session, who, body)
-    return {"key": sop.key, "version": sop.version, "title": sop.title, "agency": sop.agency}
+    return PublishedSop(key=sop.key, version=sop.version, title=sop.title, agency=sop.agency)
