@@ -33,8 +33,9 @@ from shared.web.runtime import utc_now
 
 PART_MODULES = ("gateway.identity.part", "gateway.catalog.part", "gateway.tracking.part",
                 "gateway.survey.part", "gateway.verify.part", "gateway.notifications.part",
-                "gateway.routing.part")
-"""Routing comes last: its catch-all ``/api/v1/{service}/...`` must not shadow the others."""
+                "gateway.routing.part", "gateway.web.part")
+"""Routing comes after the API parts: its catch-all ``/api/v1/{service}/...`` must not shadow
+them; the web app's catch-all (``/{path}``, the SPA) comes last of all."""
 
 
 @dataclass

@@ -59,6 +59,9 @@ cmd_install() {
     [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || missing+=(nginx)
     # libzbar0: the tests decode the QR code printed on output documents (pyzbar).
     ldconfig -p 2>/dev/null | grep -c 'libzbar\.so\.0' >/dev/null || missing+=(libzbar0)
+    # chromium: the web app's browser tests drive Debian's Chromium (playwright-core, no
+    # browser download); a font so that its screenshots show text.
+    command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
     if ((${#missing[@]} == 0)); then
         return 0
     fi

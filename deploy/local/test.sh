@@ -23,4 +23,6 @@ export HALO_TEST_PG_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_
 export HALO_TEST_PG_ADMIN_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/postgres"
 export HALO_TEST_KAFKA="$HALO_KAFKA_BOOTSTRAP"
 export HALO_TEST_REQUIRE_INTEGRATION=1
+# The web app (built by `make test` first): its unit tests.
+(cd web && npm test --silent)
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

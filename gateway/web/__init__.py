@@ -1,0 +1,1 @@
+"""The web part: the reference front end (``web/dist``) served at ``/``."""

@@ -1,0 +1,85 @@
+// The app shell: header with navigation and the language choice, and the page for the path.
+import { useEffect, useState } from "preact/hooks";
+import { auth } from "./api/client";
+import { lang, onLangChange, setLang, t } from "./i18n";
+import { ApplyPage } from "./pages/apply";
+import { LoginPage, RegisterPage } from "./pages/account";
+import { CasesPage } from "./pages/cases";
+import { CatalogPage } from "./pages/catalog";
+import { InboxPage } from "./pages/inbox";
+import { NotificationsPage } from "./pages/notifications";
+import { OfficerCasePage } from "./pages/officer-case";
+import { ServicePage } from "./pages/service";
+import { SurveyPage } from "./pages/survey";
+import { TrackingPage } from "./pages/tracking";
+import { match, navigate, useLocation } from "./router";
+
+function useRerender(subscribe: (fn: () => void) => () => void): void {
+  const [, set] = useState(0);
+  useEffect(() => subscribe(() => set((n) => n + 1)), []);
+}
+
+const PROTECTED = ["/kasus", "/lacak", "/notifikasi", "/survei", "/petugas", "/layanan/*/*/ajukan"];
+
+function needsLogin(path: string): boolean {
+  return PROTECTED.some((p) => p.includes("*")
+    ? new RegExp(`^${p.replace(/\*/g, "[^/]+")}$`).test(path) : path === p || path.startsWith(`${p}/`));
+}
+
+function Page({ url }: { url: URL }) {
+  const path = url.pathname;
+  const q = url.searchParams;
+  if (needsLogin(path) && !auth.get()) {
+    return <LoginPage query={new URLSearchParams({ next: path + url.search })} />;
+  }
+  let m;
+  if ((m = match("/", path))) return <CatalogPage query={q} />;
+  if ((m = match("/layanan/:service/:key", path))) return <ServicePage service={m.service} sopKey={m.key} />;
+  if ((m = match("/layanan/:service/:key/ajukan", path))) return <ApplyPage service={m.service} sopKey={m.key} />;
+  if ((m = match("/masuk", path))) return <LoginPage query={q} />;
+  if ((m = match("/daftar", path))) return <RegisterPage />;
+  if ((m = match("/kasus", path))) return <CasesPage />;
+  if ((m = match("/lacak/:no", path))) return <TrackingPage no={m.no} fresh={q.has("baru")} />;
+  if ((m = match("/notifikasi", path))) return <NotificationsPage />;
+  if ((m = match("/survei/:no", path))) return <SurveyPage no={m.no} />;
+  if ((m = match("/petugas", path))) return <InboxPage />;
+  if ((m = match("/petugas/:service/:id", path))) return <OfficerCasePage service={m.service} caseId={m.id} />;
+  return <section><h1>{t("notFound.title")}</h1><p><a href="/">{t("nav.catalog")}</a></p></section>;
+}
+
+export function App() {
+  const url = useLocation();
+  useRerender(onLangChange);
+  useRerender(auth.onChange);
+  const who = auth.get()?.profile;
+  const officer = who?.roles.some((r) => r.includes(":")) ?? false;
+  useEffect(() => {
+    const title = document.querySelector("main h1")?.textContent;
+    document.title = title ? `${title} · Halo Lamsel` : "Halo Lamsel";
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [url.pathname]);
+  const logout = async () => {
+    await auth.logout();
+    navigate("/");
+  };
+  const link = (href: string, label: string) => <a href={href}
+    aria-current={url.pathname === href || (href !== "/" && url.pathname.startsWith(href)) ? "page" : undefined}>{label}</a>;
+  return <>
+    <a class="skip" href="#main">{t("skip")}</a>
+    <header class="top">
+      <a class="brand" href="/">Halo Lamsel</a>
+      <nav aria-label={t("nav.label")}>
+        {link("/", t("nav.catalog"))}
+        {who && !officer ? link("/kasus", t("nav.cases")) : null}
+        {who && !officer ? link("/notifikasi", t("nav.notifications")) : null}
+        {officer ? link("/petugas", t("nav.inbox")) : null}
+        {who ? <button type="button" class="link" onClick={logout}>{t("nav.logout")}</button>
+          : link("/masuk", t("nav.login"))}
+        <button type="button" class="link lang" lang={lang() === "id" ? "en" : "id"}
+          onClick={() => setLang(lang() === "id" ? "en" : "id")}>{lang() === "id" ? "English" : "Bahasa Indonesia"}</button>
+      </nav>
+    </header>
+    <main id="main" tabIndex={-1}><Page url={url} /></main>
+    <footer class="foot"><p>{t("footer")}</p></footer>
+  </>;
+}
