@@ -8,11 +8,10 @@ sending them. The OpenAPI schema still lists the required fields and forbids ext
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.identity.passwords import MAX_LENGTH, MIN_LENGTH
+from shared.times import UtcDatetime
 
 PASSWORD_POLICY = (
     f"Password policy: {MIN_LENGTH} to {MAX_LENGTH} characters; at least one letter and one "
@@ -118,7 +117,7 @@ class Profile(BaseModel):
     roles: list[str]
     agency: str | None
     status: str
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class KeyRotation(BaseModel):
@@ -128,7 +127,7 @@ class KeyRotation(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    at: datetime
+    at: UtcDatetime
     actor: str
     action: str
     target: str | None

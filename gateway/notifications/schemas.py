@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.times import UtcDatetime
 
 
 class Notification(BaseModel):
@@ -19,8 +20,8 @@ class Notification(BaseModel):
     tracking_url: str
     title: str
     body: str
-    created_at: datetime
-    read_at: datetime | None
+    created_at: UtcDatetime
+    read_at: UtcDatetime | None
 
 
 class NotificationPage(BaseModel):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.times import UtcDatetime
 
 Score = Annotated[int, Field(ge=1, le=4, strict=True)]
 """1–4 (contoh kuesioner: answers a–d); a whole JSON number, never "3" or 3.5 or true."""
@@ -68,12 +70,12 @@ class SurveyStatus(BaseModel):
     title: str
     agency: str
     status: str
-    closed_at: datetime | None
+    closed_at: UtcDatetime | None
     state: SurveyState
     """``not_closed`` (wait), ``not_eligible`` (withdrawn), ``open`` (may answer now),
     ``answered``."""
     can_answer: bool
-    answered_at: datetime | None
+    answered_at: UtcDatetime | None
     answers: dict[str, int] | None
     """The caller's own scores, once answered."""
     questionnaire: Questionnaire
@@ -81,7 +83,7 @@ class SurveyStatus(BaseModel):
 
 class Answered(BaseModel):
     tracking_no: str
-    answered_at: datetime
+    answered_at: UtcDatetime
     answers: dict[str, int]
 
 

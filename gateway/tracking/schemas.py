@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+
+from shared.times import UtcDatetime
 
 
 class Holder(BaseModel):
@@ -22,7 +23,7 @@ class Holder(BaseModel):
     returned (empty for cases projected before events carried it)."""
     holder: str
     """``pemohon``, or ``<agency>:<role>`` (the scope an officer needs to act)."""
-    due_at: datetime | None
+    due_at: UtcDatetime | None
     late: bool
     escalated_to: list[str] = []
     """While late: the supervisor scopes whose inbox shows the case too, first level first."""
@@ -37,8 +38,8 @@ class TimelineEntry(BaseModel):
     actor_role: str
     actor_agency: str | None
     status: str
-    at: datetime
-    due_at: datetime | None
+    at: UtcDatetime
+    due_at: UtcDatetime | None
     """Due time of the step the case moved to (when it has a standard time)."""
     details: dict[str, Any] = {}
     """For the applicant: a return's ``reason``, ``deadline`` and ``requested`` documents and
@@ -61,9 +62,9 @@ class CaseSummary(BaseModel):
     late: bool
     reason: str | None = None
     """While returned: the officer's reason; once rejected: why."""
-    created_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    closed_at: UtcDatetime | None
 
 
 class OutputLink(BaseModel):

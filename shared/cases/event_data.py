@@ -14,6 +14,7 @@ from typing import Any
 
 from shared.engine.state import CaseState, HistoryEntry
 from shared.sop.model import SopDefinition
+from shared.times import utc_text
 
 _LONG_NUMBER = re.compile(r"\+?\d(?:[\s.\-]?\d){8,}")
 MASK = "[disamarkan]"
@@ -29,11 +30,11 @@ def scrub(text: str) -> str:
 def event_data(sop: SopDefinition, case: CaseState, entry: HistoryEntry) -> dict[str, Any]:
     data: dict[str, Any] = {
         "agency": sop.agency, "title": sop.title,
-        "due_at": entry.due_at.isoformat() if entry.due_at else None,
+        "due_at": utc_text(entry.due_at) if entry.due_at else None,
         "next_step": entry.next_step_id}
     data.update(entry.data)
     if entry.event in REASON_EVENTS and entry.comment and entry.comment.strip():
         data["reason"] = scrub(entry.comment.strip())
     if entry.event == "case.returned":
-        data["deadline"] = entry.due_at.isoformat() if entry.due_at else None
+        data["deadline"] = utc_text(entry.due_at) if entry.due_at else None
     return data

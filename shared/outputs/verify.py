@@ -14,6 +14,7 @@ from typing import Any
 from shared.outputs.issuer import jabatan
 from shared.outputs.tables import CaseOutputRow
 from shared.registry import Registry
+from shared.times import utc_text
 
 KIND_LABELS = {
     "surat_izin": "Surat Izin", "surat_rekomendasi": "Surat Rekomendasi",
@@ -49,11 +50,11 @@ def verification(out: CaseOutputRow, registry: Registry, now: datetime) -> dict[
         "verify_code": out.verify_code, "number": out.number, "kind": out.kind,
         "kind_label": KIND_LABELS.get(out.kind, out.kind), "title": out.title,
         "agency": out.agency, "agency_name": agency.name if agency else out.agency,
-        "issued_at": out.issued_at.isoformat() if out.issued_at else None,
-        "valid_until": out.valid_until.isoformat() if out.valid_until else None,
+        "issued_at": utc_text(out.issued_at) if out.issued_at else None,
+        "valid_until": utc_text(out.valid_until) if out.valid_until else None,
         "signer": {"name": out.signer_name,
                    "jabatan": jabatan(registry, out.agency, out.signer_role)},
         "holder": out.holder_masked, "sha256": out.sha256,
-        "revoked_at": out.revoked_at.isoformat() if out.revoked_at else None,
+        "revoked_at": utc_text(out.revoked_at) if out.revoked_at else None,
         "revoke_reason": out.revoke_reason if status == "revoked" else None,
     }

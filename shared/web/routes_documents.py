@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -23,6 +22,7 @@ from pydantic import BaseModel
 from shared.cases.documents import DocumentCorrupt, DocumentMissing
 from shared.db.tables import DocumentRow
 from shared.documents.names import content_disposition
+from shared.times import UtcDatetime
 from shared.web.deps import CaseDep, CurrentPrincipal, RuntimeDep, SessionDep
 from shared.web.problems import ProblemError
 
@@ -41,7 +41,7 @@ class DocumentOut(BaseModel):
     """The type sniffed from the content at upload."""
     size: int
     sha256: str
-    uploaded_at: datetime
+    uploaded_at: UtcDatetime
     url: str
     """The download path on the service (through the gateway: under ``/api/v1/<service>``)."""
 

@@ -8,7 +8,6 @@ issuing agency's head, division head or admin, or a platform admin, and is audit
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Response
@@ -19,6 +18,7 @@ from shared.outputs.part import Outputs
 from shared.outputs.revoke import NotRevocable, revoke, revoking_role
 from shared.outputs.tables import CaseOutputRow
 from shared.outputs.verify import verifiable, verification
+from shared.times import UtcDatetime
 from shared.web.deps import CaseDep, CurrentPrincipal, LockedCaseDep, RuntimeDep, SessionDep
 from shared.web.problems import ProblemError
 from shared.web.runtime import ServiceRuntime
@@ -39,10 +39,10 @@ class OutputOut(BaseModel):
     signer_name: str
     holder: str | None
     """The holder's name, masked."""
-    created_at: datetime
-    issued_at: datetime | None
-    valid_until: datetime | None
-    revoked_at: datetime | None
+    created_at: UtcDatetime
+    issued_at: UtcDatetime | None
+    valid_until: UtcDatetime | None
+    revoked_at: UtcDatetime | None
     revoke_reason: str | None
     sha256: str | None
     size: int | None

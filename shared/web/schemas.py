@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.times import UtcDatetime
 
 
 class SopSummary(BaseModel):
@@ -98,7 +99,7 @@ class CurrentStep(BaseModel):
     role: str
     agency: str | None
     kind: str
-    due_at: datetime | None
+    due_at: UtcDatetime | None
     overdue: bool
     escalated_to: list[str] = []
     """While overdue: the supervisor scopes (``<agency>:<role>``) whose inbox shows it too,
@@ -121,17 +122,17 @@ class CaseOut(BaseModel):
     agency: str
     status: str
     current_step: CurrentStep | None
-    applicant_due_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
+    applicant_due_at: UtcDatetime | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    closed_at: UtcDatetime | None
     outcome_reason: str | None
     """Why the case closed (the officer's reason for a rejection, or the system's)."""
     return_reason: str | None = None
     """While returned: the officer's reason, for the applicant."""
     requested: RequestedItems | None = None
     """While returned: what the resubmission must bring."""
-    auto_complete_at: datetime | None = None
+    auto_complete_at: UtcDatetime | None = None
     """At a receipt confirmation: when it closes as completed if the applicant stays silent."""
     form: dict[str, Any]
     documents: list[dict[str, Any]]
@@ -151,7 +152,7 @@ class CasePage(BaseModel):
 class HistoryOut(BaseModel):
     seq: int
     event: str
-    at: datetime
+    at: UtcDatetime
     sop_version: int
     step_id: str | None
     action: str | None
@@ -159,7 +160,7 @@ class HistoryOut(BaseModel):
     actor_role: str
     actor_agency: str | None
     status: str
-    due_at: datetime | None
+    due_at: UtcDatetime | None
     comment: str | None
     documents: list[str]
     data: dict[str, Any] = {}

@@ -57,9 +57,9 @@ async def test_overdue_once_and_expiry(tmp_path: Path) -> None:
         back = await client.post(url, headers=operator,
                                  json={"action": "tidak_lengkap", "comment": "kurang KK"})
         # 3 working days from Fri 15:50: Tue 18 Aug is day 1 (17 Aug is a holiday).
-        assert back.json()["applicant_due_at"] == "2026-08-20T15:50:00+07:00"
+        assert back.json()["applicant_due_at"] == "2026-08-20T08:50:00Z"  # 15:50 WIB
         # "10 menit" from Fri 15:50 with office until 16:30 → due 16:00 the same day.
-        assert late["current_step"]["due_at"] == "2026-08-14T16:00:00+07:00"
+        assert late["current_step"]["due_at"] == "2026-08-14T09:00:00Z"  # 16:00 WIB
 
         before = _overdue_count()
         assert await runtime.sweeper.run_once() == (0, 0)
@@ -119,7 +119,7 @@ async def test_resubmission_after_deadline_is_refused_before_the_sweep(tmp_path:
             "action": "tidak_lengkap", "comment": "foto"})).json()
         # Tue 17 Mar + 3 working days skips 18-24 Mar (Nyepi and its cuti bersama, Idul Fitri
         # and its cuti bersama, the weekend): 25, 26, 27 March.
-        assert back["applicant_due_at"] == "2026-03-27T10:00:00+07:00"
+        assert back["applicant_due_at"] == "2026-03-27T03:00:00Z"  # 10:00 WIB
         clock.now = datetime(2026, 3, 27, 10, 1, tzinfo=JAKARTA)
         late = await client.post(url, headers=citizen, json={"action": "lengkapi",
                                                                  "comment": "Sudah lengkap"})
