@@ -98,19 +98,3 @@ async def merged_catalog(runtime: GatewayRuntime) -> Merged:
                 return current
         cache.merged = await fetch_all(runtime)
         return cache.merged
-
-
-def search(entries: list[dict[str, Any]], q: str | None) -> list[dict[str, Any]]:
-    """Entries whose title (as printed or corrected), agency (key or name), category (key or
-    Indonesian label) or service hold every word of ``q``."""
-    words = (q or "").lower().split()
-    if not words:
-        return entries
-    out = []
-    for entry in entries:
-        text = " ".join((entry["title"], entry["display_title"], entry["agency"],
-                         entry["agency_name"], entry["category"], entry["category_label"],
-                         entry["service"])).lower()
-        if all(w in text for w in words):
-            out.append(entry)
-    return out

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from gateway.catalog.merge import merged_catalog, search
+from gateway.catalog.merge import merged_catalog
+from gateway.catalog.search import search
 from gateway.runtime import GatewayPart, GatewayRuntime
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
@@ -50,7 +51,8 @@ class Catalog(BaseModel):
 @router.get("", response_model=Catalog)
 async def catalog(request: Request,
                   q: Annotated[str | None, Query(max_length=200)] = None) -> Catalog:
-    """Every SOP of every service; ``q`` searches titles, agencies and categories."""
+    """Every SOP of every service; ``q`` searches titles, agencies, categories and SOP keys,
+    and knows the abbreviations people type (KIA, KK, KTP, SIP, PBB, IMB/PBG)."""
     runtime: GatewayRuntime = request.app.state.runtime
     merged = await merged_catalog(runtime)
     items = search(merged.entries, q)
