@@ -33,6 +33,9 @@ def event_data(sop: SopDefinition, case: CaseState, entry: HistoryEntry) -> dict
         "due_at": utc_text(entry.due_at) if entry.due_at else None,
         "next_step": entry.next_step_id}
     data.update(entry.data)
+    if isinstance(data.get("assisted_by"), dict):
+        # Officers' ids stay in the service's history; the event says only agency and role.
+        data["assisted_by"] = {k: v for k, v in data["assisted_by"].items() if k != "actor_id"}
     if entry.event in REASON_EVENTS and entry.comment and entry.comment.strip():
         data["reason"] = scrub(entry.comment.strip())
     if entry.event == "case.returned":

@@ -25,6 +25,7 @@ from shared.cases.tracking import new_tracking_no
 from shared.db.tables import AuditRow, CaseRow, DocumentRow
 from shared.documents.intake import accept as accept_uploads
 from shared.documents.intake import store_all
+from shared.engine.access import authorise_assist
 from shared.engine.engine import SopEngine
 from shared.engine.errors import EngineError, InvalidSubmission
 from shared.engine.resubmission import Requested
@@ -74,10 +75,19 @@ class CaseService:
         return sop
 
     async def open_case(self, session: AsyncSession, who: Principal, sop_key: str,
-                        form: dict[str, Any], uploads: list[Upload]) -> CaseRow:
+                        form: dict[str, Any], uploads: list[Upload], *,
+                        on_behalf_of: str | None = None) -> CaseRow:
+        """Open a case for ``who``, or, assisted (``on_behalf_of``), for that citizen
+        account: then ``who`` must be an officer of the SOP's agency in an assisting role;
+        the citizen owns the case and the submission records who assisted (audited)."""
         sop = await self.catalog.get(session, sop_key)
         if sop is None:
             raise UnknownSop(sop_key)
+        applicant, assisted = who, None
+        if on_behalf_of is not None:
+            agency, role = authorise_assist(sop, who)
+            applicant = Principal(subject=on_behalf_of, roles=frozenset({"citizen"}))
+            assisted = {"agency": agency, "role": role, "actor_id": who.subject}
         case_id = str(uuid.uuid4())
         doc_keys = [u.key for u in uploads]
         await self.hooks.before_open(sop, form)
@@ -86,7 +96,8 @@ class CaseService:
             try:
                 async with session.begin_nested():
                     done = self.engine.start(sop, case_id=case_id, tracking_no=tracking_no,
-                                             applicant=who, form=form, documents=doc_keys)
+                                             applicant=applicant, form=form,
+                                             documents=doc_keys, assisted_by=assisted)
                     sealed = self.cipher.seal_form(form, sop.personal_fields())
                     row = await self.store.apply(session, sop, done, form=sealed)
                 break
@@ -94,6 +105,10 @@ class CaseService:
                 if attempt == 4:
                     raise
         await self._save_documents(session, case_id, who, uploads)
+        if assisted is not None:
+            await self.audit(session, who, "case.assisted_submission", f"case/{case_id}",
+                             {"sop": sop.ref, "applicant": applicant.subject,
+                              "agency": assisted["agency"], "role": assisted["role"]})
         if self.outputs is not None:
             await self.outputs.issue(session, sop, row, done, who)
         await self.hooks.after_transition(session, sop, row, done)

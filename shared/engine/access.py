@@ -6,7 +6,9 @@
   integration account ``<agency>:integrasi`` (an integration callback);
 * automatic steps: nobody (the system runs them);
 * a returned case: only the owner, to complete (``lengkapi``, until the deadline) or withdraw;
-* the owner may withdraw (``batalkan``) an open case at any step.
+* the owner may withdraw (``batalkan``) an open case at any step;
+* assisted submission: an officer of the SOP's agency at the counter or on a home visit
+  (:data:`ASSIST_ROLES`) opens a case on behalf of a citizen, who owns it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,27 @@ from shared.engine.errors import EngineError, NotCaseOwner, RoleNotPermitted
 from shared.engine.state import ActionOption, CaseState, Item, Items, Principal
 from shared.sop.model import APPLICANT_ROLE, Action, SopDefinition, Step
 
+ASSIST_ROLES = ("front_office", "operator", "staf")
+"""The roles that submit on behalf of a citizen: the counter (MPP front office, the operator
+of Halo Lamsel) and the field staff of a home visit (Yanduksatlantas)."""
 RESUBMIT = "lengkapi"
 WITHDRAW = "batalkan"
 INTEGRATION_ROLE = "integrasi"
+
+
+class AssistNotPermitted(EngineError):
+    """Only an officer of the SOP's agency in an assisting role submits for someone else."""
+
+    code = "assist-not-permitted"
+    status = 403
+
+
+def authorise_assist(sop: SopDefinition, who: Principal) -> tuple[str, str]:
+    """The (agency, role) ``who`` assists as when submitting on someone's behalf."""
+    for role in ASSIST_ROLES:
+        if who.has(sop.agency, role):
+            return sop.agency, role
+    raise AssistNotPermitted(agency=sop.agency, roles=", ".join(ASSIST_ROLES))
 
 
 def step_agency(sop: SopDefinition, step: Step) -> str:

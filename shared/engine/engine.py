@@ -20,7 +20,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -87,11 +87,13 @@ class SopEngine(TimedTransitions):
         form: dict[str, object],
         documents: Iterable[str] = (),
         action: str | None = None,
+        assisted_by: Mapping[str, str] | None = None,
     ) -> Transition:
         """Open a case on ``sop`` for ``applicant``, after checking form and documents.
 
         ``action`` picks the submission's action when the applicant's first step offers more
-        than one (default: its first forward action).
+        than one (default: its first forward action). ``assisted_by`` (an officer who submits
+        on the applicant's behalf: agency, role, actor id) is recorded on the submission.
         """
         docs = tuple(sorted(set(documents)))
         problems = check_submission(sop, dict(form), set(docs))
@@ -128,6 +130,9 @@ class SopEngine(TimedTransitions):
                                  documents=docs)
             case = replace(case, seq=opened.seq)
             entries.append(opened)
+        if assisted_by:
+            entries = [replace(e, data={**e.data, "assisted_by": dict(assisted_by)})
+                       if e.event == "case.submitted" else e for e in entries]
         return self._run_automatic(sop, Transition(case, tuple(entries)))
 
     def act(

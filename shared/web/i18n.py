@@ -33,6 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "{missing}.",
                                 "The resubmission does not bring what the officer asked "
                                 "for: {missing}."),
+    "assist-not-permitted": ("Hanya petugas {agency} ({roles}) yang dapat mengajukan "
+                             "permohonan atas nama warga.",
+                             "Only officers of {agency} ({roles}) may submit on behalf of a "
+                             "citizen."),
     "comment-required": ("Tindakan '{action}' wajib disertai alasan (comment).",
                          "Action '{action}' requires a reason (comment)."),
     "form-not-accepted": ("Tindakan '{action}' tidak menerima isian formulir; isian hanya "

@@ -147,9 +147,11 @@ def _action_out(o: ActionOption) -> ActionOut:
             "additionalProperties": {"type": "string", "format": "binary"}}}}}})
 async def open_case(request: Request, response: Response, session: SessionDep,
                     runtime: RuntimeDep, who: CurrentPrincipal) -> CaseOut:
-    """Submit a request on an SOP, with form data and documents (one file per document key)."""
+    """Submit a request on an SOP, with form data and documents (one file per document key).
+    An officer at the counter submits for a citizen with ``on_behalf_of``."""
     body, uploads = await read_body(request, OpenCase)
-    row = await runtime.cases.open_case(session, who, body.sop_key, body.form, uploads)
+    row = await runtime.cases.open_case(session, who, body.sop_key, body.form, uploads,
+                                        on_behalf_of=body.on_behalf_of)
     _written(response, row)
     return await case_out(session, runtime, row, who)
 
@@ -183,10 +185,18 @@ async def get_case(row: CaseDep, session: SessionDep, runtime: RuntimeDep,
 
 
 @router.get("/{case_id}/history", response_model=list[HistoryOut])
-async def case_history(row: CaseDep, session: SessionDep, runtime: RuntimeDep
-                       ) -> list[dict[str, Any]]:
-    """Every transition, in order: actor role and agency, action, comment, documents, times."""
-    return [h.model_dump() for h in await runtime.store.history(session, row.id)]
+async def case_history(row: CaseDep, session: SessionDep, runtime: RuntimeDep,
+                       who: CurrentPrincipal) -> list[dict[str, Any]]:
+    """Every transition, in order: actor role and agency, action, comment, documents, times.
+    An assisted submission says who assisted (``data.assisted_by``: agency, role; the
+    officer's account id only to officers)."""
+    entries = [h.model_dump() for h in await runtime.store.history(session, row.id)]
+    if not who.agencies():
+        for entry in entries:
+            helper = entry.get("data", {}).get("assisted_by")
+            if isinstance(helper, dict):
+                helper.pop("actor_id", None)
+    return entries
 
 
 @router.post("/{case_id}/actions", response_model=CaseOut,

@@ -32,6 +32,11 @@ class OpenCase(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sop_key: str = Field(min_length=1, max_length=120)
     form: dict[str, Any] = Field(default_factory=dict)
+    on_behalf_of: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
+        description="Assisted submission: the citizen's account id. Only an officer of the "
+                    "SOP's agency (front_office, operator, staf) may send it; the citizen "
+                    "owns the case and its history records who assisted.")
 
 
 class RequestedItems(BaseModel):

@@ -13,10 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlmodel import col
 
 from services.dukcapil.app import create_app
 from shared.db import migrate
-from tests.support.apps import rolled_back, running, service_settings, wiring
+from shared.db.tables import AuditRow, CaseRow, OutboxRow
+from tests.support.apps import rolled_back, running, runtime_of, service_settings, wiring
 from tests.support.kia import FORM, KIA, PDF
 from tests.support.tokens import TestTokens
 
@@ -134,3 +137,64 @@ async def test_an_open_case_keeps_the_step_activity_and_no_return_details(
     assert step["activity"].startswith("Operator Halo Lamsel memverifikasi berkas")
     assert step["reason"] is None and step["requested"] is None
     assert step["returned_from"] is None
+
+
+FRONT_OFFICE = TOKENS.headers("fo-1", "disdukcapil:front_office")
+FOREIGN_OPERATOR = TOKENS.headers("op-9", "dpmptsp:operator")
+KABID = TOKENS.headers("kabid-1", "disdukcapil:kabid")
+
+
+async def test_an_officer_at_the_counter_submits_for_a_citizen_who_owns_the_case(
+        app_client: tuple[object, httpx.AsyncClient], client: httpx.AsyncClient) -> None:
+    case = await _open(client, FRONT_OFFICE, on_behalf_of="warga-a")
+    mine = (await client.get("/cases?scope=mine", headers=CITIZEN)).json()
+    assert case["id"] in {c["id"] for c in mine["items"]}
+    assert (await client.get("/cases?scope=mine", headers=FRONT_OFFICE)).json()["total"] == 0
+    owned = (await client.get(f"/cases/{case['id']}", headers=CITIZEN)).json()
+    assert [a["name"] for a in owned["actions"]] == ["batalkan"]  # the owner may withdraw
+
+    history = (await client.get(f"/cases/{case['id']}/history", headers=CITIZEN)).json()
+    first = history[0]
+    assert (first["event"], first["actor_role"]) == ("case.submitted", "pemohon")
+    assert first["data"]["assisted_by"] == {"agency": "disdukcapil", "role": "front_office"}
+    seen_by_officer = (await client.get(f"/cases/{case['id']}/history",
+                                        headers=OPERATOR)).json()
+    assert seen_by_officer[0]["data"]["assisted_by"] == {
+        "agency": "disdukcapil", "role": "front_office", "actor_id": "fo-1"}
+
+    runtime = runtime_of(app_client[0])  # type: ignore[arg-type]
+    async with runtime.sessions() as session:
+        row = await session.get(CaseRow, case["id"])
+        audit = (await session.scalars(select(AuditRow).where(
+            col(AuditRow.action) == "case.assisted_submission"))).all()
+        events = [json.loads(o.payload) for o in (await session.scalars(select(OutboxRow).where(
+            col(OutboxRow.key) == case["id"]))).all()]
+    assert row is not None and row.applicant_id == "warga-a"
+    assert [(a.actor_id, a.target) for a in audit] == [("fo-1", f"case/{case['id']}")]
+    assert audit[0].detail["applicant"] == "warga-a"
+    assert events[0]["applicant"] == "warga-a"
+    assert events[0]["data"]["assisted_by"] == {"agency": "disdukcapil", "role": "front_office"}
+    assert "fo-1" not in json.dumps(events)
+
+
+@pytest.mark.parametrize("who", [CITIZEN, FOREIGN_OPERATOR, KABID],
+                         ids=["citizen", "other-agency", "non-counter-role"])
+async def test_only_counter_officers_of_the_agency_submit_for_someone(
+        client: httpx.AsyncClient, who: dict[str, str]) -> None:
+    response = await client.post(
+        "/cases", headers=who, files={"berkas_persyaratan": PDF},
+        data={"data": json.dumps({"sop_key": KIA, "form": FORM, "on_behalf_of": "warga-b"})})
+    assert response.status_code == 403, response.text
+    body = response.json()
+    assert body["code"] == "assist-not-permitted"
+    assert "disdukcapil" in body["detail"]
+    listed = (await client.get("/cases?scope=mine", headers=TOKENS.headers("warga-b",
+                                                                            "citizen"))).json()
+    assert listed["total"] == 0
+
+
+async def test_without_on_behalf_of_the_submitter_owns_the_case(
+        client: httpx.AsyncClient) -> None:
+    case = await _open(client)
+    history = (await client.get(f"/cases/{case['id']}/history", headers=CITIZEN)).json()
+    assert "assisted_by" not in history[0]["data"]

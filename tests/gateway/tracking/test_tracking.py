@@ -3,11 +3,12 @@ current step and its holder, late flags, "my cases", the unified inbox and who m
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
 from shared.events.envelope import RETURNED_ACTIVITY
-from tests.gateway.routing.harness import KIA, gateway_stack
+from tests.gateway.routing.harness import KIA, KIA_FORM, PDF, gateway_stack
 
 CITIZEN = ("warga-a", "citizen")
 OPERATOR = ("op-1", "disdukcapil:operator")
@@ -226,3 +227,23 @@ async def test_out_of_range_paging_is_a_422_not_a_500(tmp_path: Path) -> None:
             response = await stack.client.get(path, headers=who)
             assert response.status_code == 422, (path, response.text)
             assert response.json()["code"] == "validation-error"
+
+
+async def test_an_assisted_case_is_the_citizens_own(tmp_path: Path) -> None:
+    async with gateway_stack(tmp_path) as stack:
+        front_office = stack.headers("fo-1", "disdukcapil:front_office")
+        response = await stack.client.post(
+            "/api/v1/dukcapil/cases", headers=front_office,
+            data={"data": json.dumps({"sop_key": KIA, "form": KIA_FORM,
+                                      "on_behalf_of": CITIZEN[0]})},
+            files={"berkas_persyaratan": ("berkas.pdf", PDF, "application/pdf")})
+        assert response.status_code == 201, response.text
+        await stack.sync()
+        mine = (await stack.client.get("/api/v1/me/cases", headers=stack.headers(*CITIZEN)))
+        assert [c["tracking_no"] for c in mine.json()["items"]] == [
+            response.json()["tracking_no"]]
+        theirs = await stack.client.get("/api/v1/me/cases", headers=front_office)
+        assert theirs.json()["total"] == 0
+        tracked = (await stack.client.get(f"/api/v1/tracking/{response.json()['tracking_no']}",
+                                          headers=stack.headers(*CITIZEN))).json()
+        assert tracked["timeline"][0]["actor_role"] == "pemohon"
