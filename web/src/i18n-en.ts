@@ -143,6 +143,7 @@ export const en: Record<keyof typeof id, string> = {
   "event.case.output_revoked": "Output revoked",
   "resubmit.title": "Complete the file",
   "resubmit.before": "Complete it before {at}.",
+  "resubmit.more": "Correct other fields (optional)",
   "resubmit.comment": "Note for the officer",
   "resubmit.submit": "Send",
   "notifications.title": "Notifications",
@@ -182,5 +183,6 @@ export const en: Record<keyof typeof id, string> = {
   "officer.request": "Ask the applicant to upload again",
   "officer.reason": "Reason (the applicant reads it)",
   "officer.comment": "Note (optional)",
+  "officer.hidden": "hidden",
   "officer.busy": "Working…",
 };

@@ -141,6 +141,7 @@ export const id = {
   "event.case.output_revoked": "Dokumen hasil dicabut",
   "resubmit.title": "Lengkapi berkas",
   "resubmit.before": "Lengkapi sebelum {at}.",
+  "resubmit.more": "Perbaiki isian lain (opsional)",
   "resubmit.comment": "Catatan untuk petugas",
   "resubmit.submit": "Kirim kelengkapan",
   "notifications.title": "Notifikasi",
@@ -180,5 +181,6 @@ export const id = {
   "officer.request": "Minta pemohon mengunggah ulang",
   "officer.reason": "Alasan (dibaca pemohon)",
   "officer.comment": "Catatan (opsional)",
+  "officer.hidden": "disembunyikan",
   "officer.busy": "Memproses…",
 };

@@ -71,3 +71,9 @@ export function humanize(word: string): string {
   const text = word.replace(/_/g, " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A case event type (`case.returned`) as a person reads it. */
+export function eventLabel(type: string): string {
+  const key = `event.${type}` as Key;
+  return key in dictionaries[current] ? dictionaries[current][key] : humanize(type);
+}

@@ -5,7 +5,9 @@ import { lang } from "./i18n";
 import "./styles.css";
 
 document.documentElement.lang = lang();
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+root.textContent = ""; // the "loading" text shown before the script ran
+render(<App />, root);
 
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
   window.addEventListener("load", () => {

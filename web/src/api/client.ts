@@ -2,7 +2,7 @@
 // access token runs out, problem+json turned into ApiError (with its `errors[]`), uploads
 // with progress (XMLHttpRequest), and authenticated downloads.
 import { lang } from "../i18n";
-import type { FieldProblem, Profile, TokenPair } from "./types";
+import type { FieldProblem, Problem, Profile, TokenPair } from "./types";
 
 const STORE = "halo.session";
 
@@ -100,14 +100,15 @@ function headers(anonymous: boolean): Record<string, string> {
 }
 
 async function problem(response: Response): Promise<ApiError> {
-  let body: { code?: string; detail?: string; title?: string; errors?: FieldProblem[] } = {};
+  let body: Partial<Problem> = {};
   try {
     body = await response.json();
   } catch {
     /* not JSON: a proxy's page */
   }
   return new ApiError(response.status, body.code ?? `http-${response.status}`,
-    body.detail ?? body.title ?? response.statusText, body.errors ?? []);
+    body.detail ?? body.title ?? response.statusText,
+    (body.errors ?? []).map((e) => ({ field: e.field ?? "", problem: e.problem, message: e.message })));
 }
 
 export interface CallOptions {

@@ -1,7 +1,6 @@
 // The API's shapes, named once for the app. Every type comes from schema.d.ts, generated from
 // the gateway's OpenAPI (`npm run gen:api`), so a change in the API shows as a type error here
-// or where the app uses it. The SOP detail and service standard are still free-form objects in
-// the spec: their fields the app reads are declared below until the spec types them.
+// or where the app uses it.
 import type { components } from "./schema";
 
 type S = components["schemas"];
@@ -27,57 +26,16 @@ export type History = S["HistoryOut"];
 export type Output = S["OutputOut"];
 export type Requested = S["RequestedItems"];
 
-export type FieldType = "string" | "text" | "integer" | "number" | "date" | "boolean" | "choice"
-  | "nik" | "phone" | "email";
+export type Problem = S["Problem"];
+export type SopDetail = S["SopDefinition"];
+export type ServiceStandard = S["ServiceStandardOut"];
+export type FieldType = S["FormField"]["type"];
 
-export interface FormField {
-  name: string;
-  label: string;
-  type?: FieldType;
-  required?: boolean;
-  choices?: string[];
-  personal?: boolean;
-}
+/** A form field of the SOP; the app also builds partial ones (a field a return asks for). */
+export type FormField = Pick<S["FormField"], "name" | "label"> & Partial<S["FormField"]>;
+export type DocumentSpec = Pick<S["DocumentSpec"], "key" | "label"> & Partial<S["DocumentSpec"]>;
 
-export interface DocumentSpec {
-  key: string;
-  label: string;
-  required?: boolean;
-  types?: string[];
-}
-
-/** `GET /api/v1/{service}/sops/{key}`: the parts of the definition a form needs. */
-export interface SopDetail {
-  key: string;
-  version: number;
-  title: string;
-  display_title?: string;
-  agency: string;
-  service: string;
-  form?: FormField[];
-  documents?: DocumentSpec[];
-}
-
-/** `GET /api/v1/{service}/sops/{key}/standard` (JSON). */
-export interface ServiceStandard {
-  key: string;
-  title: string;
-  display_title?: string;
-  agency_name?: string;
-  category_label?: string;
-  legal_basis?: string[];
-  requirements?: { documents?: { key: string; label: string; required: boolean }[];
-    form?: { name: string; label: string; required: boolean }[] };
-  procedure?: { nomor: number | null; id: string; actor_label?: string; agency_name?: string;
-    activity: string; time: string | null; output: string | null }[];
-  total_time?: { label?: string } | string;
-  cost?: string;
-  product?: string | null;
-  complaint_channel?: string;
-  service_hours?: string | null;
-}
-
-/** One entry of a problem+json `errors[]`. */
+/** One entry of a problem+json `errors[]`, as the app keys it (by field). */
 export interface FieldProblem {
   field: string;
   problem?: string;

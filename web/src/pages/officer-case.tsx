@@ -3,21 +3,28 @@
 // history.
 import { useState } from "preact/hooks";
 import { call, download } from "../api/client";
-import type { Case, CaseAction, History } from "../api/types";
-import { formatTime, humanize, t } from "../i18n";
+import type { Case, CaseAction, History, SopDetail } from "../api/types";
+import { eventLabel, formatTime, humanize, t } from "../i18n";
 import { ErrorBox, Field, Loading, StatusBadge, useLoad } from "../ui";
 
 export function OfficerCasePage({ service, caseId }: { service: string; caseId: string }) {
   const [data, error, reload] = useLoad(async () => {
     const detail = await call<Case>("GET", `/api/v1/${service}/cases/${caseId}`);
     const history = await call<History[]>("GET", `/api/v1/${service}/cases/${caseId}/history`);
-    return { detail, history };
+    const sop = await call<SopDetail>("GET", `/api/v1/${service}/sops/${detail.sop_key}`,
+      { query: { version: detail.sop_version } }).catch(() => undefined);
+    return { detail, history, sop };
   }, [service, caseId]);
   const [shown, setShown] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
-  const { detail, history } = data;
+  const { detail, history, sop } = data;
+  const spec = (name: string) => sop?.form.find((f) => f.name === name);
+  const personal = (name: string) => {
+    const f = spec(name);
+    return !f || f.personal || f.type === "nik" || f.type === "phone";
+  };
   const get = (id: string, name: string) => download(
     `/api/v1/${service}/cases/${caseId}/documents/${id}`, name).catch(setFailure);
   return <section>
@@ -31,12 +38,14 @@ export function OfficerCasePage({ service, caseId }: { service: string; caseId: 
     <p><button type="button" class="secondary" aria-pressed={shown} onClick={() => setShown(!shown)}>
       {shown ? t("officer.hide") : t("officer.show")}</button></p>
     <dl class="facts">{Object.entries(detail.form).map(([k, v]) => <>
-      <dt key={`${k}-k`}>{humanize(k)}</dt><dd key={`${k}-v`} class="mono">{shown ? String(v) : "••••••••"}</dd></>)}</dl>
+      <dt key={`${k}-k`}>{spec(k)?.label ?? humanize(k)}</dt>
+      <dd key={`${k}-v`} class="mono">{shown || !personal(k) ? humanize(String(v))
+        : <span aria-label={t("officer.hidden")}>••••••••</span>}</dd></>)}</dl>
     <h2>{t("tracking.documents")}</h2>
     <ul>{detail.documents.map((d) => {
       const doc = d as { id: string; filename: string; label?: string | null };
       return <li key={doc.id}><button type="button" class="link" onClick={() => get(doc.id, doc.filename)}>
-        {doc.label ?? doc.filename}</button> <span class="meta">{doc.filename}</span></li>;
+        {doc.label ?? doc.filename}</button>{doc.label ? <span class="meta"> {doc.filename}</span> : null}</li>;
     })}</ul>
     <ErrorBox error={failure} />
     <h2>{t("officer.actions")}</h2>
@@ -44,7 +53,7 @@ export function OfficerCasePage({ service, caseId }: { service: string; caseId: 
       caseId={caseId} action={a} onDone={reload} />) : <p>{t("officer.noActions")}</p>}
     <h2>{t("officer.history")}</h2>
     <ol class="timeline">{[...history].reverse().map((h) => <li key={h.seq}>
-      <p><strong>{humanize(h.event)}</strong>{h.action ? ` · ${humanize(h.action)}` : ""}</p>
+      <p><strong>{eventLabel(h.event)}</strong>{h.action ? ` · ${humanize(h.action)}` : ""}</p>
       <p class="meta">{formatTime(h.at)} · {humanize(h.actor_role)}{h.actor_agency ? ` (${h.actor_agency})` : ""}</p>
       {h.comment ? <p>{h.comment}</p> : null}
     </li>)}</ol>

@@ -66,7 +66,12 @@ export function Resubmit({ detail, action, onDone }: { detail: Case; action: Cas
     <form onSubmit={submit} noValidate>
       <DocumentInputs documents={docs} files={files} setFiles={setFiles} problems={problems}
         requiredKeys={requiredDocs} />
-      <FormFields fields={fieldSpecs} raw={raw} setRaw={setRaw} problems={problems} />
+      <FormFields fields={fieldSpecs.filter((f) => f.required)} raw={raw} setRaw={setRaw} problems={problems} />
+      {fieldSpecs.some((f) => !f.required) ? <details class="more"
+        open={problems.some((p) => fieldSpecs.some((f) => !f.required && p.field === f.name))}>
+        <summary>{t("resubmit.more")}</summary>
+        <FormFields fields={fieldSpecs.filter((f) => !f.required)} raw={raw} setRaw={setRaw} problems={problems} />
+      </details> : null}
       <Field id="f-comment" label={t("resubmit.comment")} problems={problems}>
         <textarea id="f-comment" rows={3} maxLength={4000} value={comment}
           onInput={(e) => setComment(e.currentTarget.value)} /></Field>

@@ -11,11 +11,11 @@ export function ServicePage({ service, sopKey }: { service: string; sopKey: stri
     `/api/v1/${service}/sops/${sopKey}/standard`, { anonymous: true }), [service, sopKey]);
   if (error) return <ErrorBox error={error} />;
   if (!std) return <Loading />;
-  const total = typeof std.total_time === "string" ? std.total_time : std.total_time?.label;
+  const total = std.total_time.label;
   const apply = `/layanan/${service}/${sopKey}/ajukan`;
   return <article>
     <p class="crumbs"><a href="/">{t("nav.catalog")}</a></p>
-    <h1>{std.display_title ?? std.title}</h1>
+    <h1>{std.title}</h1>
     <p class="meta">{std.agency_name} · {std.category_label}</p>
     <p><a class="button" href={auth.get() ? apply : `/masuk?next=${encodeURIComponent(apply)}`}>
       {t("service.apply")}</a></p>

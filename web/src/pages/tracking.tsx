@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, apiPath, call, download } from "../api/client";
 import type { Case, Tracking } from "../api/types";
-import { formatTime, humanize, t } from "../i18n";
+import { eventLabel, formatTime, humanize, t } from "../i18n";
 import { ErrorBox, Loading, StatusBadge, useLoad } from "../ui";
 import { Resubmit } from "./resubmit";
 
@@ -49,9 +49,9 @@ export function TrackingPage({ no, fresh }: { no: string; fresh: boolean }) {
     {fresh ? <p class="alert ok" role="status">{t("tracking.submitted")}</p> : null}
     <h1>{track.title}</h1>
     <p class="meta"><span class="mono">{track.tracking_no}</span> · <StatusBadge status={track.status} late={track.late} /></p>
-    {track.current_step ? <p>{t("tracking.now", { holder: track.current_step.holder })}
+    {track.current_step ? <p>{t("tracking.now", { holder: humanize(track.current_step.holder) })}
       {track.current_step.due_at ? ` · ${t("tracking.due", { at: formatTime(track.current_step.due_at) })}` : ""}</p> : null}
-    {track.reason ? <p class="alert warn">{t("tracking.reason")}: {track.reason}</p> : null}
+    {track.reason && !resubmit ? <p class="alert warn">{t("tracking.reason")}: {track.reason}</p> : null}
     {resubmit && detail ? <Resubmit detail={detail} action={resubmit} onDone={reload} /> : null}
     {track.outputs?.length ? <><h2>{t("tracking.outputs")}</h2>
       <ul class="cards">{track.outputs.map((o) => <li class="card" key={o.id}>
@@ -78,7 +78,7 @@ export function TrackingPage({ no, fresh }: { no: string; fresh: boolean }) {
       const d = (e.details ?? {}) as { reason?: string; deadline?: string;
         requested?: { documents?: string[]; fields?: string[] }; output?: { number?: string } };
       return <li key={e.seq}>
-        <p><strong>{t(`event.${e.type}` as "event.case.submitted") === `event.${e.type}` ? humanize(e.type) : t(`event.${e.type}` as "event.case.submitted")}</strong>
+        <p><strong>{eventLabel(e.type)}</strong>
           {e.step ? ` · ${humanize(e.step)}` : ""}</p>
         <p class="meta">{formatTime(e.at)} · {humanize(e.actor_role)}{e.actor_agency ? ` (${e.actor_agency})` : ""}</p>
         {d.reason ? <p>{t("tracking.reason")}: {d.reason}</p> : null}
