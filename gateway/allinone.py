@@ -33,6 +33,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import replace
 from typing import Any, TextIO
 
 import httpx
@@ -42,7 +43,7 @@ from gateway.app import GatewayWiring, create_gateway_app
 from gateway.notifications.settings import startup_line
 from gateway.routing.asgi_stream import StreamingASGITransport
 from gateway.runtime import GatewayRuntime
-from gateway.settings import SERVICES, GatewaySettings
+from gateway.settings import DEV_ORIGINS, SERVICES, GatewaySettings, cors_origins
 from shared.auth.keys import KeySet
 from shared.auth.tokens import TokenVerifier
 from shared.events.memory import InProcessBus
@@ -78,6 +79,8 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
               out: TextIO | None = None) -> FastAPI:
     """The composed all-in-one app (settings from ``HALO_*``, files under ``var/``)."""
     conf = GatewaySettings.from_env()
+    # The web dev server and this process's own origin may call the API unless told otherwise.
+    conf = replace(conf, cors_origins=cors_origins((*DEV_ORIGINS, base_url.rstrip("/"))))
     bus = InProcessBus(auto_create=False)
     keys = KeySet.load_or_create(conf.key_dir)
     services = build_service_apps(bus, keys, conf)
