@@ -49,6 +49,7 @@ export const en: Record<keyof typeof id, string> = {
   "catalog.empty": "No service matches.",
   "catalog.empty.hint": "Try other words (or an abbreviation such as KTP or KK), or clear the filters.",
   "catalog.unavailable": "Some services cannot be reached now ({services}); the list is incomplete.",
+  "catalog.more": "Show more ({n} left)",
   "catalog.time": "Time: {time}",
   "catalog.steps": "{n} steps",
   "service.apply": "Apply",

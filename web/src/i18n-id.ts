@@ -47,6 +47,7 @@ export const id = {
   "catalog.empty": "Tidak ada layanan yang cocok.",
   "catalog.empty.hint": "Coba kata lain (misalnya singkatan seperti KTP atau KK), atau kosongkan saringan.",
   "catalog.unavailable": "Sebagian layanan sedang tidak dapat dihubungi ({services}); daftarnya belum lengkap.",
+  "catalog.more": "Tampilkan lebih banyak ({n} lagi)",
   "catalog.time": "Waktu: {time}",
   "catalog.steps": "{n} langkah",
   "service.apply": "Ajukan permohonan",

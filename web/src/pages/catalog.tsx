@@ -11,6 +11,7 @@ export function CatalogPage({ query }: { query: URLSearchParams }) {
   const [search, setSearch] = useState(q);
   const [agency, setAgency] = useState(query.get("agency") ?? "");
   const [category, setCategory] = useState(query.get("category") ?? "");
+  const [shown, setShown] = useState(PAGE);
   const [data, error] = useLoad(() => call<Catalog>("GET", "/api/v1/catalog",
     { query: { q: search }, anonymous: true }), [search]);
   const agencies = useMemo(() => unique(data?.items.map((i) => [i.agency, i.agency_name])), [data]);
@@ -21,6 +22,7 @@ export function CatalogPage({ query }: { query: URLSearchParams }) {
   const submit = (e: Event) => {
     e.preventDefault();
     setSearch(q.trim());
+    setShown(PAGE);
     history.replaceState(null, "", q.trim() ? `/?q=${encodeURIComponent(q.trim())}` : "/");
   };
   return <section>
@@ -51,14 +53,18 @@ export function CatalogPage({ query }: { query: URLSearchParams }) {
     {data ? <p class="count" aria-live="polite">{t("catalog.count", { n: items.length })}</p> : null}
     {data && !items.length ? <Empty title={t("catalog.empty")} hint={t("catalog.empty.hint")} /> : null}
     <ul class="cards">
-      {items.map((i) => <li class="card" key={`${i.service}/${i.key}`}>
+      {items.slice(0, shown).map((i) => <li class="card" key={`${i.service}/${i.key}`}>
         <a href={`/layanan/${i.service}/${i.key}`}><h2>{i.display_title}</h2></a>
         <p class="meta">{i.agency_name} · {i.category_label}</p>
         <p class="meta">{t("catalog.time", { time: i.total_time })} · {t("catalog.steps", { n: i.steps })}</p>
       </li>)}
     </ul>
+    {items.length > shown ? <p><button type="button" class="secondary" onClick={() => setShown(shown + PAGE)}>
+      {t("catalog.more", { n: items.length - shown })}</button></p> : null}
   </section>;
 }
+
+const PAGE = 20;
 
 function unique(pairs: string[][] | undefined): string[][] {
   const seen = new Map<string, string>();

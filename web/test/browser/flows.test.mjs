@@ -15,6 +15,28 @@ let server;
 let browser;
 let citizen;
 let trackingNo;
+let officerCasePath;
+const OFFICER = (role) => ({ login: `${role}.disdukcapil@demo.halo.lamsel`, password: "Demo-Petugas-2026" });
+
+async function logIn(page, who) {
+  await page.goto("/masuk");
+  await page.getByLabel(/^NIK, e-mail/).fill(who.login);
+  await page.getByLabel(/^Kata sandi/).fill(who.password);
+  await page.getByRole("button", { name: "Masuk" }).click();
+  await page.getByRole("heading", { name: "Kotak masuk petugas" }).waitFor();
+}
+
+/** An officer opens the case and takes the action whose button reads `label`. */
+async function act(who, label) {
+  const { page, context } = await person(browser, server.base);
+  await logIn(page, who);
+  await page.goto(officerCasePath);
+  const button = page.getByRole("button", { name: label, exact: true });
+  await button.waitFor();
+  await button.click();
+  await button.waitFor({ state: "detached" });
+  await context.close();
+}
 
 async function checkPage(page, name) {
   await page.locator("main h1").first().waitFor();
@@ -111,6 +133,7 @@ describe("web app flows", { concurrency: false }, () => {
     await checkPage(page, "inbox");
     await entry.first().getByRole("link").click();
     await page.getByRole("heading", { name: "Tindakan" }).waitFor();
+    officerCasePath = new URL(page.url()).pathname;
     await checkPage(page, "officer-case");
     await page.locator("form.action").first().getByRole("button").click();
     const back = page.locator("form.action-return").first();
@@ -140,6 +163,43 @@ describe("web app flows", { concurrency: false }, () => {
     await page.goto("/notifikasi");
     await page.locator(".card").first().waitFor();
     await checkPage(page, "notifications");
+  });
+
+  it("lets the officers walk it to completion, signed by the kepala dinas", async () => {
+    await act(OFFICER("operator"), "Berkas lengkap");
+    await act(OFFICER("kabid"), "Terverifikasi di SIAK");
+    await act(OFFICER("kepala_dinas"), "Bubuhkan TTE");
+    await act(OFFICER("operator"), "Dokumen diserahkan");
+  });
+
+  it("lets the citizen download the signed output, verify it, and rate the service", async () => {
+    const { page, context } = citizen;
+    const download = page.getByRole("button", { name: "Unduh PDF" });
+    for (let i = 0; i < 30; i++) {
+      await page.goto(`/lacak/${trackingNo}`);
+      await page.locator("main h1").waitFor();
+      if (await download.count()) break;
+      await page.waitForTimeout(500);
+    }
+    await page.getByText("Selesai").first().waitFor();
+    await checkPage(page, "tracking-completed");
+    const [file] = await Promise.all([page.waitForEvent("download"), download.click()]);
+    const pdf = await file.path().then((p) => import("node:fs").then((fs) => fs.readFileSync(p)));
+    assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+    const [verify] = await Promise.all([context.waitForEvent("page"),
+      page.getByRole("link", { name: "Halaman verifikasi" }).click()]);
+    await verify.waitForLoadState();
+    assert.match(await verify.locator("body").innerText(), /DOKUMEN SAH/);
+    await shoot(verify, "verify");
+    await verify.close();
+    await page.getByRole("link", { name: "Isi survei kepuasan" }).click();
+    await page.getByRole("heading", { name: "Survei Kepuasan Masyarakat" }).waitFor();
+    const questions = page.locator("fieldset.question");
+    assert.equal(await questions.count(), 9);
+    await checkPage(page, "survey");
+    for (let i = 0; i < 9; i++) await questions.nth(i).getByRole("radio").last().check();
+    await page.getByRole("button", { name: "Kirim jawaban" }).click();
+    await page.getByText("Terima kasih", { exact: false }).waitFor();
   });
 
   it("speaks English when asked", async () => {
