@@ -105,8 +105,9 @@ def merge(gateway_spec: Spec, services: dict[str, Spec]) -> Spec:
         mapping = names[service]
         for name, schema in spec.get("components", {}).get("schemas", {}).items():
             schemas.setdefault(mapping[name], _renamed(schema, mapping))
-        for scheme, value in spec.get("components", {}).get("securitySchemes", {}).items():
-            components.setdefault("securitySchemes", {}).setdefault(scheme, value)
+        for kind in ("securitySchemes", "responses"):  # the same in every process
+            for key, value in spec.get("components", {}).get(kind, {}).items():
+                components.setdefault(kind, {}).setdefault(key, value)
         prefix = f"/api/v1/{service}"
         for path, _method, op in operations(spec):
             item = merged.setdefault("paths", {}).setdefault(prefix + path, {})

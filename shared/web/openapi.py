@@ -157,6 +157,8 @@ def finish(spec: Spec, secured: dict[tuple[str, str], bool], examples: Examples 
     schemas["Problem"] = copy.deepcopy(PROBLEM_SCHEMA)
     schemas["ProblemItem"] = copy.deepcopy(PROBLEM_ITEM_SCHEMA)
     components.setdefault("securitySchemes", {})["bearerAuth"] = dict(BEARER)
+    components.setdefault("responses", {}).update(
+        {f"Problem{status}": problem_response(status) for status in PROBLEM_STATUSES})
     spec["paths"] = _hoist_defs(spec.get("paths", {}), schemas)
     for path, method, op in operations(spec):
         op["security"] = [{"bearerAuth": []}] if secured.get((method, path), False) else []
@@ -167,7 +169,7 @@ def finish(spec: Spec, secured: dict[tuple[str, str], bool], examples: Examples 
                                                      if answer.get("description") not in
                                                      (None, "", "Validation Error") else None)
         for status in PROBLEM_STATUSES:
-            responses.setdefault(status, problem_response(status))
+            responses.setdefault(status, {"$ref": f"#/components/responses/Problem{status}"})
         wanted = (examples or {}).get((method.upper(), path))
         if wanted:
             _set_examples(op, wanted)

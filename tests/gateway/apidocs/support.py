@@ -31,5 +31,7 @@ def errors(value: Any, schema: dict[str, Any], document: dict[str, Any] | None =
 def response_schema(path: str, method: str, status: int,
                     media: str = "application/json") -> dict[str, Any]:
     answer = spec()["paths"][path][method]["responses"][str(status)]
+    if "$ref" in answer:  # a shared answer (the problem+json ones)
+        answer = spec()["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
     schema: dict[str, Any] = answer["content"][media]["schema"]
     return schema

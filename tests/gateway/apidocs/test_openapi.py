@@ -71,7 +71,9 @@ def test_schemas_merge_without_collisions() -> None:
         assert not name.startswith(tuple(s.capitalize() for s in SERVICES)) or \
             name.startswith("Pajak"), name
     refs = {r for r in _refs(spec())}
-    assert refs <= {f"#/components/schemas/{n}" for n in schemas}
+    responses = spec()["components"]["responses"]
+    assert refs <= {f"#/components/schemas/{n}" for n in schemas} | \
+        {f"#/components/responses/{n}" for n in responses}
 
 
 def test_a_schema_that_differs_between_services_gets_the_service_name() -> None:
@@ -120,9 +122,14 @@ def test_bearer_auth_is_declared_and_public_operations_say_so() -> None:
 
 def test_every_operation_answers_problem_json_with_the_real_body_shape() -> None:
     document = spec()
+    shared = document["components"]["responses"]
     for _, _, op in operations(document):
         for status in ("400", "401", "403", "404", "409", "413", "415", "422", "429"):
-            content = op["responses"][status]["content"]
+            answer = op["responses"][status]
+            if "$ref" in answer:
+                assert answer["$ref"] == f"#/components/responses/Problem{status}"
+                answer = shared[f"Problem{status}"]
+            content = answer["content"]
             assert list(content) == ["application/problem+json"], (op["operationId"], status)
             assert content["application/problem+json"]["schema"] == {
                 "$ref": "#/components/schemas/Problem"}
