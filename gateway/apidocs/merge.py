@@ -101,6 +101,12 @@ def merge(gateway_spec: Spec, services: dict[str, Spec]) -> Spec:
     schemas = components.setdefault("schemas", {})
     names = schema_names(schemas, services)
     tags = merged.setdefault("tags", [])
+    named = {t["name"] for t in tags}
+    for _, _, op in operations(merged):  # the gateway's own groups first, as they appear
+        for tag in op.get("tags", []):
+            if tag not in named:
+                named.add(tag)
+                tags.append({"name": tag})
     for service, spec in services.items():
         mapping = names[service]
         for name, schema in spec.get("components", {}).get("schemas", {}).items():
