@@ -12,14 +12,18 @@ function describedBy(id: string, problems: FieldProblem[], name: string, hint = 
   return ids.filter(Boolean).join(" ") || undefined;
 }
 
-export function FormFields({ fields, raw, setRaw, problems }: {
+export function FormFields({ fields, raw, setRaw, problems, onEdit }: {
   fields: FormField[]; raw: Raw; setRaw: (r: Raw) => void; problems: FieldProblem[];
+  onEdit?: (name: string) => void;
 }) {
   return <>{fields.map((f) => {
     const id = `f-${f.name}`;
     const required = f.required ?? true;
     const invalid = problemsFor(problems, f.name).length > 0;
-    const set = (v: string | boolean) => setRaw({ ...raw, [f.name]: v });
+    const set = (v: string | boolean) => {
+      setRaw({ ...raw, [f.name]: v });
+      onEdit?.(f.name);
+    };
     const hint = f.type === "nik" ? t("hint.nik") : f.type === "date" ? t("hint.date")
       : f.type === "phone" ? t("hint.phone") : undefined;
     const common = { id, name: f.name, required, "aria-invalid": invalid || undefined,
@@ -51,9 +55,9 @@ export function FormFields({ fields, raw, setRaw, problems }: {
   })}</>;
 }
 
-export function DocumentInputs({ documents, files, setFiles, problems, requiredKeys }: {
+export function DocumentInputs({ documents, files, setFiles, problems, requiredKeys, onEdit }: {
   documents: DocumentSpec[]; files: Record<string, File>; setFiles: (f: Record<string, File>) => void;
-  problems: FieldProblem[]; requiredKeys?: Set<string>;
+  problems: FieldProblem[]; requiredKeys?: Set<string>; onEdit?: (name: string) => void;
 }) {
   return <>{documents.map((d) => {
     const id = `doc-${d.key}`;
@@ -73,6 +77,7 @@ export function DocumentInputs({ documents, files, setFiles, problems, requiredK
           const next = { ...files };
           if (file) next[d.key] = file; else delete next[d.key];
           setFiles(next);
+          onEdit?.(d.key);
         }} />
       {chosen ? <p class="meta">{chosen.name} · {formatBytes(chosen.size)}</p> : null}
       {mine.map((p) => <p class="field-error" id={`${id}-error`} key={p.problem}>{problemText(p)}</p>)}
@@ -84,4 +89,10 @@ export function DocumentInputs({ documents, files, setFiles, problems, requiredK
 export function otherProblems(problems: FieldProblem[], shown: string[]): FieldProblem[] {
   const known = new Set(shown.flatMap((n) => [n, `form.${n}`, `documents.${n}`]));
   return problems.filter((p) => !known.has(p.field));
+}
+
+/** The problems left once the person edited `name` (its own are dropped until the next check). */
+export function without(problems: FieldProblem[], name: string): FieldProblem[] {
+  const gone = new Set([name, `form.${name}`, `documents.${name}`]);
+  return problems.filter((p) => !gone.has(p.field));
 }

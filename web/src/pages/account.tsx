@@ -7,6 +7,7 @@ import { navigate } from "../router";
 import { ErrorBox, Field } from "../ui";
 import { checkRegistration } from "../validate";
 import { focusFirstProblem } from "./apply";
+import { without } from "../form";
 
 function safeNext(query: URLSearchParams, fallback: string): string {
   const next = query.get("next") ?? "";
@@ -94,7 +95,10 @@ export function RegisterPage() {
             autoComplete={complete[name]} inputMode={name === "nik" ? "numeric" : undefined}
             aria-invalid={invalid || undefined}
             aria-describedby={`f-${name}-hint${invalid ? ` f-${name}-error` : ""}`}
-            value={form[name] ?? ""} onInput={(e) => setForm({ ...form, [name]: e.currentTarget.value })} />
+            value={form[name] ?? ""} onInput={(e) => {
+              setForm({ ...form, [name]: e.currentTarget.value });
+              setProblems((now) => without(now, name));
+            }} />
         </Field>;
       })}
       <ErrorBox error={failure} />

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, call, upload } from "../api/client";
 import type { Case, FieldProblem, SopDetail } from "../api/types";
-import { DocumentInputs, FormFields, otherProblems, type Raw } from "../form";
+import { DocumentInputs, FormFields, otherProblems, type Raw, without } from "../form";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { ErrorBox, Loading, Progress, problemText, useLoad } from "../ui";
@@ -16,6 +16,7 @@ export function ApplyPage({ service, sopKey }: { service: string; sopKey: string
   const [files, setFiles] = useState<Record<string, File>>({});
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
+  const edit = (name: string) => setProblems((now) => without(now, name));
   const [failure, setFailure] = useState<unknown>();
   if (error) return <ErrorBox error={error} />;
   if (!sop) return <Loading />;
@@ -57,9 +58,9 @@ export function ApplyPage({ service, sopKey }: { service: string; sopKey: string
     <form onSubmit={submit} noValidate>
       {problems.length ? <div class="alert error" role="alert">{t("form.fix", { n: problems.length })}</div> : null}
       <fieldset><legend>{t("apply.form")}</legend>
-        <FormFields fields={fields} raw={raw} setRaw={setRaw} problems={problems} /></fieldset>
+        <FormFields fields={fields} raw={raw} setRaw={setRaw} problems={problems} onEdit={edit} /></fieldset>
       {documents.length ? <fieldset><legend>{t("apply.documents")}</legend>
-        <DocumentInputs documents={documents} files={files} setFiles={setFiles} problems={problems} />
+        <DocumentInputs documents={documents} files={files} setFiles={setFiles} problems={problems} onEdit={edit} />
       </fieldset> : null}
       {rest.map((p) => <p class="field-error" key={p.field}>{p.field}: {problemText(p)}</p>)}
       <ErrorBox error={failure} />

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, call, upload } from "../api/client";
 import type { Case, CaseAction, FieldProblem, FormField, SopDetail } from "../api/types";
-import { DocumentInputs, FormFields, otherProblems, type Raw } from "../form";
+import { DocumentInputs, FormFields, otherProblems, type Raw, without } from "../form";
 import { formatTime, t } from "../i18n";
 import { ErrorBox, Field, Progress, problemText, useLoad } from "../ui";
 import { checkSubmission, coerce, type FormValue } from "../validate";
@@ -19,6 +19,7 @@ export function Resubmit({ detail, action, onDone }: { detail: Case; action: Cas
   const [comment, setComment] = useState("");
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
+  const edit = (name: string) => setProblems((now) => without(now, name));
   const [failure, setFailure] = useState<unknown>();
   const requires = action.requires ?? { documents: [], fields: [] };
   const accepts = action.accepts ?? requires;
@@ -65,12 +66,12 @@ export function Resubmit({ detail, action, onDone }: { detail: Case; action: Cas
     {detail.applicant_due_at ? <p>{t("resubmit.before", { at: formatTime(detail.applicant_due_at) })}</p> : null}
     <form onSubmit={submit} noValidate>
       <DocumentInputs documents={docs} files={files} setFiles={setFiles} problems={problems}
-        requiredKeys={requiredDocs} />
-      <FormFields fields={fieldSpecs.filter((f) => f.required)} raw={raw} setRaw={setRaw} problems={problems} />
+        requiredKeys={requiredDocs} onEdit={edit} />
+      <FormFields fields={fieldSpecs.filter((f) => f.required)} raw={raw} setRaw={setRaw} problems={problems} onEdit={edit} />
       {fieldSpecs.some((f) => !f.required) ? <details class="more"
         open={problems.some((p) => fieldSpecs.some((f) => !f.required && p.field === f.name))}>
         <summary>{t("resubmit.more")}</summary>
-        <FormFields fields={fieldSpecs.filter((f) => !f.required)} raw={raw} setRaw={setRaw} problems={problems} />
+        <FormFields fields={fieldSpecs.filter((f) => !f.required)} raw={raw} setRaw={setRaw} problems={problems} onEdit={edit} />
       </details> : null}
       <Field id="f-comment" label={t("resubmit.comment")} problems={problems}>
         <textarea id="f-comment" rows={3} maxLength={4000} value={comment}
