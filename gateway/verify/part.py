@@ -25,7 +25,9 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.get("/verify/{code}", response_model=None,
-            responses={200: {"content": {"text/html": {}}}, 404: {}})
+            responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}},
+                       404: {"description": "Unknown code (an HTML page for a browser)",
+                             "content": {"text/html": {"schema": {"type": "string"}}}}})
 async def verify(code: str, request: Request) -> Response:
     """Whether the document with this verification code is valid, revoked or expired."""
     runtime: GatewayRuntime = request.app.state.runtime

@@ -165,9 +165,12 @@ def finish(spec: Spec, secured: dict[tuple[str, str], bool], examples: Examples 
         responses = op.setdefault("responses", {})
         for status, answer in list(responses.items()):
             if status[:1] in "45":
-                responses[status] = problem_response(status, answer.get("description")
-                                                     if answer.get("description") not in
-                                                     (None, "", "Validation Error") else None)
+                given = answer.get("description")
+                responses[status] = problem_response(
+                    status, given if given not in (None, "", "Validation Error") else None)
+                for media, body in answer.get("content", {}).items():
+                    if media != "application/json":  # e.g. an HTML page for a browser
+                        responses[status]["content"].setdefault(media, body)
         for status in PROBLEM_STATUSES:
             responses.setdefault(status, {"$ref": f"#/components/responses/Problem{status}"})
         wanted = (examples or {}).get((method.upper(), path))

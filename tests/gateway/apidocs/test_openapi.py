@@ -132,7 +132,8 @@ def test_every_operation_answers_problem_json_with_the_real_body_shape() -> None
                 assert answer["$ref"] == f"#/components/responses/Problem{status}"
                 answer = shared[f"Problem{status}"]
             content = answer["content"]
-            assert list(content) == ["application/problem+json"], (op["operationId"], status)
+            assert next(iter(content)) == "application/problem+json", (op["operationId"], status)
+            assert set(content) <= {"application/problem+json", "text/html"}
             assert content["application/problem+json"]["schema"] == {
                 "$ref": "#/components/schemas/Problem"}
     problem = document["components"]["schemas"]["Problem"]
@@ -145,6 +146,9 @@ def test_every_operation_answers_problem_json_with_the_real_body_shape() -> None
     # What the identity routes said about a status stays, with the shared schema.
     register = document["paths"]["/api/v1/auth/register"]["post"]["responses"]["409"]
     assert "already used" in register["description"]
+    # A browser's page stays documented next to the problem (the verification page).
+    unknown = document["paths"]["/verify/{code}"]["get"]["responses"]["404"]["content"]
+    assert set(unknown) == {"application/problem+json", "text/html"}
 
 
 def _examples(document: dict[str, Any]) -> list[tuple[str, dict[str, Any], Any]]:
