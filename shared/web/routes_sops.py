@@ -80,7 +80,9 @@ async def sop_standard(key: str, request: Request, session: SessionDep, runtime:
     return ServiceStandardOut.model_validate(std)
 
 
-@router.post("", status_code=201, response_model=PublishedSop)
+@router.post("", status_code=201, response_model=PublishedSop, openapi_extra={
+    "requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/SopDefinition"}}}}})
 async def publish_sop(body: dict[str, Any], session: SessionDep, runtime: RuntimeDep,
                       who: CurrentPrincipal) -> PublishedSop:
     """Publish a new SOP, or a new version of one, for the caller's agency.
