@@ -51,7 +51,8 @@ export function InboxPage() {
     <ul class="cards">{items.map((c) => <li class={`card${c.late ? " late" : ""}`} key={c.tracking_no}>
       <a href={`/petugas/${c.service}/${c.case_id}`}><h2>{c.title}</h2></a>
       <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.late} /></p>
-      {c.current_step ? <p class="meta">{c.current_step.holder}
+      {c.current_step ? <p class="meta">{c.current_step.nomor ? `${c.current_step.nomor}. ` : ""}
+        {c.current_step.activity ?? c.current_step.holder}
         {c.current_step.due_at ? ` · ${t("tracking.due", { at: formatTime(c.current_step.due_at) })}` : ""}</p> : null}
     </li>)}</ul>
   </section>;

@@ -38,7 +38,10 @@ async function act(who, label) {
     if (await button.count()) break;
     await page.waitForTimeout(500);
   }
-  await button.click();
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/actions") && r.request().method() === "POST"),
+    button.click()]);
+  assert.equal(answer.status(), 200, `${label}: ${await answer.text()}`);
   await button.waitFor({ state: "detached" });
   await context.close();
 }
