@@ -106,6 +106,21 @@ describe("web app flows", { concurrency: false }, () => {
     await checkPage(page, "my-cases-empty");
   });
 
+  it("refreshes the session when the access token is refused", async () => {
+    const { page } = citizen;
+    const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem("halo.session")));
+    const before = await stored();
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem("halo.session"));
+      localStorage.setItem("halo.session", JSON.stringify({ ...s, access: "kedaluwarsa" }));
+    });
+    await page.goto("/kasus");
+    await page.getByText("Belum ada permohonan.").waitFor();
+    const after = await stored();
+    assert.notEqual(after.access, "kedaluwarsa");
+    assert.notEqual(after.refresh, before.refresh, "the refresh token was spent and replaced");
+  });
+
   it("submits KIA 0-5 with a document and follows its timeline", async () => {
     const { page } = citizen;
     await page.goto("/layanan/dukcapil/dukcapil-kia-0-5-tahun/ajukan");
