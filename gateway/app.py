@@ -139,7 +139,7 @@ tracking, notifications, survey, verification) and every service's under `/api/v
 Errors are `application/problem+json`; see docs/api.md."""
 CORS_HEADERS = ["Authorization", "Content-Type", "Accept", "Accept-Language", "X-Request-Id"]
 CORS_EXPOSED = ["X-Request-Id", "Retry-After", "Content-Disposition", "Content-Language",
-                "WWW-Authenticate", "Location"]
+                "WWW-Authenticate", "Location", "X-Case-Id", "X-Case-Seq", "X-Tracking-Pending"]
 
 
 def add_cors(app: FastAPI, origins: tuple[str, ...]) -> None:

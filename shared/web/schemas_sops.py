@@ -7,11 +7,10 @@ definition is its ``form`` and ``documents``); the service standard is the dict 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel
 
 from shared.sop.model import CalendarName, FieldType, StepKind
+from shared.times import UtcDatetime
 
 
 class StandardDocument(BaseModel):
@@ -95,7 +94,7 @@ class ServiceStandardOut(BaseModel):
 class SopVersionOut(BaseModel):
     version: int
     origin: str
-    published_at: datetime
+    published_at: UtcDatetime
     title: str
 
 

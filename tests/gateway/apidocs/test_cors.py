@@ -50,6 +50,9 @@ async def test_an_allowed_origin_reads_the_answer_and_the_request_id(tmp_path: P
         assert response.headers["access-control-allow-origin"] == ALLOWED
         exposed = response.headers["access-control-expose-headers"].lower()
         assert "x-request-id" in exposed and response.headers["x-request-id"]
+        # A browser client reads these to wait for its own write (read-your-writes).
+        assert {"x-case-id", "x-case-seq", "x-tracking-pending"} <= {
+            h.strip() for h in exposed.split(",")}
         other = await stack.client.get("/api/v1/dukcapil/sops",
                                        headers={"Origin": "https://evil.example"})
         assert other.status_code == 200  # not a browser: CORS only withholds the header
