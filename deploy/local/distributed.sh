@@ -34,7 +34,7 @@ start_proc() {  # name, command...
 }
 
 wait_ready() {  # name, port
-  local deadline=$((SECONDS + 60))
+  local deadline=$((SECONDS + 180))  # fifteen processes start at once on two cores
   until curl -fsS "http://127.0.0.1:$2/readyz" >/dev/null 2>&1; do
     if (( SECONDS > deadline )); then
       echo "$1 did not become ready; last log lines:" >&2; tail -n 30 "$LOG/$1.log" >&2

@@ -13,13 +13,15 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import segno
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
 from shared.outputs.templates import TEMPLATES
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+# fpdf2 and segno are imported where a PDF is drawn: a process that never renders (the HTTP
+# processes, the gateway) does not pay their import time at start-up.
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -71,6 +73,8 @@ class Document:
 
 def qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
+    import segno
+
     segno.make(url, error="m").save(buffer, kind="png", scale=6, border=2)
     return buffer.getvalue()
 
@@ -84,6 +88,9 @@ def _values(doc: Document) -> dict[str, str]:
 
 
 def render_pdf(doc: Document) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
     template = TEMPLATES[doc.kind]
     values = _values(doc)
     pdf = FPDF(format="A4")
@@ -120,6 +127,8 @@ def render_pdf(doc: Document) -> bytes:
 
 
 def _kop(pdf: FPDF, agency_name: str) -> None:
+    from fpdf.enums import XPos, YPos
+
     pdf.set_font("Helvetica", "B", 13)
     pdf.cell(0, 6, "PEMERINTAH KABUPATEN LAMPUNG SELATAN", align="C",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -138,6 +147,8 @@ def _kop(pdf: FPDF, agency_name: str) -> None:
 
 
 def _signature_block(pdf: FPDF, doc: Document) -> None:
+    from fpdf.enums import XPos, YPos
+
     if pdf.get_y() > 200:
         pdf.add_page()
     top = pdf.get_y()

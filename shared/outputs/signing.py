@@ -15,9 +15,6 @@ from typing import Protocol
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from shared.outputs.ca import LocalCa
 
@@ -52,6 +49,11 @@ def asn1_cert(cert: object) -> asn1_x509.Certificate:
 async def pades_sign(pdf: bytes, ca: LocalCa, key: str, name: str, organisation: str,
                      reason: str, location: str = "Kalianda") -> bytes:
     """``pdf`` with an invisible PAdES signature by ``key``'s certificate of ``ca``."""
+    # pyHanko takes seconds to import: only a process that signs pays for it.
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     issued = ca.signer(key, name, organisation)
     signing_key = asn1_keys.PrivateKeyInfo.load(issued.key.private_bytes(
         _DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))

@@ -26,7 +26,7 @@ FORM = {"nik_anak": "1801014505240001", "nama_anak": "Siti", "tanggal_lahir_anak
 def _script(action: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HALO_SKIP_INFRA": "1", "HALO_DEMO": "1"}
     return subprocess.run([str(ROOT / "deploy/local/distributed.sh"), action], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=240, check=False)
+                          capture_output=True, text=True, timeout=420, check=False)
 
 
 @pytest.fixture(scope="module")
