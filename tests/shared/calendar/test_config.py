@@ -99,4 +99,5 @@ async def test_a_service_counts_due_times_on_its_configured_calendar(
             files={"berkas_persyaratan": ("a.pdf", b"%PDF-1.4 x", "application/pdf")},
             data={"data": json.dumps({"sop_key": "dukcapil-kia-0-5-tahun", "form": form})})
         assert opened.status_code == 201, opened.text
-        assert opened.json()["current_step"]["due_at"] == due
+        assert datetime.fromisoformat(opened.json()["current_step"]["due_at"]) == (
+            datetime.fromisoformat(due))
