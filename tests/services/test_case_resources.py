@@ -5,25 +5,21 @@ the integration tier) PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlmodel import col
 
-from services.dukcapil.app import create_app
-from shared.db import migrate
 from shared.db.tables import AuditRow, CaseRow, OutboxRow
-from tests.support.apps import rolled_back, running, runtime_of, service_settings, wiring
+from tests.services.security_harness import TOKENS
+from tests.support.apps import rolled_back, runtime_of
 from tests.support.kia import FORM, KIA, PDF
-from tests.support.tokens import TestTokens
 
-TOKENS = TestTokens()
 CITIZEN = TOKENS.headers("warga-a", "citizen")
 OPERATOR = TOKENS.headers("op-1", "disdukcapil:operator")
 KIA_DOCS = [{"key": "berkas_persyaratan", "label": "Berkas persyaratan (akta kelahiran, KK)",
@@ -32,24 +28,11 @@ KIA_DOCS = [{"key": "berkas_persyaratan", "label": "Berkas persyaratan (akta kel
              "required": False}]
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
-                                                                 marks=pytest.mark.integration)])
-async def app_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                     ) -> AsyncIterator[tuple[object, httpx.AsyncClient]]:
-    tmp = tmp_path_factory.mktemp("resources")
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_url")
-        await asyncio.to_thread(migrate.downgrade, url, "base")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp / 'dukcapil.db'}"
-    app = create_app(service_settings("dukcapil", url, Path(tmp)), wiring(TOKENS))
-    async with running(app) as client:
-        yield app, client
-
-
 @pytest.fixture
-async def client(app_client: tuple[object, httpx.AsyncClient]) -> AsyncIterator[httpx.AsyncClient]:
-    app, http = app_client
+async def client(dukcapil_app: tuple[FastAPI, httpx.AsyncClient]
+                 ) -> AsyncIterator[httpx.AsyncClient]:
+    """The shared Dukcapil app of ``tests/services/conftest.py``, one rollback per test."""
+    app, http = dukcapil_app
     async with rolled_back(app):  # type: ignore[arg-type]
         yield http
 
@@ -145,7 +128,7 @@ KABID = TOKENS.headers("kabid-1", "disdukcapil:kabid")
 
 
 async def test_an_officer_at_the_counter_submits_for_a_citizen_who_owns_the_case(
-        app_client: tuple[object, httpx.AsyncClient], client: httpx.AsyncClient) -> None:
+        dukcapil_app: tuple[FastAPI, httpx.AsyncClient], client: httpx.AsyncClient) -> None:
     case = await _open(client, FRONT_OFFICE, on_behalf_of="warga-a")
     mine = (await client.get("/cases?scope=mine", headers=CITIZEN)).json()
     assert case["id"] in {c["id"] for c in mine["items"]}
@@ -162,7 +145,7 @@ async def test_an_officer_at_the_counter_submits_for_a_citizen_who_owns_the_case
     assert seen_by_officer[0]["data"]["assisted_by"] == {
         "agency": "disdukcapil", "role": "front_office", "actor_id": "fo-1"}
 
-    runtime = runtime_of(app_client[0])  # type: ignore[arg-type]
+    runtime = runtime_of(dukcapil_app[0])
     async with runtime.sessions() as session:
         row = await session.get(CaseRow, case["id"])
         audit = (await session.scalars(select(AuditRow).where(
