@@ -16,13 +16,14 @@ through a reason) becomes ``[disamarkan]``.
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from shared.redact import scrub
 
 LANGUAGES = ("id", "en")
 AUDIENCES = ("applicant", "officer", "supervisor")
@@ -32,17 +33,12 @@ PLACEHOLDERS = frozenset({
     "level"})
 APPLICANT_ONLY = frozenset({"reason"})
 TEXT_KEYS = ("title", "body", "whatsapp")
-MASK = "[disamarkan]"
-_LONG_NUMBER = re.compile(r"\+?\d(?:[ .\-]?\d){8,}")
 
 
 class TemplateError(ValueError):
     """A template file that cannot be used; raised at start."""
 
 
-def scrub(text: str) -> str:
-    """Mask every run of 9+ digits (spaces, dots or dashes between them allowed)."""
-    return _LONG_NUMBER.sub(MASK, text)
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,15 @@ KK number or a phone number are masked first (:func:`scrub`). Nothing else from 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from shared.engine.state import CaseState, HistoryEntry
+from shared.redact import MASK, scrub
 from shared.sop.model import SopDefinition
 from shared.times import utc_text
 
-_LONG_NUMBER = re.compile(r"\+?\d(?:[\s.\-]?\d){8,}")
-MASK = "[disamarkan]"
+__all__ = ["MASK", "event_data", "scrub"]
 REASON_EVENTS = frozenset({"case.returned", "case.rejected"})
-
-
-def scrub(text: str) -> str:
-    """``text`` with every run of nine or more digits (spaces, dots or dashes between them
-    allowed) replaced by :data:`MASK`: NIK, KK and phone numbers never leave in an event."""
-    return _LONG_NUMBER.sub(MASK, text)
 
 
 def event_data(sop: SopDefinition, case: CaseState, entry: HistoryEntry) -> dict[str, Any]:

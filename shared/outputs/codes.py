@@ -54,10 +54,3 @@ def mask_number(value: str) -> str:
     return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
 
 
-_LONG_NUMBER = re.compile(r"\+?\d(?:[\s.\-]?\d){8,}")
-
-
-def scrub_digits(text: str) -> str:
-    """Free text (a revocation reason) with every run of nine or more digits masked: a NIK,
-    KK or phone number typed into it never reaches the public page or an event."""
-    return _LONG_NUMBER.sub("[disamarkan]", text)

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.cases.store import CaseStore, row_to_state
 from shared.db.tables import CaseRow
 from shared.engine.state import Principal
-from shared.outputs.codes import scrub_digits
 from shared.outputs.history import note
 from shared.outputs.tables import CaseOutputRow
+from shared.redact import scrub
 from shared.sop.model import SopDefinition
 
 REVOKING_ROLES = ("kepala_dinas", "kabid", "admin")
@@ -45,7 +45,7 @@ async def revoke(session: AsyncSession, cases: CaseStore, sop: SopDefinition, ro
     caller); returns the reason as stored."""
     if out.status != "issued":
         raise NotRevocable(out.status)
-    clean = scrub_digits(reason.strip())
+    clean = scrub(reason.strip())
     out.status, out.revoked_at, out.revoked_by, out.revoke_reason = "revoked", now, \
         who.subject, clean
     done = note(row_to_state(row), "case.output_revoked", now,

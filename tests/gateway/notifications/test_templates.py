@@ -9,7 +9,8 @@ import pytest
 
 from gateway.notifications.part import REQUIRED, load_templates
 from gateway.notifications.settings import TEMPLATES_DIR, NotificationSettings
-from gateway.notifications.templates import PLACEHOLDERS, TemplateError, Templates, scrub
+from gateway.notifications.templates import PLACEHOLDERS, TemplateError, Templates
+from shared.redact import scrub
 
 TEXTS = {"id": {"title": "Judul {tracking_no}", "body": "Isi {title}"},
          "en": {"title": "Title {tracking_no}", "body": "Body {title}"}}

@@ -16,7 +16,6 @@ from shared.outputs.codes import (
     mask_number,
     new_verify_code,
     normalise_code,
-    scrub_digits,
     service_of,
 )
 from shared.outputs.issuer import holder_name, holder_nik, matches
@@ -25,6 +24,7 @@ from shared.outputs.signing import LocalSigner
 from shared.outputs.tables import CaseOutputRow
 from shared.outputs.validity import ValidityError, valid_until
 from shared.outputs.verify import verification
+from shared.redact import scrub as scrub_digits
 from shared.registry import load_registry
 from shared.settings import SettingsError
 from shared.sop.model import SopDefinition
