@@ -7,31 +7,16 @@ refusal rolls back. ``CurrentPrincipal`` is the shared one (the gateway runtime 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.runtime import GatewayRuntime
+from gateway.identity import deps as identity_deps
 from shared.web.i18n import language
 
-
-def get_runtime(request: Request) -> GatewayRuntime:
-    runtime: GatewayRuntime = request.app.state.runtime
-    return runtime
-
-
-RuntimeDep = Annotated[GatewayRuntime, Depends(get_runtime)]
-
-
-async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    async with runtime.sessions() as session:
-        yield session
-        await session.commit()
-
-
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+RuntimeDep = identity_deps.RuntimeDep
+SessionDep = identity_deps.SessionDep
+"""The gateway's runtime and its once-committing session, as every gateway part uses them."""
 
 
 def get_language(request: Request) -> str:
