@@ -1,7 +1,11 @@
 // English: the second language. The type makes a missing key a build error.
 import type { id } from "./i18n-id";
+import { adminEn } from "./i18n/admin-en";
+import { officerEn } from "./i18n/officer-en";
 
 export const en: Record<keyof typeof id, string> = {
+  ...adminEn,
+  ...officerEn,
   loading: "Loading…",
   required: "required",
   optional: "optional",

@@ -1,5 +1,10 @@
 // Bahasa Indonesia: the app's default language. Every key here must also be in i18n-en.ts.
+import { adminId } from "./i18n/admin-id";
+import { officerId } from "./i18n/officer-id";
+
 export const id = {
+  ...adminId,
+  ...officerId,
   loading: "Memuat…",
   required: "wajib",
   optional: "opsional",
