@@ -95,6 +95,8 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
             for service_app in services.values():
                 await stack.enter_async_context(service_app.router.lifespan_context(service_app))
             async with gateway_lifespan(app):
+                if conf.clock_offset:  # HALO_CLOCK_OFFSET: a lateness demo, never production
+                    log.warning("clock shifted", extra={"offset": str(conf.clock_offset)})
                 if demo:
                     await seed_demo(app, base_url, out or sys.stdout)
                 yield

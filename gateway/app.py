@@ -29,7 +29,7 @@ from shared.web import docs, ops
 from shared.web.middleware import RequestContext
 from shared.web.openapi import install_openapi, route_name_id
 from shared.web.problems import install_problem_handlers
-from shared.web.runtime import utc_now
+from shared.web.runtime import shifted, utc_now
 
 PART_MODULES = ("gateway.identity.part", "gateway.catalog.part", "gateway.tracking.part",
                 "gateway.survey.part", "gateway.verify.part", "gateway.notifications.part",
@@ -95,7 +95,7 @@ def create_gateway_app(settings: GatewaySettings | None = None,
             issuer=TokenIssuer(keys, conf.tokens),
             verifier=TokenVerifier(local_jwks, conf.tokens, refresh_s=0.0), bus=bus,
             clients={s: _client(conf, s, wiring.transports.get(s)) for s in SERVICES},
-            clock=wiring.clock)
+            clock=shifted(wiring.clock, conf.clock_offset))
         app.state.runtime = runtime
         for part in chosen:
             if part.start:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from shared.auth.tokens import TokenSettings
-from shared.settings import env, is_production, token_settings, var_dir
+from shared.settings import clock_offset, env, is_production, token_settings, var_dir
 
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
 DEV_ORIGINS = ("http://127.0.0.1:5173", "http://localhost:5173")
@@ -35,6 +36,8 @@ class GatewaySettings:
     cors_origins: tuple[str, ...] = ()
     """Browser origins allowed to call the API from another origin (``HALO_CORS_ORIGINS``,
     comma-separated); none unless set. All-in-one adds the web dev server and itself."""
+    clock_offset: timedelta = timedelta(0)
+    """Added to the gateway's clock (``HALO_CLOCK_OFFSET``; development and tests only)."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -54,7 +57,7 @@ class GatewaySettings:
                    run_migrations=env("HALO_RUN_MIGRATIONS", "1") == "1",
                    workers=env("HALO_WORKERS", "1") == "1",
                    tracking_group=env("HALO_TRACKING_GROUP") or "gateway-tracking",
-                   cors_origins=cors_origins())
+                   cors_origins=cors_origins(), clock_offset=clock_offset())
 
 
 def cors_origins(default: tuple[str, ...] = ()) -> tuple[str, ...]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,34 @@ def secret_bytes(name: str, size: int = 32) -> bytes:
     return raw
 
 
+_OFFSET_PART = re.compile(r"(\d+)([dhms])")
+_OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+
+def parse_clock_offset(text: str) -> timedelta:
+    """A duration such as ``10d``, ``36h``, ``1d12h`` or ``90m`` (days, hours, minutes,
+    seconds; forward only); empty is none."""
+    value = text.strip().lower().replace(" ", "")
+    if not value:
+        return timedelta(0)
+    parts = _OFFSET_PART.findall(value)
+    if not parts or "".join(n + u for n, u in parts) != value:
+        raise SettingsError(f"HALO_CLOCK_OFFSET tidak terbaca: {text!r} (contoh: 10d, 36h, "
+                            "1d12h, 90m)")
+    return sum((timedelta(**{_OFFSET_UNITS[u]: int(n)}) for n, u in parts), timedelta(0))
+
+
+def clock_offset() -> timedelta:
+    """``HALO_CLOCK_OFFSET``: added to every clock of the process, for tests and demos of
+    lateness only (a case opened now reads as late once the offset passes its due time).
+    Refused in ``HALO_ENV=production``: a shifted clock there would misdate every record."""
+    offset = parse_clock_offset(env("HALO_CLOCK_OFFSET") or "")
+    if offset and is_production():
+        raise SettingsError("HALO_CLOCK_OFFSET tidak boleh dipakai di produksi (HALO_ENV="
+                            "production): hanya untuk uji dan demo keterlambatan")
+    return offset
+
+
 def token_settings() -> TokenSettings:
     return TokenSettings(issuer=env("HALO_TOKEN_ISSUER", "halo-lamsel") or "halo-lamsel",
                          audience=env("HALO_TOKEN_AUDIENCE", "halo-lamsel-api")
@@ -104,6 +133,8 @@ class ServiceSettings:
     """Hours of the ``office`` calendar (``HALO_OFFICE_HOURS``)."""
     extra_holidays: tuple[date, ...] = ()
     """Regional days off on top of the national holidays (``HALO_EXTRA_HOLIDAYS``)."""
+    clock_offset: timedelta = timedelta(0)
+    """Added to the service's clock (``HALO_CLOCK_OFFSET``; development and tests only)."""
 
     @classmethod
     def from_env(cls, service: str) -> ServiceSettings:
@@ -124,6 +155,7 @@ class ServiceSettings:
             sweeper_interval_s=float(env("HALO_SWEEPER_INTERVAL_S", "30") or 30),
             escalation_second_after=_second_after(env("HALO_ESCALATION_SECOND_AFTER")),
             workers=(env("HALO_WORKERS", "1") == "1"),
+            clock_offset=clock_offset(),
             **_calendar_settings(),
         )
 

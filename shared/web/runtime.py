@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,13 @@ from shared.sop.loader import load_sop_folder
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def shifted(clock: Callable[[], datetime], offset: timedelta) -> Callable[[], datetime]:
+    """``clock`` moved by ``offset`` (``HALO_CLOCK_OFFSET``); ``clock`` itself when none."""
+    if not offset:
+        return clock
+    return lambda: clock() + offset
 
 
 @dataclass
@@ -93,6 +100,7 @@ async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
                         bus: EventBus, verifier: TokenVerifier,
                         clock: Callable[[], datetime] = utc_now) -> ServiceRuntime:
     """Migrate (if asked), load and sync the SOP files, and wire the service's parts."""
+    clock = shifted(clock, settings.clock_offset)
     registry = load_registry()
     sops = load_sop_folder(sops_dir, registry, settings.service)
     if settings.run_migrations:
