@@ -43,6 +43,37 @@ def env_int(name: str, default: int) -> int:
         raise SettingsError(f"{name} harus bilangan bulat") from None
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``count`` requests per ``window_s`` seconds (per client or account, as the
+    user of the limit says)."""
+
+    count: int
+    window_s: float
+
+
+def parse_limit(raw: str, name: str = "rate limit") -> RateLimit:
+    """``"20/60"``: 20 requests per 60 seconds."""
+    try:
+        count, window = raw.split("/", 1)
+        limit = RateLimit(int(count), float(window))
+    except ValueError:
+        raise SettingsError(f"{name}: format '<jumlah>/<detik>', mis. 20/60") from None
+    if limit.count < 1 or limit.window_s <= 0:
+        raise SettingsError(f"{name}: jumlah dan jendela waktu harus positif")
+    return limit
+
+
+DEFAULT_UNMASK_RATE = RateLimit(30, 600.0)
+"""Reveals of personal form values per officer account: 30 per 10 minutes."""
+
+
+def env_limit(name: str, default: RateLimit) -> RateLimit:
+    """A rate-limit setting (``<count>/<seconds>``), or ``default`` when unset."""
+    raw = env(name)
+    return parse_limit(raw, name) if raw else default
+
+
 def is_production() -> bool:
     return env("HALO_ENV", "development") == "production"
 
@@ -135,6 +166,9 @@ class ServiceSettings:
     """Regional days off on top of the national holidays (``HALO_EXTRA_HOLIDAYS``)."""
     clock_offset: timedelta = timedelta(0)
     """Added to the service's clock (``HALO_CLOCK_OFFSET``; development and tests only)."""
+    unmask_rate: RateLimit = DEFAULT_UNMASK_RATE
+    """Reveals of a case's personal form values per officer account (``HALO_UNMASK_RATE``,
+    ``<count>/<seconds>``, default ``30/600``); beyond it 429 ``rate-limited``."""
 
     @classmethod
     def from_env(cls, service: str) -> ServiceSettings:
@@ -156,6 +190,7 @@ class ServiceSettings:
             escalation_second_after=_second_after(env("HALO_ESCALATION_SECOND_AFTER")),
             workers=(env("HALO_WORKERS", "1") == "1"),
             clock_offset=clock_offset(),
+            unmask_rate=env_limit("HALO_UNMASK_RATE", DEFAULT_UNMASK_RATE),
             **_calendar_settings(),
         )
 

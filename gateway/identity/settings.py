@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared.settings import SettingsError, env, env_int, secret_bytes
+from shared.settings import RateLimit, env, env_int, env_limit, parse_limit, secret_bytes
+
+__all__ = ["Argon2Params", "IdentitySettings", "LoginPolicy", "RateLimit", "parse_limit"]
+
+DEFAULT_LOOKUP_RATE = RateLimit(30, 600.0)
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,6 @@ class LoginPolicy:
         if failures >= self.slow_after:
             return self.base_delay_s * 2 ** (failures - self.slow_after)
         return 0
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``count`` requests per ``window_s`` seconds, per client IP and route."""
-
-    count: int
-    window_s: float
 
 
 def _default_limits() -> dict[str, RateLimit]:
@@ -66,6 +62,9 @@ class IdentitySettings:
     login: LoginPolicy = field(default_factory=LoginPolicy)
     rate_limits: dict[str, RateLimit] = field(default_factory=_default_limits)
     argon2: Argon2Params = field(default_factory=Argon2Params)
+    lookup_rate: RateLimit = DEFAULT_LOOKUP_RATE
+    """Counter look-ups of citizen accounts per officer account (``HALO_LOOKUP_RATE``,
+    ``<count>/<seconds>``, default ``30/600``), counted in ``identity_audit``."""
 
     @classmethod
     def from_env(cls) -> IdentitySettings:
@@ -84,16 +83,6 @@ class IdentitySettings:
                    login=policy, rate_limits=limits,
                    argon2=Argon2Params(time_cost=env_int("HALO_ARGON2_TIME_COST", 3),
                                        memory_kib=env_int("HALO_ARGON2_MEMORY_KIB", 65536),
-                                       parallelism=env_int("HALO_ARGON2_PARALLELISM", 4)))
+                                       parallelism=env_int("HALO_ARGON2_PARALLELISM", 4)),
+                   lookup_rate=env_limit("HALO_LOOKUP_RATE", DEFAULT_LOOKUP_RATE))
 
-
-def parse_limit(raw: str, name: str = "rate limit") -> RateLimit:
-    """``"20/60"``: 20 requests per 60 seconds."""
-    try:
-        count, window = raw.split("/", 1)
-        limit = RateLimit(int(count), float(window))
-    except ValueError:
-        raise SettingsError(f"{name}: format '<jumlah>/<detik>', mis. 20/60") from None
-    if limit.count < 1 or limit.window_s <= 0:
-        raise SettingsError(f"{name}: jumlah dan jendela waktu harus positif")
-    return limit

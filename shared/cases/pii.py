@@ -1,9 +1,10 @@
 """Personal data in case forms: encrypted at rest, masked in responses.
 
 Fields an SOP marks personal (and every ``nik``/``phone`` field) are stored encrypted with
-AES-GCM under the service's PII key; the database never holds them in clear. Responses show
-them masked (``3201********0001``) unless the caller needs them in full (an officer acting
-on the case), and that access is written to the audit log by the caller.
+AES-GCM under the service's PII key; the database never holds them in clear. The applicant
+reads their own answers in full; everyone else (officers, admins) reads them masked
+(``3201********0001``) with the masked names listed, and an officer working on the case
+reveals them on purpose, with a reason, audited (:mod:`shared.cases.unmask`).
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def mask(value: str) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
-def masked_form(form: dict[str, Any], personal: frozenset[str], cipher: PiiCipher
-                ) -> dict[str, Any]:
+def masked_view(form: dict[str, Any], personal: frozenset[str], cipher: PiiCipher
+                ) -> tuple[dict[str, Any], list[str]]:
+    """The stored ``form`` with its personal values masked, and the names masked (in form
+    order; an empty value is shown as it is and not listed)."""
     clear = cipher.open_form(form, personal)
-    return {k: mask(str(v)) if k in personal and v is not None else v for k, v in clear.items()}
+    names = [k for k, v in clear.items() if k in personal and v is not None]
+    return {k: mask(str(v)) if k in names else v for k, v in clear.items()}, names

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from shared.cases.event_data import event_data
 from shared.db.session import is_postgres
-from shared.db.tables import CaseRow, DocumentRow, HistoryRow, OutboxRow
+from shared.db.tables import AuditRow, CaseRow, DocumentRow, HistoryRow, OutboxRow
 from shared.engine.state import CaseState, HistoryEntry, Transition
 from shared.events.envelope import RETURNED_ACTIVITY, EventEnvelope, StepRef, case_topic
 from shared.events.outbox_signal import signal_commit
@@ -114,6 +114,15 @@ class CaseStore:
         rows = await session.scalars(select(col(HistoryRow.actor_agency)).distinct().where(
             col(HistoryRow.case_id) == case_id, col(HistoryRow.actor_agency).is_not(None)))
         return {a for a in rows if a}
+
+    async def audit_times(self, session: AsyncSession, actor_id: str, action: str,
+                          since: datetime) -> list[datetime]:
+        """When ``actor_id`` did ``action`` since ``since``, oldest first (through the index
+        on ``audit_log.at``: only the rows of that window are read)."""
+        rows = await session.scalars(select(col(AuditRow.at)).where(
+            col(AuditRow.at) >= since, col(AuditRow.actor_id) == actor_id,
+            col(AuditRow.action) == action).order_by(col(AuditRow.at)))
+        return list(rows)
 
     async def list_cases(self, session: AsyncSession, *, applicant: str | None = None,
                          scopes: list[tuple[str, str]] | None = None,

@@ -21,7 +21,15 @@ from shared.cases.hooks import Hooks
 from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
 from shared.settings import ServiceSettings
-from shared.web import docs, ops, routes_cases, routes_documents, routes_outputs, routes_sops
+from shared.web import (
+    docs,
+    ops,
+    routes_cases,
+    routes_documents,
+    routes_outputs,
+    routes_sops,
+    routes_unmask,
+)
 from shared.web.middleware import RequestContext
 from shared.web.openapi import install_openapi, route_name_id
 from shared.web.openapi_examples import SERVICE_EXAMPLES
@@ -85,6 +93,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
     app.include_router(ops.router)
     app.include_router(routes_sops.router)
     app.include_router(routes_cases.router)
+    app.include_router(routes_unmask.router)
     app.include_router(routes_documents.router)
     app.include_router(routes_outputs.router)
     for router in spec.routers:

@@ -37,6 +37,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "permohonan atas nama warga.",
                              "Only officers of {agency} ({roles}) may submit on behalf of a "
                              "citizen."),
+    "unmask-not-permitted": ("Data pribadi permohonan ini hanya dapat dibuka oleh petugas yang "
+                             "menangani langkah SOP-nya di {agency}.",
+                             "The personal data of this case can only be revealed by officers "
+                             "who handle a step of its SOP at {agency}."),
+    "on-behalf-of-unknown": ("Akun warga untuk pengajuan atas nama (on_behalf_of) tidak "
+                             "ditemukan atau tidak aktif. Cari akun warga lewat pencarian "
+                             "loket (POST /api/v1/citizens/lookup).",
+                             "The citizen account named in on_behalf_of does not exist or is "
+                             "not active. Find the citizen's account with the counter lookup "
+                             "(POST /api/v1/citizens/lookup)."),
     "comment-required": ("Tindakan '{action}' wajib disertai alasan (comment).",
                          "Action '{action}' requires a reason (comment)."),
     "form-not-accepted": ("Tindakan '{action}' tidak menerima isian formulir; isian hanya "
@@ -126,6 +136,8 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
                                         "yang diterima: {allowed}.",
                                         "This file type is not accepted for this document; "
                                         "accepted: {allowed}."),
+    "field.control-characters": ("Tidak boleh memuat karakter kendali.",
+                                 "Must not contain control characters."),
     "field.not-text": ("Harus berupa teks yang tidak kosong.", "Must be non-empty text."),
     "field.string_type": ("Harus berupa teks.", "Must be text."),
     "field.not-integer": ("Harus berupa bilangan bulat.", "Must be a whole number."),

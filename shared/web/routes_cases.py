@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cases.pii import masked_form
+from shared.cases.pii import masked_view
 from shared.db.tables import CaseRow
 from shared.engine.resubmission import Requested
 from shared.engine.state import ActionOption, CaseStatus, Items, Principal
@@ -50,9 +50,10 @@ def _written(response: Response, row: CaseRow) -> None:
 
 
 async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
-                   who: Principal, *, reveal: bool = True) -> CaseOut:
-    """The case as ``who`` may see it. Personal fields are masked except for an officer
-    working on the one case (``reveal``, audited as ``pii.read``): lists never unmask."""
+                   who: Principal) -> CaseOut:
+    """The case as ``who`` may see it: the applicant reads their own form in full, everyone
+    else with the personal fields masked (``masked`` names them); an officer working on the
+    case reveals them with ``POST /cases/{id}/unmask`` (audited)."""
     sop = await runtime.cases.sop_for(session, row)
     current = None
     if row.step_id and row.status in ("open", "returned"):
@@ -73,13 +74,10 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
                                                    (row.escalated2_agency, row.escalated2_role))
                           if a and r and not returned])
     personal = sop.personal_fields()
-    officer = who.subject != row.applicant_id and bool(who.agencies())
-    if reveal and officer and personal:
-        form = runtime.cases.cipher.open_form(row.form, personal)
-        await runtime.cases.audit(session, who, "pii.read", f"case/{row.id}",
-                                  {"fields": sorted(personal & set(row.form))})
+    if who.subject == row.applicant_id:
+        form, masked = runtime.cases.cipher.open_form(row.form, personal), []
     else:
-        form = masked_form(row.form, personal, runtime.cases.cipher)
+        form, masked = masked_view(row.form, personal, runtime.cases.cipher)
     options = await runtime.cases.options(session, row, who)
     docs = await runtime.store.documents(session, row.id)
     outs = await runtime.outputs.store.of_case(session, row.id) if runtime.outputs else []
@@ -91,7 +89,7 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         outcome_reason=row.outcome_reason, return_reason=row.return_reason,
         requested=RequestedItems(documents=row.requested_documents,
                                  fields=row.requested_fields) if row.status == "returned"
-        else None, auto_complete_at=row.auto_complete_at, form=form,
+        else None, auto_complete_at=row.auto_complete_at, form=form, masked=masked,
         documents=[{"id": d.id, "key": d.key, "filename": d.filename, "size": d.size,
                     "sha256": d.sha256, "content_type": d.content_type,
                     "url": f"/cases/{row.id}/documents/{d.id}"} for d in docs],
@@ -174,7 +172,7 @@ async def list_cases(session: SessionDep, runtime: RuntimeDep, who: CurrentPrinc
         rows, total = await runtime.store.list_cases(session, applicant=who.subject,
                                                      status=status, sop_key=sop_key,
                                                      limit=limit, offset=offset)
-    items = [await case_out(session, runtime, r, who, reveal=False) for r in rows]
+    items = [await case_out(session, runtime, r, who) for r in rows]
     return CasePage(items=items, total=total, limit=limit, offset=offset)
 
 

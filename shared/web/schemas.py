@@ -140,6 +140,11 @@ class CaseOut(BaseModel):
     auto_complete_at: UtcDatetime | None = None
     """At a receipt confirmation: when it closes as completed if the applicant stays silent."""
     form: dict[str, Any]
+    """The applicant's answers: in full for the applicant; for anyone else the personal
+    fields (those the SOP marks personal, NIK/KK and phone fields) are masked."""
+    masked: list[str] = []
+    """The fields of ``form`` shown masked. An officer working on the case reads them in full
+    with ``POST /cases/{id}/unmask`` (a reason is required; audited)."""
     documents: list[dict[str, Any]]
     outputs: list[dict[str, Any]] = []
     """The case's output documents (id, kind, title, number, status, verify_code, url of the

@@ -69,14 +69,15 @@ async def _open(client: httpx.AsyncClient) -> dict:
 async def test_open_act_and_history(client: httpx.AsyncClient) -> None:
     case = await _open(client)
     assert case["status"] == "open" and case["current_step"]["id"] == "verifikasi_permohonan"
-    assert case["form"]["nik_anak"] == "1801********0001"
+    assert case["form"]["nik_anak"] == FORM["nik_anak"] and case["masked"] == []  # the owner
     assert case["documents"][0]["key"] == "berkas_persyaratan"
     assert [a["name"] for a in case["actions"]] == ["batalkan"]
     moved = await client.post(f"/cases/{case['id']}/actions", headers=OPERATOR,
                               json={"action": "teruskan", "step": "verifikasi_permohonan"})
     assert moved.status_code == 200
     assert moved.json()["current_step"]["id"] == "verifikasi_berkas"
-    assert moved.json()["form"]["nik_anak"] == FORM["nik_anak"]
+    assert moved.json()["form"]["nik_anak"] == "1801********0001"  # an officer: masked
+    assert "nik_anak" in moved.json()["masked"]
     history = (await client.get(f"/cases/{case['id']}/history", headers=CITIZEN)).json()
     assert [h["event"] for h in history] == ["case.submitted", "case.step_completed"]
     assert history[1]["actor_role"] == "operator" and history[1]["actor_agency"] == "disdukcapil"
@@ -288,10 +289,10 @@ async def test_a_step_missing_its_actor_hides_no_other_problem(client: httpx.Asy
     assert "sebentar" in errors[1]["message"]
 
 
-async def test_personal_data_is_unmasked_only_in_the_officers_case_view(
+async def test_officers_read_personal_data_masked_and_unmask_it_audited(
         client: httpx.AsyncClient, app_client: tuple[object, httpx.AsyncClient]) -> None:
     case = await _open(client)
-    assert case["form"]["nik_anak"] != FORM["nik_anak"]  # the applicant's own answer: masked
+    assert case["form"]["nik_anak"] == FORM["nik_anak"]  # the applicant's own answer: in full
     inbox = await client.get("/cases", headers=OPERATOR, params={"scope": "inbox"})
     listed = next(c for c in inbox.json()["items"] if c["id"] == case["id"])
     assert listed["form"]["nik_anak"] != FORM["nik_anak"]
@@ -301,12 +302,16 @@ async def test_personal_data_is_unmasked_only_in_the_officers_case_view(
 
     async def reads() -> list[str]:
         async with runtime.sessions() as s:
-            rows = await s.scalars(select(AuditRow).where(AuditRow.action == "pii.read"))
+            rows = await s.scalars(select(AuditRow).where(AuditRow.action == "pii.unmask"))
             return [r.target for r in rows]
 
-    assert await reads() == []  # listing unmasks nothing, so nothing to audit
     shown = (await client.get(f"/cases/{case['id']}", headers=OPERATOR)).json()
-    assert shown["form"]["nik_anak"] == FORM["nik_anak"]
+    assert shown["form"]["nik_anak"] == "1801********0001" and "nik_anak" in shown["masked"]
+    assert await reads() == []  # reading masked reveals nothing, so nothing to audit
+    revealed = await client.post(f"/cases/{case['id']}/unmask", headers=OPERATOR,
+                                 json={"reason": "Cocokkan NIK dengan KK"})
+    assert revealed.status_code == 200, revealed.text
+    assert revealed.json()["form"]["nik_anak"] == FORM["nik_anak"]
     assert await reads() == [f"case/{case['id']}"]
 
 
