@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shared.engine.action_inputs import accepted_items
 from shared.engine.errors import EngineError, NotCaseOwner, RoleNotPermitted
 from shared.engine.state import ActionOption, CaseState, Item, Items, Principal
 from shared.sop.model import APPLICANT_ROLE, Action, SopDefinition, Step
@@ -84,7 +85,8 @@ def _option(sop: SopDefinition, step: Step, action: Action) -> ActionOption:
         comment_required=action.comment_required,
         deadline=action.deadline if returns else None,
         requestable=_all_items(sop) if returns else None,
-        accepts=_all_items(sop, fields=False) if step.kind == "applicant" else None)
+        accepts=_all_items(sop, fields=False) if step.kind == "applicant"
+        else accepted_items(action))
 
 
 def _withdraw(step_id: str) -> ActionOption:

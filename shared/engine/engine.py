@@ -28,6 +28,7 @@ from typing import Any
 from shared.calendar.business import Calendar
 from shared.calendar.standard_time import parse_standard_time
 from shared.engine.access import RESUBMIT, WITHDRAW, authorise, options, step_agency
+from shared.engine.action_inputs import check_action_inputs
 from shared.engine.errors import (
     ActionNotAvailable,
     CaseClosed,
@@ -149,7 +150,8 @@ class SopEngine(TimedTransitions):
         requested: Requested | None = None,
     ) -> Transition:
         """Perform ``action`` at the case's current step as ``who``. A ``return`` may name
-        the documents and form fields the resubmission must bring (``requested``)."""
+        the documents and form fields the resubmission must bring (``requested``); an officer
+        action that declares fields or documents takes them (``form``, ``documents``)."""
         if not case.is_open or case.step_id is None:
             raise CaseClosed(status=case.status)
         if expected_step is not None and expected_step != case.step_id:
@@ -171,8 +173,7 @@ class SopEngine(TimedTransitions):
             raise ActionNotAvailable(action=action, step=step.id,
                                      available=[a.name for a in step.actions])
         role, agency = authorise(sop, step, case, who)
-        if form:
-            raise FormNotAccepted(action=action)
+        inputs = check_action_inputs(step, chosen, form, docs)
         if chosen.comment_required and not (comment and comment.strip()):
             raise CommentRequired(action=action)
         if chosen.kind == "return":
@@ -182,7 +183,7 @@ class SopEngine(TimedTransitions):
         if requested is not None and (requested.documents or requested.fields):
             raise RequestNotAccepted(action=action)
         new_case, entries = self._follow(sop, case, step, chosen, who, role, agency, comment,
-                                         docs, now)
+                                         docs, now, inputs)
         return self._run_automatic(sop, Transition(new_case, tuple(entries)))
 
     # -- internals ---------------------------------------------------------------

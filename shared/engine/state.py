@@ -144,6 +144,12 @@ class Item:
     key: str
     label: str
     required: bool = False
+    type: str | None = None
+    """For a field an officer action takes: its type (``FormField.type``)."""
+    choices: tuple[str, ...] = ()
+    """For a ``choice`` field an officer action takes: the values allowed."""
+    types: tuple[str, ...] = ()
+    """For a document an officer action takes: the file types allowed."""
 
 
 @dataclass(frozen=True)
@@ -169,4 +175,5 @@ class ActionOption:
     requires: Items | None = None
     """What the action must bring (a resubmission: what the return asked for)."""
     accepts: Items | None = None
-    """What the action may bring (resubmission and applicant steps)."""
+    """What the action may bring (resubmission, applicant steps, and officer actions that
+    declare fields or documents)."""

@@ -76,6 +76,14 @@ class DocumentSpec(_Frozen):
         return self.types if self.types is not None else DEFAULT_TYPES
 
 
+class ActionDocument(DocumentSpec):
+    """A document the officer attaches when taking an action (a berita acara of a field
+    check, a survey result, a fire report): declared on the action, kept with the case."""
+
+    applicant_visible: bool = False
+    """Whether the applicant may list and download it; by default only officers see it."""
+
+
 class Action(_Frozen):
     """What a step's actor may do, and where it leads."""
 
@@ -91,6 +99,19 @@ class Action(_Frozen):
     comment_required: bool = False
     note: str | None = None
     """Why this action exists when the regulation is silent (e.g. a platform default path)."""
+    fields: tuple[FormField, ...] = ()
+    """Officer actions: form fields the officer fills when taking it (the figures the step's
+    text has the officer record); stored apart from the applicant's form, per step."""
+    documents: tuple[ActionDocument, ...] = ()
+    """Officer actions: documents the officer attaches (the paper the step produces). Keys
+    are distinct from the SOP's ``documents`` (the applicant's)."""
+
+    @property
+    def has_inputs(self) -> bool:
+        return bool(self.fields or self.documents)
+
+    def personal_fields(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields if f.personal or f.type in ("nik", "phone"))
 
     @property
     def terminal(self) -> str | None:
@@ -251,3 +272,17 @@ class SopDefinition(_Frozen):
 
     def personal_fields(self) -> frozenset[str]:
         return frozenset(f.name for f in self.form if f.personal or f.type in ("nik", "phone"))
+
+    def action_documents(self) -> dict[str, ActionDocument]:
+        """Every document an officer action declares, by key (the first declaration)."""
+        out: dict[str, ActionDocument] = {}
+        for step in self.steps:
+            for action in step.actions:
+                for doc in action.documents:
+                    out.setdefault(doc.key, doc)
+        return out
+
+    def document_spec(self, key: str) -> DocumentSpec | None:
+        """The applicant's document ``key``, else an officer action's."""
+        own = next((d for d in self.documents if d.key == key), None)
+        return own or self.action_documents().get(key)

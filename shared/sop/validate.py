@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.calendar.standard_time import StandardTimeError, parse_standard_time
-from shared.documents.types import KNOWN_TYPES
 from shared.registry import Registry
 from shared.sop.categories import CATEGORIES
+from shared.sop.inputs import document_type_problems, input_problems
 from shared.sop.model import APPLICANT_ROLE, TERMINALS, OutputSpec, SopDefinition, Step
 
 RESERVED_ACTIONS = frozenset({"lengkapi", "batalkan"})
@@ -190,15 +190,6 @@ def _can_finish(sop: SopDefinition) -> set[str]:
     return done
 
 
-def _document_type_problems(key: str, types: tuple[str, ...] | None) -> list[str]:
-    if types is None:
-        return []
-    if not types:
-        return [f"dokumen '{key}': daftar jenis berkas (types) tidak boleh kosong"]
-    return [f"dokumen '{key}': jenis berkas '{t}' tidak dikenal; pilih dari: "
-            f"{', '.join(KNOWN_TYPES)}" for t in types if t not in KNOWN_TYPES]
-
-
 def validate_sop(sop: SopDefinition, registry: Registry, source: str | None = None) -> None:
     """Raise :class:`SopValidationError` listing every problem of ``sop``; return if none."""
     problems: list[Problem] = []
@@ -229,7 +220,8 @@ def validate_sop(sop: SopDefinition, registry: Registry, source: str | None = No
         problems += [Problem(sop.key, step_id, m)
                      for m in _output_problems(sop, output, registry)]
     for doc in sop.documents:
-        problems += [Problem(sop.key, None, m) for m in _document_type_problems(doc.key, doc.types)]
+        problems += [Problem(sop.key, None, m) for m in document_type_problems(doc.key, doc.types)]
+    problems += [Problem(sop.key, step_id, m) for step_id, m in input_problems(sop)]
     pairs = [(o.kind, o.title) for o in sop.outputs]
     for kind, title in sorted({p for p in pairs if pairs.count(p) > 1}):
         problems.append(Problem(sop.key, None, f"keluaran '{title}' ({kind}) dideklarasikan "
