@@ -29,18 +29,18 @@ function freePort() {
   });
 }
 
-/** Start the all-in-one with demo data; resolves once /readyz answers 200. */
-export async function startAllInOne() {
+/** Start the all-in-one with demo data; resolves once /readyz answers 200. `varDir` starts it
+ * again on the files of an earlier run (stopped first); `env` adds settings (HALO_*). */
+export async function startAllInOne({ varDir = mkdtempSync(join(tmpdir(), "halo-browser-")), env = {} } = {}) {
   if (!existsSync(join(WEB, "dist", "index.html"))) {
     throw new Error("web/dist is missing: run `npm run build` (make test does) first");
   }
   const port = await freePort();
-  const varDir = mkdtempSync(join(tmpdir(), "halo-browser-"));
   const python = process.env.HALO_PYTHON || join(ROOT, ".venv", "bin", "python");
   const child = spawn(python, ["-m", "gateway.allinone", "--host", "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
     env: { ...process.env, PYTHONPATH: ROOT, HALO_VAR_DIR: varDir, HALO_WEB_DIST: join(WEB, "dist"),
-      HALO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
+      HALO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
