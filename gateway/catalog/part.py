@@ -1,4 +1,5 @@
-"""The catalog part: ``GET /api/v1/catalog?q=``, every SOP of every service in one list."""
+"""The catalog part: ``GET /api/v1/catalog?q=``, every SOP of every service in one list;
+and ``GET /api/v1/agencies/{agency}``, an agency of the registry with its roles."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from gateway.catalog import agencies
 from gateway.catalog.merge import merged_catalog
 from gateway.catalog.search import search
 from gateway.runtime import GatewayPart, GatewayRuntime
@@ -61,4 +63,7 @@ async def catalog(request: Request,
                                 for u in merged.unavailable])
 
 
-PART = GatewayPart(name="catalog", router=router)
+routes = APIRouter()
+routes.include_router(router)
+routes.include_router(agencies.router)
+PART = GatewayPart(name="catalog", router=routes)

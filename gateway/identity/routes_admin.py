@@ -16,7 +16,14 @@ from gateway.identity.deps import (
     SessionDep,
 )
 from gateway.identity.errors import localized
-from gateway.identity.schemas import AgencyAdminForm, AuditEntry, KeyRotation, OfficerForm, Profile
+from gateway.identity.schemas import (
+    AgencyAdminForm,
+    AuditEntry,
+    KeyRotation,
+    OfficerForm,
+    Profile,
+    RolesForm,
+)
 from shared.web.problems import ProblemError
 
 router = APIRouter(tags=["identity-admin"])
@@ -92,4 +99,15 @@ async def disable_officer(agency: str, account_id: str, who: CurrentPrincipal,
 async def enable_officer(agency: str, account_id: str, who: CurrentPrincipal,
                          session: SessionDep, ctx: IdentityDep) -> Profile:
     row = await service.set_status(session, ctx, who, agency, account_id, "active")
+    return service.profile(ctx, row)
+
+
+@router.put("/api/v1/agencies/{agency}/officers/{account_id}/roles", response_model=Profile)
+async def set_officer_roles(agency: str, account_id: str, form: RolesForm, request: Request,
+                            who: CurrentPrincipal, session: SessionDep,
+                            ctx: IdentityDep) -> Profile:
+    """Replace an officer's roles (the whole list) with roles of that agency only, never
+    ``admin``; the account's sessions are revoked so the change applies at once."""
+    with localized(request):
+        row = await service.set_roles(session, ctx, who, agency, account_id, form)
     return service.profile(ctx, row)

@@ -98,6 +98,13 @@ class OfficerForm(BaseModel):
     roles: list[str] | None = None
 
 
+class RolesForm(BaseModel):
+    """The officer's new roles (all of them), each ``<agency>:<role>`` of the path's agency."""
+
+    model_config = _form("roles")
+    roles: list[str] | None = None
+
+
 class TokenPair(BaseModel):
     access_token: str
     token_type: str = "Bearer"

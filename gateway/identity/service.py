@@ -21,7 +21,13 @@ from gateway.identity.context import IdentityContext
 from gateway.identity.fields import Problems, check_contact, required
 from gateway.identity.nik import NikError, clean, mask_nik, parse_nik
 from gateway.identity.passwords import MAX_LENGTH, MIN_LENGTH, check_password
-from gateway.identity.schemas import AgencyAdminForm, OfficerForm, Profile, RegisterForm
+from gateway.identity.schemas import (
+    AgencyAdminForm,
+    OfficerForm,
+    Profile,
+    RegisterForm,
+    RolesForm,
+)
 from gateway.identity.tables import AccountRow
 from shared.engine.access import INTEGRATION_ROLE
 from shared.engine.state import Principal
@@ -36,8 +42,8 @@ def today(ctx: IdentityContext) -> date:
     return ctx.clock().astimezone(JAKARTA).date()
 
 
-def _refuse_extra(problems: Problems, form: RegisterForm | AgencyAdminForm | OfficerForm
-                  ) -> None:
+def _refuse_extra(problems: Problems,
+                  form: RegisterForm | AgencyAdminForm | OfficerForm | RolesForm) -> None:
     for name in sorted(form.model_extra or {}):
         problems.add(name, "not-allowed")
 
@@ -153,6 +159,23 @@ def _kind_for(roles: list[str]) -> str:
     return "system" if bare == {INTEGRATION_ROLE} else "officer"
 
 
+def _refuse_admin_role(actor: Principal, agency: str, roles: list[str]) -> None:
+    if f"{agency}:{ADMIN_ROLE}" in roles:
+        log.warning("admin role refused on the officer route",
+                    extra={"actor": actor.subject, "agency": agency})
+        raise ProblemError(403, "admin-role-forbidden")
+
+
+def _check_roles(problems: Problems, agency: str, roles: list[str], *, given: bool) -> None:
+    allowed = {f"{agency}:{r}" for r in officer_roles(agency)}
+    if not roles:
+        problems.add("roles", "roles-empty" if given else "required")
+    for role in roles:
+        if role not in allowed:
+            safe = role if len(role) <= 80 and role.isprintable() else "?"
+            problems.add("roles", "role-not-allowed", role=safe)
+
+
 async def create_officer(session: AsyncSession, ctx: IdentityContext, actor: Principal,
                          agency: str, form: OfficerForm) -> AccountRow:
     """An agency admin (or the platform admin) creates an officer or a system account of that
@@ -160,21 +183,12 @@ async def create_officer(session: AsyncSession, ctx: IdentityContext, actor: Pri
     if agency not in load_registry().agencies or not may_manage(actor, agency):
         raise ProblemError(403, "forbidden")
     roles = sorted(set(form.roles or []))
-    if f"{agency}:{ADMIN_ROLE}" in roles:
-        log.warning("admin role refused on the officer route",
-                    extra={"actor": actor.subject, "agency": agency})
-        raise ProblemError(403, "admin-role-forbidden")
+    _refuse_admin_role(actor, agency, roles)
     problems = Problems()
     _refuse_extra(problems, form)
     name, email, phone = check_contact(problems, form.name, form.email, form.phone,
                                        phone_required=False)
-    allowed = {f"{agency}:{r}" for r in officer_roles(agency)}
-    if not roles:
-        problems.add("roles", "required" if form.roles is None else "roles-empty")
-    for role in roles:
-        if role not in allowed:
-            safe = role if len(role) <= 80 and role.isprintable() else "?"
-            problems.add("roles", "role-not-allowed", role=safe)
+    _check_roles(problems, agency, roles, given=form.roles is not None)
     password = _check_password(problems, form.password, nik=None, email=email, phone=phone)
     problems.raise_if_any()
     row = _new_row(ctx, kind=_kind_for(roles), name=name, email=email, phone=phone,
@@ -216,6 +230,42 @@ async def set_status(session: AsyncSession, ctx: IdentityContext, actor: Princip
             details["sessions_revoked"] = len(closed)
         store.audit(session, now, actor.subject, f"account.{status}", row.id, **details)
         log.info("account status changed", extra={"account_id": row.id, "status": status})
+    return row
+
+
+async def set_roles(session: AsyncSession, ctx: IdentityContext, actor: Principal,
+                    agency: str, account_id: str, form: RolesForm) -> AccountRow:
+    """Replace the roles of an officer or system account of the agency, with roles from
+    :func:`officer_roles` (never ``admin``; an admin account's roles are not changed here).
+    A change revokes the account's sessions, so a role taken away stops working at once."""
+    if agency not in load_registry().agencies or not may_manage(actor, agency):
+        raise ProblemError(403, "forbidden")
+    roles = sorted(set(form.roles or []))
+    _refuse_admin_role(actor, agency, roles)
+    row = await store.get_account(session, account_id, lock=True)
+    if row is None or row.agency != agency:
+        raise ProblemError(404, "account-not-found")
+    if row.id == actor.subject:
+        raise ProblemError(403, "forbidden")
+    if f"{agency}:{ADMIN_ROLE}" in row.roles:
+        raise ProblemError(403, "admin-role-forbidden")
+    problems = Problems()
+    _refuse_extra(problems, form)
+    _check_roles(problems, agency, roles, given=form.roles is not None)
+    problems.raise_if_any()
+    if roles != sorted(row.roles):
+        now = ctx.clock()
+        before = sorted(row.roles)
+        row.roles = roles
+        row.kind = _kind_for(roles)
+        row.updated_at = now
+        closed = await store.revoke_account_families(session, row.id, now, "roles-changed")
+        for sid in closed:
+            ctx.sessions.closed(sid)
+        store.audit(session, now, actor.subject, "account.roles_changed", row.id,
+                    agency=agency, roles_before=before, roles=roles,
+                    sessions_revoked=len(closed))
+        log.info("account roles changed", extra={"account_id": row.id, "agency": agency})
     return row
 
 

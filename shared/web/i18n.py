@@ -78,6 +78,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "multipart/form-data dengan bagian 'data' (JSON) dan berkasnya.",
                          "Request body '{type}' is not accepted: send application/json, or "
                          "multipart/form-data with a 'data' part (JSON) and the files."),
+    "sop-body-unsupported": ("Isi permintaan '{type}' tidak diterima: kirim definisi SOP "
+                             "sebagai application/json atau application/yaml.",
+                             "Request body '{type}' is not accepted: send the SOP definition "
+                             "as application/json or application/yaml."),
+    "sop-too-large": ("Definisi SOP melebihi batas {limit} byte.",
+                      "The SOP definition exceeds the limit of {limit} bytes."),
     "document-refused": ("Dokumen yang dikirim tidak dapat diterima; lihat daftar masalah. "
                          "Tidak ada yang disimpan.",
                          "The documents sent cannot be accepted; see the list of problems. "
@@ -167,6 +173,17 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "field.dict_type": ("Harus berupa objek.", "Must be an object."),
     "field.model_type": ("Harus berupa objek.", "Must be an object."),
     "field.invalid-json": ("Isi bukan JSON yang valid.", "The content is not valid JSON."),
+    "field.invalid-yaml": ("Isi bukan YAML yang valid (baris {line}, kolom {column}).",
+                           "The content is not valid YAML (line {line}, column {column})."),
+    "field.yaml-alias": ("Alias YAML (*nama) tidak diterima (baris {line}); tulis isinya "
+                         "langsung.",
+                         "YAML aliases (*name) are not accepted (line {line}); write the "
+                         "content out."),
+    "field.yaml-not-mapping": ("Berkas YAML harus berisi satu definisi SOP (kunci: nilai di "
+                               "tingkat teratas).",
+                               "The YAML file must hold one SOP definition (key: value pairs "
+                               "at the top level)."),
+    "field.not-utf8": ("Isi harus teks UTF-8.", "The content must be UTF-8 text."),
     "field.json_invalid": ("Isi bukan JSON yang valid.", "The content is not valid JSON."),
 }
 MESSAGES.update(FIELD_MESSAGES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -15,6 +15,7 @@ from shared.web.paging import MAX_VERSION
 from shared.web.problems import ProblemError
 from shared.web.schemas import SopSummary
 from shared.web.schemas_sops import PublishedSop, ServiceStandardOut, SopVersionOut
+from shared.web.sop_body import MAX_DEFINITION_BYTES, read_definition
 from shared.web.standard_html import render_standard
 
 router = APIRouter(prefix="/sops", tags=["sops"])
@@ -80,16 +81,26 @@ async def sop_standard(key: str, request: Request, session: SessionDep, runtime:
     return ServiceStandardOut.model_validate(std)
 
 
+YAML_BODY = {"schema": {"type": "string", "description": (
+    "The SOP file as written in `services/*/sops/*.yaml` (docs/sop-authoring.md): the same "
+    "fields as the JSON `SopDefinition`. Safe YAML without aliases, at most "
+    f"{MAX_DEFINITION_BYTES} bytes, a mapping at the top level.")}}
+
+
 @router.post("", status_code=201, response_model=PublishedSop, openapi_extra={
-    "requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/SopDefinition"}}}}})
-async def publish_sop(body: dict[str, Any], session: SessionDep, runtime: RuntimeDep,
+    "requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/SopDefinition"}},
+        "application/yaml": YAML_BODY, "text/yaml": YAML_BODY}}})
+async def publish_sop(request: Request, session: SessionDep, runtime: RuntimeDep,
                       who: CurrentPrincipal) -> PublishedSop:
     """Publish a new SOP, or a new version of one, for the caller's agency.
 
-    Validated like the files at start-up; every problem is listed. Earlier versions stay and
+    The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+    `text/yaml`). Validated like the files at start-up; every problem is listed (422
+    `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
     """
+    body = await read_definition(request)
     agency = str(body.get("agency", ""))
     if not (who.is_admin or who.has(agency, "admin")):
         raise ProblemError(403, "forbidden")
