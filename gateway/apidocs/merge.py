@@ -9,7 +9,10 @@ own app's ``openapi()`` (the app is built, never started: no lifespan, no databa
 * ``components.schemas`` merged without collisions: a schema every service defines the same
   way (and whose references are shared too) is kept once; one that differs between services
   is named ``<Service><Name>`` (``PajakNopOut``); a shared one that differs from the gateway's
-  schema of that name is named ``Service<Name>``.
+  schema of that name is named ``Service<Name>``; a service schema whose merged name is
+  already taken by a different schema is an error (:class:`SchemaClash`), never dropped;
+* the deprecated old schema names of :data:`shared.web.vocabulary.SCHEMAS` kept as aliases
+  (``CasePage`` -> ``TrackedCasePage``) until the next release.
 
 Service apps are imported by name, as all-in-one does: the gateway imports no service
 statically. A service whose code is not installed is left out of the document, with a log line.
@@ -25,9 +28,14 @@ from typing import Any
 
 from gateway.settings import SERVICES
 from shared.web.openapi import Spec, operations
+from shared.web.vocabulary import REMOVAL, SCHEMAS
 
 log = logging.getLogger("halo.gateway.apidocs")
 REF = "#/components/schemas/"
+
+
+class SchemaClash(ValueError):
+    """Two different schemas would get one name in the merged document."""
 
 
 def service_specs(names: tuple[str, ...] = SERVICES) -> dict[str, Spec]:
@@ -110,7 +118,11 @@ def merge(gateway_spec: Spec, services: dict[str, Spec]) -> Spec:
     for service, spec in services.items():
         mapping = names[service]
         for name, schema in spec.get("components", {}).get("schemas", {}).items():
-            schemas.setdefault(mapping[name], _renamed(schema, mapping))
+            moved_schema = _renamed(schema, mapping)
+            taken = schemas.setdefault(mapping[name], moved_schema)
+            if not _same(taken, moved_schema):
+                raise SchemaClash(f"{service}'s schema {name} would be named "
+                                  f"{mapping[name]}, which another schema already is")
         for kind in ("securitySchemes", "responses"):  # the same in every process
             for key, value in spec.get("components", {}).get(kind, {}).items():
                 components.setdefault(kind, {}).setdefault(key, value)
@@ -128,4 +140,15 @@ def merge(gateway_spec: Spec, services: dict[str, Spec]) -> Spec:
         title = spec.get("info", {}).get("title", service)
         tags.append({"name": service, "description": f"{title}: `{prefix}/...` (diteruskan "
                                                      "gateway ke layanan)"})
+    _old_names(schemas)
     return merged
+
+
+def _old_names(schemas: dict[str, Any]) -> None:
+    """Each deprecated schema name, as an alias of the schema it became."""
+    for name, new in SCHEMAS.items():
+        if new in schemas:
+            if name in schemas:
+                raise SchemaClash(f"{name} is the old name of {new} and may not be reused")
+            schemas[name] = {"$ref": REF + new, "deprecated": True,
+                             "description": f"Deprecated: the old name of `{new}`; {REMOVAL}."}

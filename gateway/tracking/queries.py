@@ -47,7 +47,7 @@ def holder(row: Row, now: datetime) -> Holder | None:
     return Holder(id=row.step_id, role=row.step_role, agency=row.step_agency,
                   kind=row.step_kind or "officer", nomor=row.step_nomor,
                   activity=row.step_activity, holder=scope, due_at=row.step_due_at,
-                  late=bool(row.step_due_at and row.step_due_at < now), escalated_to=escalated)
+                  overdue=bool(row.step_due_at and row.step_due_at < now), escalated_to=escalated)
 
 
 def summary(row: Row, now: datetime) -> CaseSummary:
@@ -56,7 +56,7 @@ def summary(row: Row, now: datetime) -> CaseSummary:
         tracking_no=row.tracking_no, service=row.service, case_id=row.case_id,
         case_url=f"/api/v1/{row.service}/cases/{row.case_id}", sop_key=row.sop_key,
         sop_version=row.sop_version, title=row.title, agency=row.agency, status=row.status,
-        current_step=current, late=bool(current and current.late), reason=row.reason,
+        current_step=current, overdue=bool(current and current.overdue), reason=row.reason,
         created_at=row.created_at,
         updated_at=row.updated_at, closed_at=row.closed_at)
 

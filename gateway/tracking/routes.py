@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from gateway.runtime import GatewayRuntime
 from gateway.tracking import queries
-from gateway.tracking.schemas import CasePage, Tracking
+from gateway.tracking.schemas import TrackedCasePage, Tracking
 from shared.cases.tracking import normalise
 from shared.engine.state import CaseStatus
 from shared.web.deps import CurrentPrincipal
@@ -41,25 +41,25 @@ async def track(tracking_no: str, request: Request, who: CurrentPrincipal) -> Tr
                     outputs=queries.outputs(row, events))
 
 
-@router.get("/me/cases", response_model=CasePage)
+@router.get("/me/cases", response_model=TrackedCasePage)
 async def my_cases(request: Request, who: CurrentPrincipal,
                    status: CaseStatus | None = None,
-                   limit: Limit = 20, offset: Offset = 0) -> CasePage:
+                   limit: Limit = 20, offset: Offset = 0) -> TrackedCasePage:
     """The caller's own cases across services, newest first."""
     runtime = _runtime(request)
     async with runtime.sessions() as session:
         rows, total = await queries.mine(session, who, status, limit, offset)
     now = runtime.clock()
-    return CasePage(items=[queries.summary(r, now) for r in rows], total=total, limit=limit,
-                    offset=offset)
+    return TrackedCasePage(items=[queries.summary(r, now) for r in rows], total=total,
+                           limit=limit, offset=offset)
 
 
-@router.get("/inbox", response_model=CasePage)
+@router.get("/inbox", response_model=TrackedCasePage)
 async def inbox(request: Request, who: CurrentPrincipal,
                 service: Annotated[str | None, Query(max_length=40)] = None,
                 sop: Annotated[str | None, Query(max_length=120)] = None,
                 state: Annotated[str, Query(pattern="^(open|overdue|returned|all)$")] = "open",
-                limit: Limit = 20, offset: Offset = 0) -> CasePage:
+                limit: Limit = 20, offset: Offset = 0) -> TrackedCasePage:
     """Officers: open cases across services whose current step one of the caller's
     ``<agency>:<role>`` roles holds; overdue first, then by due time. ``state=overdue``: only
     late ones; ``state=returned``: cases the caller's roles returned to the applicant and
@@ -71,5 +71,5 @@ async def inbox(request: Request, who: CurrentPrincipal,
     async with runtime.sessions() as session:
         rows, total = await queries.inbox(session, who, now, state=state, service=service,
                                           sop=sop, limit=limit, offset=offset)
-    return CasePage(items=[queries.summary(r, now) for r in rows], total=total, limit=limit,
-                    offset=offset)
+    return TrackedCasePage(items=[queries.summary(r, now) for r in rows], total=total,
+                           limit=limit, offset=offset)

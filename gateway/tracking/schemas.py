@@ -7,9 +7,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from shared.times import UtcDatetime
+from shared.web.vocabulary import old, renamed
 
 
 class Holder(BaseModel):
+    """Who holds the case now. Named as the service's ``CurrentStep`` where they mean the
+    same thing (``id``, ``nomor``, ``activity``, ``role``, ``agency``, ``kind``, ``due_at``,
+    ``overdue``, ``escalated_to``)."""
+
+    mirror_names = renamed({"late": "overdue"})
     id: str
     """The step's id in its SOP."""
     role: str
@@ -24,9 +30,10 @@ class Holder(BaseModel):
     holder: str
     """``pemohon``, or ``<agency>:<role>`` (the scope an officer needs to act)."""
     due_at: UtcDatetime | None
-    late: bool
+    overdue: bool
+    late: bool = old("overdue")
     escalated_to: list[str] = []
-    """While late: the supervisor scopes whose inbox shows the case too, first level first."""
+    """While overdue: the supervisor scopes whose inbox shows the case too, first level first."""
 
 
 class TimelineEntry(BaseModel):
@@ -48,6 +55,7 @@ class TimelineEntry(BaseModel):
 
 
 class CaseSummary(BaseModel):
+    mirror_names = renamed({"late": "overdue"})
     tracking_no: str
     service: str
     case_id: str
@@ -59,7 +67,8 @@ class CaseSummary(BaseModel):
     agency: str
     status: str
     current_step: Holder | None
-    late: bool
+    overdue: bool
+    late: bool = old("overdue")
     reason: str | None = None
     """While returned: the officer's reason; once rejected: why."""
     created_at: UtcDatetime
@@ -86,7 +95,10 @@ class Tracking(CaseSummary):
     outputs: list[OutputLink] = []
 
 
-class CasePage(BaseModel):
+class TrackedCasePage(BaseModel):
+    """A page of tracked cases across services (``TrackedCasePage``; a service's own is
+    ``ServiceCasePage``; ``CasePage`` is its deprecated old name)."""
+
     items: list[CaseSummary]
     total: int
     limit: int

@@ -22,8 +22,9 @@ OPEN_KIA: dict[str, Any] = {
              "pengambilan": "unduh_halo_lamsel"}}
 
 CASE: dict[str, Any] = {
-    "id": CASE_ID, "tracking_no": "DK-7MQ3-XA9T", "service": "dukcapil", "sop_key": KIA,
-    "sop_version": 1, "title": "Penerbitan Kartu Identitas Anak (KIA) usia 0-5 tahun",
+    "case_id": CASE_ID, "id": CASE_ID, "tracking_no": "DK-7MQ3-XA9T", "service": "dukcapil",
+    "sop_key": KIA, "sop_version": 1,
+    "title": "Penerbitan Kartu Identitas Anak (KIA) usia 0-5 tahun",
     "agency": "disdukcapil", "status": "open",
     "current_step": {"id": "verifikasi", "nomor": 2, "activity": "Memverifikasi berkas",
                      "role": "operator", "agency": "disdukcapil", "kind": "officer",

@@ -27,13 +27,13 @@ from shared.web.schemas import (
     ActionOut,
     ActOnCase,
     CaseOut,
-    CasePage,
     CurrentStep,
     HistoryOut,
     ItemOut,
     ItemsOut,
     OpenCase,
     RequestedItems,
+    ServiceCasePage,
 )
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -82,7 +82,7 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
     docs = await runtime.store.documents(session, row.id)
     outs = await runtime.outputs.store.of_case(session, row.id) if runtime.outputs else []
     return CaseOut(
-        id=row.id, tracking_no=row.tracking_no, service=runtime.settings.service,
+        case_id=row.id, tracking_no=row.tracking_no, service=runtime.settings.service,
         sop_key=row.sop_key, sop_version=row.sop_version, title=sop.title, agency=sop.agency,
         status=row.status, current_step=current, applicant_due_at=row.applicant_due_at,
         created_at=row.created_at, updated_at=row.updated_at, closed_at=row.closed_at,
@@ -154,13 +154,14 @@ async def open_case(request: Request, response: Response, session: SessionDep,
     return await case_out(session, runtime, row, who)
 
 
-@router.get("", response_model=CasePage)
+@router.get("", response_model=ServiceCasePage)
 async def list_cases(session: SessionDep, runtime: RuntimeDep, who: CurrentPrincipal,
                      status: CaseStatus | None = None,
                      sop_key: Annotated[str | None, Query(max_length=120)] = None,
                      scope: Annotated[str, Query(pattern="^(mine|inbox)$")] = "mine",
                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> CasePage:
+                     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0
+                     ) -> ServiceCasePage:
     """``scope=mine``: the caller's own cases. ``scope=inbox``: open cases whose current step
     the caller's roles hold, earliest due first."""
     if scope == "inbox":
@@ -173,7 +174,7 @@ async def list_cases(session: SessionDep, runtime: RuntimeDep, who: CurrentPrinc
                                                      status=status, sop_key=sop_key,
                                                      limit=limit, offset=offset)
     items = [await case_out(session, runtime, r, who) for r in rows]
-    return CasePage(items=items, total=total, limit=limit, offset=offset)
+    return ServiceCasePage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{case_id}", response_model=CaseOut)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.times import UtcDatetime
+from shared.web.vocabulary import old, renamed
 
 
 class SopSummary(BaseModel):
@@ -118,7 +119,9 @@ class CurrentStep(BaseModel):
 
 
 class CaseOut(BaseModel):
-    id: str
+    mirror_names = renamed({"id": "case_id"})
+    case_id: str
+    id: str = old("case_id")
     tracking_no: str
     service: str
     sop_key: str
@@ -152,7 +155,10 @@ class CaseOut(BaseModel):
     actions: list[ActionOut]
 
 
-class CasePage(BaseModel):
+class ServiceCasePage(BaseModel):
+    """A page of a service's cases (``ServiceCasePage``; the gateway's is
+    ``TrackedCasePage``)."""
+
     items: list[CaseOut]
     total: int
     limit: int
@@ -160,13 +166,20 @@ class CasePage(BaseModel):
 
 
 class HistoryOut(BaseModel):
+    """One transition, named as the gateway's timeline entries are (``type``, ``step``,
+    ``next_step``)."""
+
+    mirror_names = renamed({"event": "type", "step_id": "step", "next_step_id": "next_step"})
     seq: int
-    event: str
+    type: str
+    event: str = old("type")
     at: UtcDatetime
     sop_version: int
-    step_id: str | None
+    step: str | None
+    step_id: str | None = old("step")
     action: str | None
-    next_step_id: str | None
+    next_step: str | None
+    next_step_id: str | None = old("next_step")
     actor_role: str
     actor_agency: str | None
     status: str

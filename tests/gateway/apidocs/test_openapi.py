@@ -64,9 +64,9 @@ def test_every_service_operation_is_there_under_its_public_prefix() -> None:
 
 def test_schemas_merge_without_collisions() -> None:
     schemas = spec()["components"]["schemas"]
-    # The gateway's CasePage (tracking) differs from the services': both kept, apart.
-    assert schemas["CasePage"] != schemas["ServiceCasePage"]
-    service_page = create_dukcapil().openapi()["components"]["schemas"]["CasePage"]
+    # The gateway's page of tracked cases differs from the services': both kept, apart.
+    assert schemas["TrackedCasePage"] != schemas["ServiceCasePage"]
+    service_page = create_dukcapil().openapi()["components"]["schemas"]["ServiceCasePage"]
     assert schemas["ServiceCasePage"]["properties"].keys() == service_page["properties"].keys()
     assert "DukcapilCaseOut" not in schemas  # the same in every service: kept once
     for name in schemas:
