@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.tracking.schemas_agency import AGENCY_EXAMPLES
 from shared.web.openapi import Examples
 from shared.web.openapi_examples import AT, CASE_ID, KIA
 
@@ -65,3 +66,4 @@ GATEWAY_EXAMPLES: Examples = {
         "response": {201: {"answered": {"tracking_no": TRACKING_NO, "answered_at": AT,
                                         "answers": {f"u{i}": 4 for i in range(1, 10)}}}}},
 }
+GATEWAY_EXAMPLES.update(AGENCY_EXAMPLES)  # the agency workload and SLA report

@@ -1,4 +1,5 @@
-"""The tracking part: its routes, its tables, and the consumer that feeds them.
+"""The tracking part: its routes (a case's timeline, my cases, the inbox; the agencies'
+workload and SLA report), its tables, and the consumer that feeds them.
 
 The consumer reads all seven ``halo.<service>.case-events.v1`` topics as group
 ``gateway-tracking`` (``HALO_TRACKING_GROUP``). With ``workers`` on (the default) it runs as
@@ -18,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.runtime import GatewayPart, GatewayRuntime
 from gateway.settings import SERVICES
 from gateway.tracking.projector import apply_event, topics
-from gateway.tracking.routes import router
+from gateway.tracking.routes import router as case_router
+from gateway.tracking.routes_agency import router as agency_router
 from gateway.tracking.visible import DEFAULT_WAIT_S, Visibility
 from shared.events.consumer import EventConsumer
 from shared.events.envelope import EventEnvelope
@@ -31,6 +34,9 @@ from shared.settings import env
 
 MIGRATIONS = (str(Path(__file__).with_name("migrations")), "alembic_version_tracking")
 STOP_GRACE_S = 5.0
+router = APIRouter()
+router.include_router(case_router)
+router.include_router(agency_router)
 
 
 @dataclass
