@@ -86,6 +86,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agencies/{agency}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agency Info
+         * @description One agency (Perangkat Daerah) of the registry and its roles; 404 for an unknown one.
+         */
+        get: operations["agency_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agencies/{agency}/officers": {
         parameters: {
             query?: never;
@@ -141,6 +161,78 @@ export interface paths {
         put?: never;
         /** Enable Officer */
         post: operations["enable_officer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agency}/officers/{account_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Officer Roles
+         * @description Replace an officer's roles (the whole list) with roles of that agency only, never
+         *     ``admin``; the account's sessions are revoked so the change applies at once.
+         */
+        put: operations["set_officer_roles"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agency}/reports/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sla Report
+         * @description Per SOP of the agency, the cases submitted from ``from`` to ``to`` (dates in
+         *     Asia/Jakarta, both included; at most 366 days; default the current month so far):
+         *     submitted, completed, rejected, open, completed on time (no step ever overdue) and late,
+         *     the on-time rate, open ones late now, escalated ones, and the median working days from
+         *     submission to completion on the agency's calendar; with the totals. ``format=csv``: the
+         *     same as a CSV download. For the agency's admin, its supervisor roles (the roles its late
+         *     steps escalate to) and the platform admin; others 403.
+         */
+        get: operations["sla_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{agency}/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Workload
+         * @description What the agency's roles hold: ``view=today`` open cases whose current step is due
+         *     later today (the agency's calendar day, Asia/Jakarta; never the UTC day) and not yet late;
+         *     ``overdue`` the late ones, most late first; ``open`` all, overdue first then by due time.
+         *     ``role``, ``sop`` and ``q`` (a tracking number or a fragment of the SOP title) narrow the
+         *     items; ``counts`` are over the agency's whole workload. For officers holding any role of
+         *     the agency (its admin too) and the platform admin; others 403.
+         */
+        get: operations["workload"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -282,6 +374,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/citizens/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lookup Citizen
+         * @description Find an active citizen account by exactly one of NIK, WhatsApp number or e-mail, for
+         *     an assisted submission (``on_behalf_of``). Counter officers only (front_office, operator,
+         *     staf of an agency); audited (who, when, which kind of key; never the key); limited per
+         *     account (``HALO_LOOKUP_RATE``, default 30 per 10 minutes). Masked values only.
+         */
+        post: operations["lookup_citizen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/damkar/cases": {
         parameters: {
             query?: never;
@@ -355,7 +470,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["damkar_list_documents"];
         put?: never;
@@ -468,6 +585,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/damkar/cases/{case_id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmask Case
+         * @description The case's form with every personal value in full, for an officer whose role holds a
+         *     step of the case's SOP. One audit row per call (who, when, case, field names, reason;
+         *     never the values); at most ``HALO_UNMASK_RATE`` calls per account (default 30 per 10
+         *     minutes). The answer is never cached.
+         */
+        post: operations["damkar_unmask_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/damkar/healthz": {
         parameters: {
             query?: never;
@@ -539,7 +679,9 @@ export interface paths {
          * Publish Sop
          * @description Publish a new SOP, or a new version of one, for the caller's agency.
          *
-         *     Validated like the files at start-up; every problem is listed. Earlier versions stay and
+         *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+         *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
+         *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
          *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
          */
         post: operations["damkar_publish_sop"];
@@ -680,7 +822,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["dukcapil_list_documents"];
         put?: never;
@@ -793,6 +937,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dukcapil/cases/{case_id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmask Case
+         * @description The case's form with every personal value in full, for an officer whose role holds a
+         *     step of the case's SOP. One audit row per call (who, when, case, field names, reason;
+         *     never the values); at most ``HALO_UNMASK_RATE`` calls per account (default 30 per 10
+         *     minutes). The answer is never cached.
+         */
+        post: operations["dukcapil_unmask_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dukcapil/healthz": {
         parameters: {
             query?: never;
@@ -864,7 +1031,9 @@ export interface paths {
          * Publish Sop
          * @description Publish a new SOP, or a new version of one, for the caller's agency.
          *
-         *     Validated like the files at start-up; every problem is listed. Earlier versions stay and
+         *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+         *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
+         *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
          *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
          */
         post: operations["dukcapil_publish_sop"];
@@ -1028,7 +1197,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["kepegawaian_list_documents"];
         put?: never;
@@ -1141,6 +1312,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kepegawaian/cases/{case_id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmask Case
+         * @description The case's form with every personal value in full, for an officer whose role holds a
+         *     step of the case's SOP. One audit row per call (who, when, case, field names, reason;
+         *     never the values); at most ``HALO_UNMASK_RATE`` calls per account (default 30 per 10
+         *     minutes). The answer is never cached.
+         */
+        post: operations["kepegawaian_unmask_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kepegawaian/healthz": {
         parameters: {
             query?: never;
@@ -1212,7 +1406,9 @@ export interface paths {
          * Publish Sop
          * @description Publish a new SOP, or a new version of one, for the caller's agency.
          *
-         *     Validated like the files at start-up; every problem is listed. Earlier versions stay and
+         *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+         *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
+         *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
          *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
          */
         post: operations["kepegawaian_publish_sop"];
@@ -1461,7 +1657,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["pajak_list_documents"];
         put?: never;
@@ -1574,6 +1772,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pajak/cases/{case_id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmask Case
+         * @description The case's form with every personal value in full, for an officer whose role holds a
+         *     step of the case's SOP. One audit row per call (who, when, case, field names, reason;
+         *     never the values); at most ``HALO_UNMASK_RATE`` calls per account (default 30 per 10
+         *     minutes). The answer is never cached.
+         */
+        post: operations["pajak_unmask_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pajak/healthz": {
         parameters: {
             query?: never;
@@ -1665,7 +1886,9 @@ export interface paths {
          * Publish Sop
          * @description Publish a new SOP, or a new version of one, for the caller's agency.
          *
-         *     Validated like the files at start-up; every problem is listed. Earlier versions stay and
+         *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+         *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
+         *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
          *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
          */
         post: operations["pajak_publish_sop"];
@@ -1806,7 +2029,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["pengaduan_list_documents"];
         put?: never;
@@ -1919,6 +2144,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pengaduan/cases/{case_id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmask Case
+         * @description The case's form with every personal value in full, for an officer whose role holds a
+         *     step of the case's SOP. One audit row per call (who, when, case, field names, reason;
+         *     never the values); at most ``HALO_UNMASK_RATE`` calls per account (default 30 per 10
+         *     minutes). The answer is never cached.
+         */
+        post: operations["pengaduan_unmask_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pengaduan/healthz": {
         parameters: {
             query?: never;
@@ -1990,7 +2238,9 @@ export interface paths {
          * Publish Sop
          * @description Publish a new SOP, or a new version of one, for the caller's agency.
          *
-         *     Validated like the files at start-up; every problem is listed. Earlier versions stay and
+         *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+         *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
+         *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
          *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
          */
         post: operations["pengaduan_publish_sop"];
@@ -2131,7 +2381,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["perizinan_list_documents"];
         put?: never;
@@ -2244,6 +2496,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/perizinan/cases/{case_id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmask Case
+         * @description The case's form with every personal value in full, for an officer whose role holds a
+         *     step of the case's SOP. One audit row per call (who, when, case, field names, reason;
+         *     never the values); at most ``HALO_UNMASK_RATE`` calls per account (default 30 per 10
+         *     minutes). The answer is never cached.
+         */
+        post: operations["perizinan_unmask_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/perizinan/healthz": {
         parameters: {
             query?: never;
@@ -2315,7 +2590,9 @@ export interface paths {
          * Publish Sop
          * @description Publish a new SOP, or a new version of one, for the caller's agency.
          *
-         *     Validated like the files at start-up; every problem is listed. Earlier versions stay and
+         *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+         *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
+         *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
          *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
          */
         post: operations["perizinan_publish_sop"];
@@ -2552,7 +2829,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["umum_list_documents"];
         put?: never;
@@ -2665,6 +2944,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/umum/cases/{case_id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unmask Case
+         * @description The case's form with every personal value in full, for an officer whose role holds a
+         *     step of the case's SOP. One audit row per call (who, when, case, field names, reason;
+         *     never the values); at most ``HALO_UNMASK_RATE`` calls per account (default 30 per 10
+         *     minutes). The answer is never cached.
+         */
+        post: operations["umum_unmask_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/umum/healthz": {
         parameters: {
             query?: never;
@@ -2736,7 +3038,9 @@ export interface paths {
          * Publish Sop
          * @description Publish a new SOP, or a new version of one, for the caller's agency.
          *
-         *     Validated like the files at start-up; every problem is listed. Earlier versions stay and
+         *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
+         *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
+         *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
          *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
          */
         post: operations["umum_publish_sop"];
@@ -2875,6 +3179,16 @@ export interface components {
             /** Deadline */
             deadline?: string | null;
             /**
+             * Documents
+             * @default []
+             */
+            documents: components["schemas"]["ActionDocument"][];
+            /**
+             * Fields
+             * @default []
+             */
+            fields: components["schemas"]["FormField"][];
+            /**
              * Kind
              * @default forward
              * @enum {string}
@@ -2893,6 +3207,29 @@ export interface components {
             resume_at?: string | null;
             /** To */
             to?: string | null;
+        };
+        /**
+         * ActionDocument
+         * @description A document the officer attaches when taking an action (a berita acara of a field
+         *     check, a survey result, a fire report): declared on the action, kept with the case.
+         */
+        ActionDocument: {
+            /**
+             * Applicant Visible
+             * @default false
+             */
+            applicant_visible: boolean;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Types */
+            types?: string[] | null;
         };
         /**
          * ActionOut
@@ -2919,6 +3256,17 @@ export interface components {
             step: string;
             /** To */
             to: string | null;
+        };
+        /** Agency */
+        Agency: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Roles */
+            roles: components["schemas"]["AgencyRole"][];
+            /** Short */
+            short: string;
         };
         /** AgencyAdminForm */
         AgencyAdminForm: {
@@ -2947,6 +3295,36 @@ export interface components {
             /** Sop Key */
             sop_key: string | null;
             unit: components["schemas"]["UnitReport"];
+        };
+        /** AgencyRole */
+        AgencyRole: {
+            /** Assignable */
+            assignable: boolean;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Supervisor */
+            supervisor: string | null;
+        };
+        /** AgencyWorkload */
+        AgencyWorkload: {
+            /** Agency */
+            agency: string;
+            counts: components["schemas"]["WorkloadCounts"];
+            /** Items */
+            items: components["schemas"]["CaseSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Today
+             * Format: date
+             */
+            today: string;
+            /** Total */
+            total: number;
         };
         /**
          * AnswerSheet
@@ -3023,6 +3401,8 @@ export interface components {
             applicant_due_at: string | null;
             /** Auto Complete At */
             auto_complete_at?: string | null;
+            /** Case Id */
+            case_id: string;
             /** Closed At */
             closed_at: string | null;
             /**
@@ -3040,8 +3420,22 @@ export interface components {
             form: {
                 [key: string]: unknown;
             };
-            /** Id */
+            /**
+             * Id
+             * @deprecated
+             * @description Deprecated: the same value as `case_id`; removed in the next release.
+             */
             id: string;
+            /**
+             * Masked
+             * @default []
+             */
+            masked: string[];
+            /**
+             * Officer Inputs
+             * @default []
+             */
+            officer_inputs: components["schemas"]["OfficerInputOut"][];
             /** Outcome Reason */
             outcome_reason: string | null;
             /**
@@ -3073,17 +3467,11 @@ export interface components {
              */
             updated_at: string;
         };
-        /** CasePage */
-        CasePage: {
-            /** Items */
-            items: components["schemas"]["CaseSummary"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-            /** Total */
-            total: number;
-        };
+        /**
+         * @deprecated
+         * @description Deprecated: the old name of `TrackedCasePage`; removed in the next release.
+         */
+        CasePage: components["schemas"]["TrackedCasePage"];
         /** CaseSummary */
         CaseSummary: {
             /** Agency */
@@ -3101,8 +3489,14 @@ export interface components {
              */
             created_at: string;
             current_step: components["schemas"]["Holder"] | null;
-            /** Late */
+            /**
+             * Late
+             * @deprecated
+             * @description Deprecated: the same value as `overdue`; removed in the next release.
+             */
             late: boolean;
+            /** Overdue */
+            overdue: boolean;
             /** Reason */
             reason?: string | null;
             /** Service */
@@ -3167,6 +3561,54 @@ export interface components {
             label: components["schemas"]["LocalText"];
             /** Value */
             value: number;
+        };
+        /**
+         * CitizenFound
+         * @description The account to name in ``on_behalf_of``, with masked details to confirm with the
+         *     citizen at the counter.
+         * @example {
+         *       "account_id": "5b0f3c1e-2a4d-4c6b-9f7e-8d1a2b3c4d5e",
+         *       "name_masked": "S**********",
+         *       "nik_masked": "1801********0001",
+         *       "phone_masked": "+628******7890"
+         *     }
+         */
+        CitizenFound: {
+            /** Account Id */
+            account_id: string;
+            /** Name Masked */
+            name_masked: string;
+            /** Nik Masked */
+            nik_masked: string | null;
+            /** Phone Masked */
+            phone_masked: string | null;
+        };
+        /**
+         * CitizenLookup
+         * @description Exactly one key: the citizen's NIK, WhatsApp number or e-mail.
+         * @example {
+         *       "nik": "1801014505900001"
+         *     }
+         * @example {
+         *       "phone": "081234567890"
+         *     }
+         * @example {
+         *       "email": "siti@example.id"
+         *     }
+         */
+        CitizenLookup: {
+            /** Email */
+            email?: string | null;
+            /**
+             * Nik
+             * @description 16 digits
+             */
+            nik?: string | null;
+            /**
+             * Phone
+             * @description An Indonesian mobile number: 08…, 628… or +628…
+             */
+            phone?: string | null;
         };
         /** CommentOut */
         CommentOut: {
@@ -3301,7 +3743,11 @@ export interface components {
              */
             type: "string" | "text" | "integer" | "number" | "date" | "boolean" | "choice" | "nik" | "phone" | "email";
         };
-        /** HistoryOut */
+        /**
+         * HistoryOut
+         * @description One transition, named as the gateway's timeline entries are (``type``, ``step``,
+         *     ``next_step``).
+         */
         HistoryOut: {
             /** Action */
             action: string | null;
@@ -3328,9 +3774,19 @@ export interface components {
             documents: string[];
             /** Due At */
             due_at: string | null;
-            /** Event */
+            /**
+             * Event
+             * @deprecated
+             * @description Deprecated: the same value as `type`; removed in the next release.
+             */
             event: string;
-            /** Next Step Id */
+            /** Next Step */
+            next_step: string | null;
+            /**
+             * Next Step Id
+             * @deprecated
+             * @description Deprecated: the same value as `next_step`; removed in the next release.
+             */
             next_step_id: string | null;
             /** Seq */
             seq: number;
@@ -3338,10 +3794,23 @@ export interface components {
             sop_version: number;
             /** Status */
             status: string;
-            /** Step Id */
+            /** Step */
+            step: string | null;
+            /**
+             * Step Id
+             * @deprecated
+             * @description Deprecated: the same value as `step`; removed in the next release.
+             */
             step_id: string | null;
+            /** Type */
+            type: string;
         };
-        /** Holder */
+        /**
+         * Holder
+         * @description Who holds the case now. Named as the service's ``CurrentStep`` where they mean the
+         *     same thing (``id``, ``nomor``, ``activity``, ``role``, ``agency``, ``kind``, ``due_at``,
+         *     ``overdue``, ``escalated_to``).
+         */
         Holder: {
             /** Activity */
             activity?: string | null;
@@ -3360,28 +3829,20 @@ export interface components {
             id: string;
             /** Kind */
             kind: string;
-            /** Late */
+            /**
+             * Late
+             * @deprecated
+             * @description Deprecated: the same value as `overdue`; removed in the next release.
+             */
             late: boolean;
             /** Nomor */
             nomor?: number | null;
+            /** Overdue */
+            overdue: boolean;
             /** Role */
             role: string;
         };
-        /**
-         * ItemOut
-         * @description A document (``key``) or form field (``key`` = its name) of the SOP.
-         */
-        ItemOut: {
-            /** Key */
-            key: string;
-            /** Label */
-            label: string;
-            /**
-             * Required
-             * @default false
-             */
-            required: boolean;
-        };
+        ItemOut: unknown;
         /** ItemsOut */
         ItemsOut: {
             /**
@@ -3486,6 +3947,34 @@ export interface components {
             phone?: string | null;
             /** Roles */
             roles: string[] | null;
+        };
+        /**
+         * OfficerInputOut
+         * @description What an officer recorded when leaving a step (fields of the action, by label).
+         */
+        OfficerInputOut: {
+            /** Action */
+            action: string;
+            /** Fields */
+            fields: components["schemas"]["OfficerValueOut"][];
+            /** Seq */
+            seq: number;
+            /** Step */
+            step: string;
+        };
+        /** OfficerValueOut */
+        OfficerValueOut: {
+            /** Label */
+            label: string;
+            /**
+             * Masked
+             * @default false
+             */
+            masked: boolean;
+            /** Name */
+            name: string;
+            /** Value */
+            value: unknown;
         };
         /**
          * OutputLink
@@ -3826,7 +4315,19 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** CasePage */
+        /**
+         * RolesForm
+         * @description The officer's new roles (all of them), each ``<agency>:<role>`` of the path's agency.
+         */
+        RolesForm: {
+            /** Roles */
+            roles: string[] | null;
+        };
+        /**
+         * ServiceCasePage
+         * @description A page of a service's cases (``ServiceCasePage``; the gateway's is
+         *     ``TrackedCasePage``).
+         */
         ServiceCasePage: {
             /** Items */
             items: components["schemas"]["CaseOut"][];
@@ -3910,6 +4411,62 @@ export interface components {
             total_time: components["schemas"]["TotalTime"];
             /** Version */
             version: number;
+        };
+        /** SlaReport */
+        SlaReport: {
+            /** Agency */
+            agency: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * Generated At
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            generated_at: string;
+            /** Sops */
+            sops: components["schemas"]["SlaRow"][];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            totals: components["schemas"]["SlaRow"];
+        };
+        /**
+         * SlaRow
+         * @description One SOP's figures (or, with ``sop_key``, ``title`` and ``service`` null, the totals).
+         */
+        SlaRow: {
+            /** Completed */
+            completed: number;
+            /** Completed Late */
+            completed_late: number;
+            /** Completed On Time */
+            completed_on_time: number;
+            /** Escalated */
+            escalated: number;
+            /** Median Working Days */
+            median_working_days: number | null;
+            /** On Time Rate */
+            on_time_rate: number | null;
+            /** Open */
+            open: number;
+            /** Overdue Open */
+            overdue_open: number;
+            /** Rejected */
+            rejected: number;
+            /** Service */
+            service: string | null;
+            /** Sop Key */
+            sop_key: string | null;
+            /** Submitted */
+            submitted: number;
+            /** Title */
+            title: string | null;
         };
         /**
          * SopDefinition
@@ -4033,6 +4590,7 @@ export interface components {
             /**
              * Published At
              * Format: date-time
+             * @description RFC 3339, UTC (Z)
              */
             published_at: string;
             /** Title */
@@ -4279,6 +4837,21 @@ export interface components {
             /** Untimed Steps */
             untimed_steps: number;
         };
+        /**
+         * TrackedCasePage
+         * @description A page of tracked cases across services (``TrackedCasePage``; a service's own is
+         *     ``ServiceCasePage``; ``CasePage`` is its deprecated old name).
+         */
+        TrackedCasePage: {
+            /** Items */
+            items: components["schemas"]["CaseSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
         /** Tracking */
         Tracking: {
             /** Agency */
@@ -4296,13 +4869,19 @@ export interface components {
              */
             created_at: string;
             current_step: components["schemas"]["Holder"] | null;
-            /** Late */
+            /**
+             * Late
+             * @deprecated
+             * @description Deprecated: the same value as `overdue`; removed in the next release.
+             */
             late: boolean;
             /**
              * Outputs
              * @default []
              */
             outputs: components["schemas"]["OutputLink"][];
+            /** Overdue */
+            overdue: boolean;
             /** Reason */
             reason?: string | null;
             /** Service */
@@ -4354,6 +4933,65 @@ export interface components {
             sample_sufficient: boolean;
             /** Warning */
             warning: string | null;
+        };
+        /**
+         * UnmaskOut
+         * @description The case's form in full, for the officer who asked (never cached).
+         * @example {
+         *       "audit_id": 42,
+         *       "case_id": "0b9e8c9e-5a7e-4d7b-9a51-2f0c6d1f4a10",
+         *       "form": {
+         *         "nama_anak": "Anak Demo",
+         *         "nik_anak": "1801010101230001",
+         *         "nomor_kk": "1801010101900009",
+         *         "pengambilan": "unduh_halo_lamsel",
+         *         "tanggal_lahir_anak": "2023-01-01"
+         *       },
+         *       "revealed_at": "2026-12-03T02:20:00Z"
+         *     }
+         */
+        UnmaskOut: {
+            /** Audit Id */
+            audit_id: number;
+            /** Case Id */
+            case_id: string;
+            /** Form */
+            form: {
+                [key: string]: unknown;
+            };
+            /**
+             * Revealed At
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            revealed_at: string;
+        };
+        /**
+         * UnmaskRequest
+         * @example {
+         *       "reason": "Mencocokkan NIK anak dengan KK pada verifikasi berkas"
+         *     }
+         */
+        UnmaskRequest: {
+            /**
+             * Reason
+             * @description Why the officer needs the values in full (5 to 500 characters, no control characters). Written to the service's audit log, with long numbers masked.
+             */
+            reason: string;
+        };
+        /**
+         * WorkloadCounts
+         * @description Over the agency's whole workload (every role, SOP and page), at the time of asking.
+         */
+        WorkloadCounts: {
+            /** Due Today */
+            due_today: number;
+            /** Escalated */
+            escalated: number;
+            /** Open */
+            open: number;
+            /** Overdue */
+            overdue: number;
         };
     };
     responses: {
@@ -4625,6 +5263,48 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    agency_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agency"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     list_officers: {
         parameters: {
             query?: never;
@@ -4781,6 +5461,186 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    set_officer_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency: string;
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolesForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Profile"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    sla_report: {
+        parameters: {
+            query?: {
+                from?: string | null;
+                to?: string | null;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                agency: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, as JSON or (``format=csv``) as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaReport"];
+                    /**
+                     * @example sop_key,title,service,submitted,completed,rejected,open,completed_on_time,completed_late,on_time_rate,overdue_open,escalated,median_working_days
+                     *     dukcapil-kia-0-5-tahun,Penerbitan Kartu Identitas Anak (KIA) usia 0-5 tahun,dukcapil,40,32,3,5,30,2,0.9375,1,1,2.0
+                     *     ,TOTAL,,40,32,3,5,30,2,0.9375,1,1,2.0
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Not an officer of the agency (workload) or not its admin or supervisor (SLA report) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    workload: {
+        parameters: {
+            query?: {
+                view?: "today" | "overdue" | "open";
+                role?: string | null;
+                sop?: string | null;
+                q?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                agency: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyWorkload"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Not an officer of the agency (workload) or not its admin or supervisor (SLA report) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
@@ -5091,6 +5951,74 @@ export interface operations {
                 };
             };
             429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    lookup_citizen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CitizenLookup"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenFound"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Not a counter officer (`lookup-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No active citizen account with this key (`citizen-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Not exactly one key, or a key of the wrong form */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many look-ups by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
             504: components["responses"]["Problem504"];
@@ -5574,6 +6502,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    damkar_unmask_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller's roles hold no step of the case's SOP (`unmask-not-permitted`): agency admins, platform admins, other roles of the agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reveals by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     damkar_healthz: {
         parameters: {
             query?: never;
@@ -5737,9 +6737,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["SopDefinition"];
+                "application/yaml": string;
+                "text/yaml": string;
             };
         };
         responses: {
@@ -5759,15 +6759,7 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
-            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -6384,6 +7376,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    dukcapil_unmask_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller's roles hold no step of the case's SOP (`unmask-not-permitted`): agency admins, platform admins, other roles of the agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reveals by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     dukcapil_healthz: {
         parameters: {
             query?: never;
@@ -6547,9 +7611,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["SopDefinition"];
+                "application/yaml": string;
+                "text/yaml": string;
             };
         };
         responses: {
@@ -6569,15 +7633,7 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
-            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -6737,7 +7793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CasePage"];
+                    "application/json": components["schemas"]["TrackedCasePage"];
                 };
             };
             400: components["responses"]["Problem400"];
@@ -7240,6 +8296,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    kepegawaian_unmask_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller's roles hold no step of the case's SOP (`unmask-not-permitted`): agency admins, platform admins, other roles of the agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reveals by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     kepegawaian_healthz: {
         parameters: {
             query?: never;
@@ -7403,9 +8531,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["SopDefinition"];
+                "application/yaml": string;
+                "text/yaml": string;
             };
         };
         responses: {
@@ -7425,15 +8553,7 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
-            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -7591,7 +8711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CasePage"];
+                    "application/json": components["schemas"]["TrackedCasePage"];
                 };
             };
             400: components["responses"]["Problem400"];
@@ -8288,6 +9408,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    pajak_unmask_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller's roles hold no step of the case's SOP (`unmask-not-permitted`): agency admins, platform admins, other roles of the agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reveals by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     pajak_healthz: {
         parameters: {
             query?: never;
@@ -8493,9 +9685,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["SopDefinition"];
+                "application/yaml": string;
+                "text/yaml": string;
             };
         };
         responses: {
@@ -8515,15 +9707,7 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
-            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -9140,6 +10324,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    pengaduan_unmask_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller's roles hold no step of the case's SOP (`unmask-not-permitted`): agency admins, platform admins, other roles of the agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reveals by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     pengaduan_healthz: {
         parameters: {
             query?: never;
@@ -9303,9 +10559,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["SopDefinition"];
+                "application/yaml": string;
+                "text/yaml": string;
             };
         };
         responses: {
@@ -9325,15 +10581,7 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
-            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -9950,6 +11198,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    perizinan_unmask_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller's roles hold no step of the case's SOP (`unmask-not-permitted`): agency admins, platform admins, other roles of the agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reveals by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     perizinan_healthz: {
         parameters: {
             query?: never;
@@ -10113,9 +11433,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["SopDefinition"];
+                "application/yaml": string;
+                "text/yaml": string;
             };
         };
         responses: {
@@ -10135,15 +11455,7 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
-            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -10980,6 +12292,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    umum_unmask_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller's roles hold no step of the case's SOP (`unmask-not-permitted`): agency admins, platform admins, other roles of the agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reveals by this account (`rate-limited`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     umum_healthz: {
         parameters: {
             query?: never;
@@ -11143,9 +12527,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                };
+                "application/json": components["schemas"]["SopDefinition"];
+                "application/yaml": string;
+                "text/yaml": string;
             };
         };
         responses: {
@@ -11165,15 +12549,7 @@ export interface operations {
             409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
-            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
