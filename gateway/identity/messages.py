@@ -37,6 +37,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali.",
         "The session is invalid or has ended. Please log in again."),
     "account-not-found": ("Akun tidak ditemukan.", "The account was not found."),
+    "citizen-not-found": (
+        "Tidak ada akun warga aktif dengan data tersebut. Minta warga mendaftar terlebih "
+        "dahulu, atau periksa kembali NIK, nomor WhatsApp, atau e-mailnya.",
+        "No active citizen account has these details. Ask the citizen to register first, or "
+        "check the NIK, WhatsApp number or e-mail again."),
+    "lookup-not-permitted": (
+        "Pencarian akun warga hanya untuk petugas loket ({roles}).",
+        "Looking up citizen accounts is for counter officers only ({roles})."),
     "admin-role-forbidden": (
         "Peran admin instansi tidak dapat diberikan di sini. Admin instansi hanya dibuat oleh "
         "admin platform (POST /api/v1/admin/agency-admins).",
@@ -87,6 +95,9 @@ FIELDS: dict[str, tuple[str, str]] = {
         "Peran '{role}' bukan peran instansi ini.",
         "Role '{role}' is not a role of this agency."),
     "field.roles-empty": ("Pilih minimal satu peran.", "Choose at least one role."),
+    "field.lookup-one-key": (
+        "Isi tepat satu dari NIK, nomor WhatsApp, atau e-mail.",
+        "Give exactly one of NIK, WhatsApp number or e-mail."),
     "field.login-format": (
         "Masukkan NIK, alamat e-mail, atau nomor WhatsApp.",
         "Enter a NIK, an e-mail address or a WhatsApp number."),

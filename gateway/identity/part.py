@@ -14,8 +14,10 @@ from fastapi import APIRouter
 
 from gateway.identity import messages
 from gateway.identity.context import STATE_KEY, IdentityContext
+from gateway.identity.lookup import citizen_check
 from gateway.identity.routes_admin import router as admin_router
 from gateway.identity.routes_auth import router as auth_router
+from gateway.identity.routes_lookup import router as lookup_router
 from gateway.identity.settings import IdentitySettings
 from gateway.runtime import GatewayPart, GatewayRuntime
 
@@ -26,6 +28,7 @@ MIGRATIONS = (str(Path(__file__).with_name("migrations")), "alembic_version_iden
 router = APIRouter()
 router.include_router(auth_router)
 router.include_router(admin_router)
+router.include_router(lookup_router)
 
 
 def make_part(settings: IdentitySettings | None = None) -> GatewayPart:
@@ -33,6 +36,7 @@ def make_part(settings: IdentitySettings | None = None) -> GatewayPart:
         conf = settings or IdentitySettings.from_env()
         ctx = runtime.state[STATE_KEY] = IdentityContext.build(runtime, conf)
         runtime.verifier.session_check = ctx.sessions.is_open
+        runtime.state["active_citizen"] = citizen_check(runtime)
 
     return GatewayPart(name="identity", router=router, start=start, migrations=MIGRATIONS)
 

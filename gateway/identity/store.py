@@ -56,6 +56,22 @@ async def any_taken(session: AsyncSession, *, email: str, phone: str | None = No
     return found is not None
 
 
+async def find_active_citizen(session: AsyncSession, column: str, value: str
+                              ) -> AccountRow | None:
+    """The active citizen account whose ``email``, ``phone`` or ``nik_hash`` is ``value``
+    (the unique indexes login uses)."""
+    return await session.scalar(select(AccountRow).where(
+        col(LOGIN_COLUMNS[column]) == value, col(AccountRow.kind) == "citizen",
+        col(AccountRow.status) == "active"))
+
+
+async def is_active_citizen(session: AsyncSession, account_id: str) -> bool:
+    found = await session.scalar(select(col(AccountRow.id)).where(
+        col(AccountRow.id) == account_id, col(AccountRow.kind) == "citizen",
+        col(AccountRow.status) == "active"))
+    return found is not None
+
+
 async def existing_emails(session: AsyncSession, emails: Sequence[str]) -> set[str]:
     rows = await session.scalars(select(col(AccountRow.email))
                                  .where(col(AccountRow.email).in_(emails)))
@@ -138,6 +154,15 @@ async def audit_rows(session: AsyncSession, target: str | None = None,
     if target is not None:
         query = query.where(col(AuditRow.target) == target)
     return list(await session.scalars(query))
+
+
+async def action_times(session: AsyncSession, actor: str, action: str, since: datetime
+                       ) -> list[datetime]:
+    """When ``actor`` did ``action`` since ``since``, oldest first (index on ``at``)."""
+    rows = await session.scalars(select(col(AuditRow.at)).where(
+        col(AuditRow.at) >= since, col(AuditRow.actor) == actor,
+        col(AuditRow.action) == action).order_by(col(AuditRow.at)))
+    return list(rows)
 
 
 async def login_failures(session: AsyncSession, key: str, now: datetime, forget_before: datetime

@@ -1,8 +1,10 @@
 """The routing part: ``/api/v1/<service>/<path>`` for every method, to the service.
 
 A bearer token is verified here first (an invalid one never reaches a service), then passed
-on: services verify it again themselves. Unknown service: 404; unreachable: 503
-``service-unavailable``; no answer in time: 504 ``upstream-timeout`` (all problem+json).
+on: services verify it again themselves. An officer's case submission whose ``on_behalf_of``
+names no active citizen account is refused here (:mod:`gateway.routing.assisted`). Unknown
+service: 404; unreachable: 503 ``service-unavailable``; no answer in time: 504
+``upstream-timeout`` (all problem+json).
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from gateway.routing.assisted import STATE_KEY as CITIZEN_CHECK
+from gateway.routing.assisted import checked_body
 from gateway.routing.proxy import UpstreamFailure, forward, relay_body, response_headers
 from gateway.runtime import GatewayPart, GatewayRuntime
 from shared.auth.tokens import InvalidToken
+from shared.engine.state import Principal
 from shared.web.problems import ProblemError
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -24,15 +29,16 @@ WaitForCase = Callable[[str, int], Awaitable[bool]]
 router = APIRouter(tags=["routing"])
 
 
-async def _check_bearer(request: Request, runtime: GatewayRuntime) -> None:
+async def _check_bearer(request: Request, runtime: GatewayRuntime) -> Principal | None:
+    """The caller a bearer token names (None without one); 401 for an invalid one."""
     header = request.headers.get("authorization")
     if header is None:
-        return
+        return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer":
-        return
+        return None
     try:
-        await runtime.verifier.verify(token.strip())
+        return await runtime.verifier.verify(token.strip())
     except InvalidToken as exc:
         request.state.auth_failure = exc.reason
         raise ProblemError(401, "unauthenticated",
@@ -48,10 +54,11 @@ async def route_to_service(service: str, request: Request) -> StreamingResponse:
     client = runtime.clients.get(service)
     if client is None:
         raise ProblemError(404, "service-not-found", service=service)
-    await _check_bearer(request, runtime)
+    who = await _check_bearer(request, runtime)
+    body = await checked_body(request, who, runtime.state.get(CITIZEN_CHECK))
     idle_s = runtime.settings.connect_timeout_s + runtime.settings.read_timeout_s
     try:
-        upstream = await forward(client, request, service, idle_s)
+        upstream = await forward(client, request, service, idle_s, body)
     except UpstreamFailure as exc:
         raise ProblemError(exc.status, exc.code, service=service) from None
     pending = await _await_projection(runtime, request, upstream.status_code, upstream.headers)

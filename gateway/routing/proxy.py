@@ -69,8 +69,8 @@ async def _watched(call: Awaitable[T], activity: _Activity, idle_s: float) -> T:
             await asyncio.gather(task, return_exceptions=True)
 
 
-async def _body(request: Request, activity: _Activity) -> AsyncIterator[bytes]:
-    async for chunk in request.stream():
+async def _body(chunks: AsyncIterator[bytes], activity: _Activity) -> AsyncIterator[bytes]:
+    async for chunk in chunks:
         activity.touch()
         if chunk:
             yield chunk
@@ -104,13 +104,15 @@ def upstream_target(request: Request, service: str) -> str:
 
 
 async def forward(client: httpx.AsyncClient, request: Request, service: str,
-                  idle_s: float) -> httpx.Response:
+                  idle_s: float, body: AsyncIterator[bytes] | None = None) -> httpx.Response:
     """Send ``request`` on to ``service``; return the upstream response, body not yet read.
+    ``body``, when given, is sent in place of the request's own stream (the same bytes,
+    partly read already: :mod:`gateway.routing.assisted`).
 
     The caller must close the response (:meth:`httpx.Response.aclose`).
     """
     activity = _Activity()
-    content = _body(request, activity) if _has_body(request) else None
+    content = _body(body or request.stream(), activity) if _has_body(request) else None
     outgoing = client.build_request(request.method, upstream_target(request, service),
                                     headers=upstream_headers(request), content=content)
     try:

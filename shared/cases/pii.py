@@ -45,7 +45,11 @@ class PiiCipher:
 
 
 def mask(value: str) -> str:
-    """Keep the first four and last four characters of long values, the first of short ones."""
+    """Text with letters (a name, an address, an e-mail): each word's first character and
+    three stars (``Siti Aminah`` -> ``S*** A***``). Numbers (NIK, KK, phone): the first
+    four and last four characters of long values, the first of short ones."""
+    if any(ch.isalpha() for ch in value):
+        return " ".join(w[0] + "***" for w in value.split()) or "*"
     if len(value) >= 12:
         return value[:4] + "*" * (len(value) - 8) + value[-4:]
     if len(value) <= 1:
