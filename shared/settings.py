@@ -191,11 +191,13 @@ class ServiceSettings:
             workers=(env("HALO_WORKERS", "1") == "1"),
             clock_offset=clock_offset(),
             unmask_rate=env_limit("HALO_UNMASK_RATE", DEFAULT_UNMASK_RATE),
-            **_calendar_settings(),
+            **calendar_settings(),
         )
 
 
-def _calendar_settings() -> dict[str, Any]:
+def calendar_settings() -> dict[str, Any]:
+    """``office_hours`` and ``extra_holidays`` of the ``office`` calendar
+    (``HALO_OFFICE_HOURS``, ``HALO_EXTRA_HOLIDAYS``), for any process that counts on it."""
     try:
         hours = env("HALO_OFFICE_HOURS")
         return {"office_hours": parse_office_hours(hours) if hours else DEFAULT_OFFICE_HOURS,

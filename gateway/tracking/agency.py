@@ -24,7 +24,7 @@ from shared.calendar.business import OfficeCalendar
 from shared.cases.tracking import normalise
 from shared.engine.state import Principal
 from shared.registry import load_registry
-from shared.settings import _calendar_settings
+from shared.settings import calendar_settings
 
 Row = TrackedCaseRow
 View = Literal["today", "overdue", "open"]
@@ -36,7 +36,7 @@ def calendar_of(agency: str) -> OfficeCalendar:
     (Asia/Jakarta, national holidays and cuti bersama, ``HALO_OFFICE_HOURS`` and
     ``HALO_EXTRA_HOLIDAYS``), the same one the services compute due times with. Every agency
     has it today; an agency of its own calendar would get it here."""
-    settings = _calendar_settings()
+    settings = calendar_settings()
     return OfficeCalendar(office_hours=settings["office_hours"],
                           extra_holidays=settings["extra_holidays"])
 
