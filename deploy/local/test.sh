@@ -23,8 +23,9 @@ export HALO_TEST_PG_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/halo_
 export HALO_TEST_PG_ADMIN_URL="postgresql+asyncpg://postgres@127.0.0.1:${PGPORT}/postgres"
 export HALO_TEST_KAFKA="$HALO_KAFKA_BOOTSTRAP"
 export HALO_TEST_REQUIRE_INTEGRATION=1
-# The web app (built by `make test` first): its unit tests, then its browser tests in Debian's
-# Chromium (installed by postgres.sh above) against an all-in-one process they start themselves;
-# screenshots and the axe-core check of each main page land in var/screenshots.
-(cd web && npm test --silent && npm run --silent test:browser)
+# The web app (built by `make test` first): its unit tests, the check that its API types
+# (src/api/schema.d.ts) are what `npm run gen:api` makes from the current code, then its browser
+# tests in Debian's Chromium (installed by postgres.sh above) against an all-in-one process they
+# start themselves; screenshots and the axe-core check of each main page land in var/screenshots.
+(cd web && npm test --silent && npm run --silent check:api && npm run --silent test:browser)
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

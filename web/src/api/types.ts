@@ -10,7 +10,11 @@ export type RegisterForm = S["RegisterForm"];
 export type Catalog = S["Catalog"];
 export type CatalogEntry = S["CatalogEntry"];
 export type CaseSummary = S["CaseSummary"];
-export type CaseSummaryPage = S["CasePage"];
+/** A page of tracked cases (`/api/v1/inbox`, `/api/v1/me/cases`). */
+export type TrackedCasePage = S["TrackedCasePage"];
+export type CaseSummaryPage = TrackedCasePage;
+/** A page of one service's cases (`/api/v1/<service>/cases`). */
+export type ServiceCasePage = S["ServiceCasePage"];
 export type Tracking = S["Tracking"];
 export type TimelineEntry = S["TimelineEntry"];
 export type OutputLink = S["OutputLink"];
@@ -20,6 +24,8 @@ export type SurveyStatus = S["SurveyStatus"];
 export type SurveyAnswer = S["SurveyAnswer"];
 export type Question = S["Question"];
 export type Case = S["CaseOut"];
+export type CurrentStep = S["CurrentStep"];
+export type Holder = S["Holder"];
 export type CaseAction = S["ActionOut"];
 export type Items = S["ItemsOut"];
 export type History = S["HistoryOut"];

@@ -23,7 +23,7 @@ export function CasesPage() {
       <a class="button" href="/">{t("nav.catalog")}</a></Empty> : null}
     <ul class="cards">{(page?.items ?? []).map((c) => <li class="card" key={c.tracking_no}>
       <a href={`/lacak/${c.tracking_no}`}><h2>{c.title}</h2></a>
-      <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.late} /></p>
+      <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.overdue} /></p>
       {c.status === "returned" ? <p class="alert warn">{t("cases.returned")}</p> : null}
       <p class="meta">{t("cases.updated", { at: formatTime(c.updated_at) })}</p>
     </li>)}</ul>

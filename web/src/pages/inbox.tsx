@@ -11,7 +11,7 @@ const SERVICES = ["", "dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "
 
 export function overdueFirst(items: CaseSummary[]): CaseSummary[] {
   const due = (c: CaseSummary) => c.current_step?.due_at ?? "9999";
-  return [...items].sort((a, b) => Number(b.late) - Number(a.late) || due(a).localeCompare(due(b)));
+  return [...items].sort((a, b) => Number(b.overdue) - Number(a.overdue) || due(a).localeCompare(due(b)));
 }
 
 export function InboxPage() {
@@ -24,7 +24,7 @@ export function InboxPage() {
   const needle = q.trim().toLowerCase();
   const items = overdueFirst(page?.items ?? []).filter((c) => !needle
     || `${c.tracking_no} ${c.title} ${c.sop_key}`.toLowerCase().includes(needle));
-  const late = (page?.items ?? []).filter((c) => c.late).length;
+  const late = (page?.items ?? []).filter((c) => c.overdue).length;
   const today = new Date().toISOString().slice(0, 10);
   const dueToday = (page?.items ?? []).filter((c) => c.current_step?.due_at?.slice(0, 10) === today).length;
   return <section>
@@ -48,9 +48,9 @@ export function InboxPage() {
     <ErrorBox error={error} />
     {!page && !error ? <Loading /> : null}
     {page && !items.length ? <Empty title={t("inbox.empty")} hint={t("inbox.empty.hint")} /> : null}
-    <ul class="cards">{items.map((c) => <li class={`card${c.late ? " late" : ""}`} key={c.tracking_no}>
+    <ul class="cards">{items.map((c) => <li class={`card${c.overdue ? " late" : ""}`} key={c.tracking_no}>
       <a href={`/petugas/${c.service}/${c.case_id}`}><h2>{c.title}</h2></a>
-      <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.late} /></p>
+      <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.overdue} /></p>
       {c.current_step ? <p class="meta">{c.current_step.nomor ? `${c.current_step.nomor}. ` : ""}
         {c.current_step.activity ?? c.current_step.holder}
         {c.current_step.due_at ? ` · ${t("tracking.due", { at: formatTime(c.current_step.due_at) })}` : ""}</p> : null}

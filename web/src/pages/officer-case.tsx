@@ -53,7 +53,7 @@ export function OfficerCasePage({ service, caseId }: { service: string; caseId: 
       caseId={caseId} action={a} onDone={reload} />) : <p>{t("officer.noActions")}</p>}
     <h2>{t("officer.history")}</h2>
     <ol class="timeline">{[...history].reverse().map((h) => <li key={h.seq}>
-      <p><strong>{eventLabel(h.event)}</strong>{h.action ? ` · ${humanize(h.action)}` : ""}</p>
+      <p><strong>{eventLabel(h.type)}</strong>{h.action ? ` · ${humanize(h.action)}` : ""}</p>
       <p class="meta">{formatTime(h.at)} · {humanize(h.actor_role)}{h.actor_agency ? ` (${h.actor_agency})` : ""}</p>
       {h.comment ? <p>{h.comment}</p> : null}
     </li>)}</ol>

@@ -50,7 +50,7 @@ export function Resubmit({ detail, action, onDone }: { detail: Case; action: Cas
     for (const [key, file] of Object.entries(files)) body.append(key, file, file.name);
     setProgress(0);
     try {
-      await upload<Case>(`/api/v1/${detail.service}/cases/${detail.id}/actions`, body, setProgress);
+      await upload<Case>(`/api/v1/${detail.service}/cases/${detail.case_id}/actions`, body, setProgress);
       setProgress(null);
       onDone();
     } catch (err) {

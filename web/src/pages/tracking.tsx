@@ -48,7 +48,7 @@ export function TrackingPage({ no, fresh }: { no: string; fresh: boolean }) {
     <p class="crumbs"><a href="/kasus">{t("nav.cases")}</a></p>
     {fresh ? <p class="alert ok" role="status">{t("tracking.submitted")}</p> : null}
     <h1>{track.title}</h1>
-    <p class="meta"><span class="mono">{track.tracking_no}</span> · <StatusBadge status={track.status} late={track.late} /></p>
+    <p class="meta"><span class="mono">{track.tracking_no}</span> · <StatusBadge status={track.status} late={track.overdue} /></p>
     {track.current_step ? <p>{t("tracking.now", { holder: humanize(track.current_step.holder) })}
       {track.current_step.due_at ? ` · ${t("tracking.due", { at: formatTime(track.current_step.due_at) })}` : ""}</p> : null}
     {track.reason && !resubmit ? <p class="alert warn">{t("tracking.reason")}: {track.reason}</p> : null}

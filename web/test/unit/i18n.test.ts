@@ -38,7 +38,7 @@ describe("router", () => {
 
 describe("inbox order", () => {
   it("puts overdue cases first, then the earliest due", () => {
-    const item = (no: string, late: boolean, due: string | null) => ({ tracking_no: no, late,
+    const item = (no: string, overdue: boolean, due: string | null) => ({ tracking_no: no, overdue,
       current_step: due ? { due_at: due } : null }) as unknown as CaseSummary;
     const sorted = overdueFirst([item("a", false, "2026-12-03T05:00:00Z"), item("b", true, "2026-12-03T09:00:00Z"),
       item("c", false, "2026-12-03T01:00:00Z"), item("d", false, null)]);
