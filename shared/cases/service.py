@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.cases.catalog import SopCatalog
 from shared.cases.documents import DocumentStorage, Upload
 from shared.cases.hooks import Hooks
+from shared.cases.officer_inputs import officer_record
 from shared.cases.pii import PiiCipher
 from shared.cases.store import CaseStore, row_to_state
 from shared.cases.tracking import new_tracking_no
@@ -126,8 +127,15 @@ class CaseService:
                                documents=[u.key for u in uploads], form=form,
                                requested=requested)
         await self.hooks.before_commit(session, sop, row, done)
-        sealed = self.cipher.seal_form(form, sop.personal_fields()) if form else None
-        row = await self.store.apply(session, sop, done, row=row, form=sealed)
+        officer = None
+        if state.status == "returned":  # lengkapi: the applicant corrects their own form
+            sealed = self.cipher.seal_form(form, sop.personal_fields()) if form else None
+        else:  # an officer action's declared fields, kept apart from the applicant's form
+            sealed = None
+            record = officer_record(sop, state.step_id or "", action, form or {}, done,
+                                    self.cipher)
+            officer = (state.step_id or "", record) if record is not None else None
+        row = await self.store.apply(session, sop, done, row=row, form=sealed, officer=officer)
         if self.outputs is not None:
             await self.outputs.issue(session, sop, row, done, who)
         await self._save_documents(session, row.id, who, uploads)

@@ -62,8 +62,10 @@ class CaseStore:
         return await session.get(CaseRow, case_id)
 
     async def apply(self, session: AsyncSession, sop: SopDefinition, done: Transition,
-                    *, row: CaseRow | None = None, form: dict[str, Any] | None = None) -> CaseRow:
-        """Persist ``done``: the case row, history rows and outbox rows, unflushed-commit."""
+                    *, row: CaseRow | None = None, form: dict[str, Any] | None = None,
+                    officer: tuple[str, dict[str, Any]] | None = None) -> CaseRow:
+        """Persist ``done``: the case row, history rows and outbox rows, unflushed-commit.
+        ``officer`` (step id, record) is what an officer recorded leaving that step."""
         case = done.case
         current = _current_ref(sop, case)
         values = {f: getattr(case, f) for f in _STATE_FIELDS}
@@ -79,6 +81,8 @@ class CaseStore:
                 setattr(row, name, value)
             if form:
                 row.form = {**row.form, **form}
+            if officer is not None:
+                row.officer_data = {**(row.officer_data or {}), officer[0]: officer[1]}
         for entry in done.entries:
             session.add(HistoryRow(case_id=case.id, **asdict(entry) | {
                 "documents": list(entry.documents), "data": dict(entry.data)}))

@@ -95,6 +95,10 @@ class CaseRow(SQLModel, table=True):
     escalate_next_at: datetime | None = _dt()
     seq: int = 0
     form: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    officer_data: dict[str, Any] = Field(default_factory=dict,
+                                         sa_column=Column(JSON, nullable=False))
+    """Per step id: what the officer recorded with the action that left it (``action``,
+    ``seq`` of its history entry, ``values`` of the declared fields, personal ones sealed)."""
     created_at: datetime = _dt(nullable=False, index=True)
     updated_at: datetime = _dt(nullable=False)
 

@@ -67,10 +67,9 @@ class Accepted:
 
 
 def allowed_types(sop: SopDefinition | None, key: str) -> tuple[str, ...]:
-    for spec in (sop.documents if sop else ()):
-        if spec.key == key:
-            return spec.allowed_types
-    return DEFAULT_TYPES
+    """The types document ``key`` may have: the applicant's, or an officer action's."""
+    spec = sop.document_spec(key) if sop else None
+    return spec.allowed_types if spec is not None else DEFAULT_TYPES
 
 
 async def accept(uploads: list[Upload], sop: SopDefinition | None) -> list[Accepted]:

@@ -55,6 +55,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "when completing a returned file."),
     "invalid-submission": ("Isian atau dokumen permohonan belum memenuhi persyaratan.",
                            "The form or documents do not meet the requirements."),
+    "action-inputs-invalid": ("Isian atau dokumen yang wajib dibawa petugas untuk tindakan ini "
+                              "belum lengkap atau tidak sesuai; lihat daftar masalah.",
+                              "The fields or documents this action needs from the officer are "
+                              "missing or invalid; see the list of problems."),
     "validation-error": ("Permintaan tidak valid; periksa kolom yang disebutkan.",
                          "The request is invalid; check the fields listed."),
     "sop-not-found": ("SOP '{key}' tidak ditemukan pada layanan ini.",

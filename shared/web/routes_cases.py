@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.cases.officer_inputs import hidden_documents, officer_inputs_out
 from shared.cases.pii import masked_view
 from shared.db.tables import CaseRow
 from shared.engine.resubmission import Requested
@@ -79,7 +80,8 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
     else:
         form, masked = masked_view(row.form, personal, runtime.cases.cipher)
     options = await runtime.cases.options(session, row, who)
-    docs = await runtime.store.documents(session, row.id)
+    hidden = hidden_documents(sop, row, who)
+    docs = [d for d in await runtime.store.documents(session, row.id) if d.key not in hidden]
     outs = await runtime.outputs.store.of_case(session, row.id) if runtime.outputs else []
     return CaseOut(
         case_id=row.id, tracking_no=row.tracking_no, service=runtime.settings.service,
@@ -97,7 +99,8 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
                   "status": o.status, "verify_code": o.verify_code,
                   "url": f"/cases/{row.id}/outputs/{o.id}/pdf"
                   if o.status in ("issued", "revoked") else None} for o in outs],
-        actions=[_action_out(o) for o in options])
+        actions=[_action_out(o) for o in options],
+        officer_inputs=officer_inputs_out(sop, row, who, runtime.cases.cipher))
 
 
 def _requested(sop: SopDefinition, row: CaseRow) -> ItemsOut:

@@ -20,6 +20,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from shared.cases.documents import DocumentCorrupt, DocumentMissing
+from shared.cases.officer_inputs import hidden_documents
 from shared.db.tables import DocumentRow
 from shared.documents.names import content_disposition
 from shared.times import UtcDatetime
@@ -51,15 +52,22 @@ def document_url(doc: DocumentRow) -> str:
 
 
 @router.get("/{case_id}/documents", response_model=list[DocumentOut])
-async def list_documents(row: CaseDep, session: SessionDep, runtime: RuntimeDep
-                         ) -> list[DocumentOut]:
-    """The case's documents, oldest first, with their SOP labels and download paths."""
+async def list_documents(row: CaseDep, session: SessionDep, runtime: RuntimeDep,
+                         who: CurrentPrincipal) -> list[DocumentOut]:
+    """The case's documents, oldest first, with their SOP labels and download paths: the
+    applicant's, and those officers attached with their actions (to the applicant only those
+    the SOP makes visible to them)."""
     sop = await runtime.cases.sop_for(session, row)
-    labels = {d.key: d.label for d in sop.documents}
-    return [DocumentOut(id=d.id, key=d.key, label=labels.get(d.key), filename=d.filename,
-                        content_type=d.content_type, size=d.size, sha256=d.sha256,
-                        uploaded_at=d.uploaded_at, url=document_url(d))
-            for d in await runtime.store.documents(session, row.id)]
+    hidden = hidden_documents(sop, row, who)
+    out = []
+    for d in await runtime.store.documents(session, row.id):
+        if d.key in hidden:
+            continue
+        spec = sop.document_spec(d.key)
+        out.append(DocumentOut(id=d.id, key=d.key, label=spec.label if spec else None,
+                               filename=d.filename, content_type=d.content_type, size=d.size,
+                               sha256=d.sha256, uploaded_at=d.uploaded_at, url=document_url(d)))
+    return out
 
 
 async def _then(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
@@ -80,6 +88,9 @@ async def download_document(row: CaseDep, document_id: DocumentId, session: Sess
     """One document of the case, streamed."""
     docs = await runtime.store.documents(session, row.id)
     doc = next((d for d in docs if d.id == document_id), None)
+    if doc is not None and doc.key in hidden_documents(await runtime.cases.sop_for(session, row),
+                                                       row, who):
+        doc = None  # an officer's document the SOP keeps from the applicant: as if absent
     if doc is None:
         raise ProblemError(404, "document-not-found")
     chunks = runtime.cases.storage.open(doc.storage_path, session=session)

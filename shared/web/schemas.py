@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
+from shared.cases.officer_inputs import OfficerInputOut
 from shared.times import UtcDatetime
 from shared.web.vocabulary import old, renamed
 
@@ -66,6 +73,21 @@ class ItemOut(BaseModel):
     key: str
     label: str
     required: bool = False
+    type: str | None = None
+    """What an officer action takes: a field's type (as ``FormField.type``)."""
+    choices: list[str] = []
+    """What an officer action takes: the values of a ``choice`` field."""
+    types: list[str] = []
+    """What an officer action takes: the file types a document may have."""
+
+    @model_serializer(mode="wrap")
+    def _only_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # type/choices/types describe an officer action's inputs; other items leave them out
+        out = handler(self)
+        for name in ("type", "choices", "types"):
+            if isinstance(out, dict) and not out.get(name):
+                out.pop(name, None)
+        return out
 
 
 class ItemsOut(BaseModel):
@@ -92,7 +114,9 @@ class ActionOut(BaseModel):
     """For ``lengkapi``: what the return asked for; each must be brought again."""
     accepts: ItemsOut | None = None
     """For ``lengkapi`` and applicant steps: the documents (uploads) and form fields the
-    action may bring."""
+    action may bring. For an officer action that declares inputs: the fields the officer
+    fills (``form``) and the documents the officer attaches (multipart), with ``required``,
+    each field's ``type``/``choices`` and each document's allowed ``types``."""
 
 
 class CurrentStep(BaseModel):
@@ -153,6 +177,9 @@ class CaseOut(BaseModel):
     """The case's output documents (id, kind, title, number, status, verify_code, url of the
     signed PDF once issued); details at ``/cases/{id}/outputs``."""
     actions: list[ActionOut]
+    officer_inputs: list[OfficerInputOut] = []
+    """For officers: what officers recorded with their actions (fields declared by the SOP's
+    officer actions, personal values masked), per step; always empty for the applicant."""
 
 
 class ServiceCasePage(BaseModel):
