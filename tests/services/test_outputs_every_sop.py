@@ -1,7 +1,8 @@
 """Every output the 113 SOPs declare, issued through the service API: each case is walked to
-the output's step as the roles the steps name, leaves it by its issuing action, and gets a
-pending, numbered document of the declared kind in that transaction; the worker then signs
-them all, and every PDF validates against the test CA and carries its verification QR code."""
+the output's step as the roles the steps name (bringing what officer actions declare), leaves
+it by its issuing action, and gets a pending, numbered document of the declared kind in that
+transaction; the worker then signs them all, and every PDF validates against the test CA and
+carries its verification QR code."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from tests.support.apps import running, runtime_of, service_settings, wiring
 from tests.support.sops import (
     APPLICANT,
     SERVICES,
+    action_files,
+    action_inputs,
     actor_for,
     all_sops,
     required_documents,
@@ -89,9 +92,13 @@ async def issue(client: httpx.AsyncClient, sop: SopDefinition, spec: OutputSpec
         assert walk is not None, (sop.key, current, spec.step)
         walk.append((spec.step, issuing_action(sop, spec)))
     for step_id, action in walk:
+        inputs, _ = action_inputs(sop, step_id, action)
+        files = action_files(sop, step_id, action)
+        act = {"action": action, "comment": "Catatan uji", **({"form": inputs} if inputs else {})}
         moved = await client.post(f"/cases/{case['id']}/actions",
                                   headers=headers(actor_for(sop, sop.step(step_id))),
-                                  json={"action": action, "comment": "Catatan uji"})
+                                  **({"files": files, "data": {"data": json.dumps(act)}}
+                                     if files else {"json": act}))
         assert moved.status_code == 200, (sop.key, step_id, action, moved.text)
     listed = await client.get(f"/cases/{case['id']}/outputs", headers=headers(APPLICANT))
     [output] = [o for o in listed.json() if o["title"] == spec.title]

@@ -1,6 +1,7 @@
 """Drives every SOP to a terminal state through its main path and through each branch,
-acting at each step as the role the step names, and checks the history, the outcome and
-every step's due time against the business calendar.
+acting at each step as the role the step names (bringing the fields and documents an officer
+action declares), and checks the history, the outcome and every step's due time against the
+business calendar.
 
 The engine is pure, so all 113 definitions and all their branches run in seconds.
 """
@@ -22,6 +23,7 @@ from tests.support.sops import (
     actor_for,
     all_sops,
     branches,
+    engine_inputs,
     required_documents,
     route_to,
     sample_form,
@@ -89,7 +91,8 @@ def _finish(engine: SopEngine, sop: SopDefinition, case: CaseState, clock: Clock
                   or (fresh[0] if fresh else None) or
                   next((a for a in forward if a.terminal), None) or forward[0])
         done = engine.act(sop, case, actor_for(sop, step), chosen.name,
-                          comment="uji" if chosen.comment_required else None)
+                          comment="uji" if chosen.comment_required else None,
+                          **engine_inputs(sop, step.id, chosen.name))
         log += done.entries
         case = done.case
     raise AssertionError(f"{sop.key}: no terminal state after {MAX_STEPS} steps")
@@ -118,7 +121,8 @@ def test_every_branch_reaches_a_terminal_state(key: str, step_id: str, action: s
         chosen = sop.step(stepped).action(name)
         assert chosen is not None
         result = engine.act(sop, case, actor_for(sop, sop.step(stepped)), name,
-                            comment="uji" if chosen.comment_required else None)
+                            comment="uji" if chosen.comment_required else None,
+                            **engine_inputs(sop, stepped, name))
         log += result.entries
         case = result.case
     step_kind = sop.step(step_id).kind
@@ -132,7 +136,8 @@ def test_every_branch_reaches_a_terminal_state(key: str, step_id: str, action: s
         assert chosen is not None
         clock.now += timedelta(minutes=5)
         result = engine.act(sop, case, actor_for(sop, step), action,
-                            comment="uji" if chosen.comment_required else None)
+                            comment="uji" if chosen.comment_required else None,
+                            **engine_inputs(sop, step_id, action))
         log += result.entries
         case = result.case
         if chosen.kind == "return":

@@ -41,6 +41,32 @@ def required_documents(sop: SopDefinition) -> list[str]:
     return [d.key for d in sop.documents if d.required]
 
 
+def action_inputs(sop: SopDefinition, step_id: str, action: str
+                  ) -> tuple[dict[str, Any] | None, list[str]]:
+    """Sample values of every field an officer action declares and the keys of its required
+    documents (``(None, [])`` for an action that takes none): what a walker brings."""
+    chosen = sop.step(step_id).action(action) if sop.has_step(step_id) else None
+    if chosen is None or not chosen.has_inputs:
+        return None, []
+    form = {f.name: f.choices[0] if f.type == "choice" else _SAMPLES[f.type]
+            for f in chosen.fields}
+    return form or None, [d.key for d in chosen.documents if d.required]
+
+
+def engine_inputs(sop: SopDefinition, step_id: str, action: str) -> dict[str, Any]:
+    """``form``/``documents`` keyword arguments of ``SopEngine.act`` for an officer action."""
+    form, documents = action_inputs(sop, step_id, action)
+    return {"form": form, "documents": documents}
+
+
+def action_files(sop: SopDefinition, step_id: str, action: str
+                 ) -> dict[str, tuple[str, bytes, str]]:
+    """A small PDF for each required document of an officer action (multipart ``files``)."""
+    _, keys = action_inputs(sop, step_id, action)
+    return {k: (f"{k}.pdf", b"%PDF-1.4 berkas petugas " + k.encode(), "application/pdf")
+            for k in keys}
+
+
 def actor_for(sop: SopDefinition, step: Step) -> Principal:
     if step.kind == "applicant":
         return APPLICANT
