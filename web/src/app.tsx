@@ -12,6 +12,7 @@ import { OfficerCasePage } from "./pages/officer-case";
 import { ServicePage } from "./pages/service";
 import { SurveyPage } from "./pages/survey";
 import { TrackingPage } from "./pages/tracking";
+import { WorkloadPage } from "./pages/workload";
 import { match, navigate, useLocation } from "./router";
 
 function useRerender(subscribe: (fn: () => void) => () => void): void {
@@ -19,6 +20,7 @@ function useRerender(subscribe: (fn: () => void) => () => void): void {
   useEffect(() => subscribe(() => set((n) => n + 1)), []);
 }
 
+const NESTED = ["/petugas/beban-kerja"];
 const PROTECTED = ["/kasus", "/lacak", "/notifikasi", "/survei", "/petugas", "/layanan/*/*/ajukan"];
 
 function needsLogin(path: string): boolean {
@@ -43,6 +45,7 @@ function Page({ url }: { url: URL }) {
   if ((m = match("/notifikasi", path))) return <NotificationsPage />;
   if ((m = match("/survei/:no", path))) return <SurveyPage no={m.no} />;
   if ((m = match("/petugas", path))) return <InboxPage />;
+  if ((m = match("/petugas/beban-kerja", path))) return <WorkloadPage query={q} />;
   if ((m = match("/petugas/:service/:id", path))) return <OfficerCasePage service={m.service} caseId={m.id} />;
   return <section><h1>{t("notFound.title")}</h1><p><a href="/">{t("nav.catalog")}</a></p></section>;
 }
@@ -62,8 +65,11 @@ export function App() {
     await auth.logout();
     navigate("/");
   };
+  // The current link is the longest one the path starts with (/petugas/beban-kerja, not /petugas).
+  const within = (href: string) => url.pathname === href || (href !== "/" && url.pathname.startsWith(href));
   const link = (href: string, label: string) => <a href={href}
-    aria-current={url.pathname === href || (href !== "/" && url.pathname.startsWith(href)) ? "page" : undefined}>{label}</a>;
+    aria-current={within(href) && !NESTED.some((n) => n !== href && n.startsWith(href) && within(n))
+      ? "page" : undefined}>{label}</a>;
   return <>
     <a class="skip" href="#main">{t("skip")}</a>
     <header class="top">
@@ -73,6 +79,7 @@ export function App() {
         {who && !officer ? link("/kasus", t("nav.cases")) : null}
         {who && !officer ? link("/notifikasi", t("nav.notifications")) : null}
         {officer ? link("/petugas", t("nav.inbox")) : null}
+        {officer ? link("/petugas/beban-kerja", t("nav.workload")) : null}
         {who ? <button type="button" class="link" onClick={logout}>{t("nav.logout")}</button>
           : link("/masuk", t("nav.login"))}
         <button type="button" class="link lang" lang={lang() === "id" ? "en" : "id"}

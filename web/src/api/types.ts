@@ -31,6 +31,10 @@ export type Items = S["ItemsOut"];
 export type History = S["HistoryOut"];
 export type Output = S["OutputOut"];
 export type Requested = S["RequestedItems"];
+export type Agency = S["Agency"];
+export type AgencyWorkload = S["AgencyWorkload"];
+export type Unmasked = S["UnmaskOut"];
+export type CitizenFound = S["CitizenFound"];
 
 export type Problem = S["Problem"];
 export type SopDetail = S["SopDefinition"];

@@ -1,13 +1,15 @@
 // Applying for a service: the SOP's form and documents, checked here first, then sent with
-// the documents as one multipart request with upload progress.
+// the documents as one multipart request with upload progress. A counter officer submits for
+// a citizen found by look-up (assist.tsx).
 import { useState } from "preact/hooks";
 import { ApiError, call, upload } from "../api/client";
-import type { Case, FieldProblem, SopDetail } from "../api/types";
+import type { Case, CitizenFound, FieldProblem, SopDetail } from "../api/types";
 import { DocumentInputs, FormFields, otherProblems, type Raw, without } from "../form";
 import { t } from "../i18n";
 import { navigate } from "../router";
 import { ErrorBox, Loading, Progress, problemText, useLoad } from "../ui";
 import { checkSubmission, coerce, type FormValue } from "../validate";
+import { AssistPanel, AssistedDone, mayAssist } from "./assist";
 
 export function ApplyPage({ service, sopKey }: { service: string; sopKey: string }) {
   const [sop, error] = useLoad(() => call<SopDetail>("GET", `/api/v1/${service}/sops/${sopKey}`),
@@ -18,8 +20,12 @@ export function ApplyPage({ service, sopKey }: { service: string; sopKey: string
   const [progress, setProgress] = useState<number | null>(null);
   const edit = (name: string) => setProblems((now) => without(now, name));
   const [failure, setFailure] = useState<unknown>();
+  const [citizen, setCitizen] = useState<CitizenFound>();
+  const [assisted, setAssisted] = useState<Case>();
   if (error) return <ErrorBox error={error} />;
   if (!sop) return <Loading />;
+  const assist = mayAssist(sop.agency);
+  if (assisted && citizen) return <AssistedDone opened={assisted} citizen={citizen} />;
   const fields = sop.form ?? [];
   const documents = sop.documents ?? [];
   const submit = async (e: Event) => {
@@ -29,18 +35,24 @@ export function ApplyPage({ service, sopKey }: { service: string; sopKey: string
     for (const f of fields) values[f.name] = coerce(f, raw[f.name]);
     const found = checkSubmission(fields, values, documents, new Set(Object.keys(files)));
     setProblems(found);
+    if (assist && !citizen) {
+      document.getElementById("assist-value")?.focus();
+      setFailure(new ApiError(422, "assist-citizen", t("assist.required")));
+      return;
+    }
     if (found.length) {
       focusFirstProblem();
       return;
     }
     const form = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
     const body = new FormData();
-    body.append("data", JSON.stringify({ sop_key: sop.key, form }));
+    body.append("data", JSON.stringify({ sop_key: sop.key, form, on_behalf_of: citizen?.account_id }));
     for (const [key, file] of Object.entries(files)) body.append(key, file, file.name);
     setProgress(0);
     try {
       const opened = await upload<Case>(`/api/v1/${service}/cases`, body, setProgress);
-      navigate(`/lacak/${opened.tracking_no}?baru=1`);
+      if (citizen) setAssisted(opened);
+      else navigate(`/lacak/${opened.tracking_no}?baru=1`);
     } catch (err) {
       setProgress(null);
       if (err instanceof ApiError && err.errors.length) {
@@ -55,6 +67,7 @@ export function ApplyPage({ service, sopKey }: { service: string; sopKey: string
     <p class="crumbs"><a href={`/layanan/${service}/${sopKey}`}>{t("apply.back")}</a></p>
     <h1>{sop.display_title ?? sop.title}</h1>
     <p class="lead">{t("apply.lead")}</p>
+    {assist ? <AssistPanel citizen={citizen} onChange={setCitizen} /> : null}
     <form onSubmit={submit} noValidate>
       {problems.length ? <div class="alert error" role="alert">{t("form.fix", { n: problems.length })}</div> : null}
       <fieldset><legend>{t("apply.form")}</legend>

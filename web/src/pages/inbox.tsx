@@ -1,7 +1,7 @@
 // The officer's inbox across services: overdue first, filtered by state, service and SOP,
 // and searched by tracking number or title.
 import { useState } from "preact/hooks";
-import { call } from "../api/client";
+import { auth, call } from "../api/client";
 import type { CaseSummary, CaseSummaryPage } from "../api/types";
 import { formatTime, t } from "../i18n";
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad } from "../ui";
@@ -12,6 +12,15 @@ const SERVICES = ["", "dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "
 export function overdueFirst(items: CaseSummary[]): CaseSummary[] {
   const due = (c: CaseSummary) => c.current_step?.due_at ?? "9999";
   return [...items].sort((a, b) => Number(b.overdue) - Number(a.overdue) || due(a).localeCompare(due(b)));
+}
+
+/** A late case's escalation mark: to the reader (a supervisor) or to someone above. */
+function Escalation({ c }: { c: CaseSummary }) {
+  const to = c.current_step?.escalated_to ?? [];
+  if (!to.length) return null;
+  const mine = auth.get()?.profile?.roles ?? [];
+  return <> <span class="badge badge-late">
+    {to.some((s) => mine.includes(s)) ? t("inbox.escalatedToYou") : t("workload.escalated")}</span></>;
 }
 
 export function InboxPage() {
@@ -50,7 +59,8 @@ export function InboxPage() {
     {page && !items.length ? <Empty title={t("inbox.empty")} hint={t("inbox.empty.hint")} /> : null}
     <ul class="cards">{items.map((c) => <li class={`card${c.overdue ? " late" : ""}`} key={c.tracking_no}>
       <a href={`/petugas/${c.service}/${c.case_id}`}><h2>{c.title}</h2></a>
-      <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.overdue} /></p>
+      <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.overdue} />
+        <Escalation c={c} /></p>
       {c.current_step ? <p class="meta">{c.current_step.nomor ? `${c.current_step.nomor}. ` : ""}
         {c.current_step.activity ?? c.current_step.holder}
         {c.current_step.due_at ? ` · ${t("tracking.due", { at: formatTime(c.current_step.due_at) })}` : ""}</p> : null}

@@ -1,4 +1,5 @@
-// An officer's case view: the form (personal values hidden until shown), the documents, the
+// An officer's case view: the form (personal values masked until opened with a reason), the
+// documents, the
 // actions allowed now with what each needs (a reason, documents or fields to ask for), and the
 // history.
 import { useState } from "preact/hooks";
@@ -6,6 +7,7 @@ import { call, download } from "../api/client";
 import type { Case, CaseAction, History, SopDetail } from "../api/types";
 import { eventLabel, formatTime, humanize, t } from "../i18n";
 import { ErrorBox, Field, Loading, StatusBadge, useLoad } from "../ui";
+import { CaseForm } from "./case-form";
 
 export function OfficerCasePage({ service, caseId }: { service: string; caseId: string }) {
   const [data, error, reload] = useLoad(async () => {
@@ -15,16 +17,10 @@ export function OfficerCasePage({ service, caseId }: { service: string; caseId: 
       { query: { version: detail.sop_version } }).catch(() => undefined);
     return { detail, history, sop };
   }, [service, caseId]);
-  const [shown, setShown] = useState(false);
   const [failure, setFailure] = useState<unknown>();
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   const { detail, history, sop } = data;
-  const spec = (name: string) => sop?.form.find((f) => f.name === name);
-  const personal = (name: string) => {
-    const f = spec(name);
-    return !f || f.personal || f.type === "nik" || f.type === "phone";
-  };
   const get = (id: string, name: string) => download(
     `/api/v1/${service}/cases/${caseId}/documents/${id}`, name).catch(setFailure);
   return <section>
@@ -35,12 +31,7 @@ export function OfficerCasePage({ service, caseId }: { service: string; caseId: 
     {detail.current_step ? <p>{detail.current_step.activity}{detail.current_step.due_at
       ? ` · ${t("tracking.due", { at: formatTime(detail.current_step.due_at) })}` : ""}</p> : null}
     <h2>{t("officer.form")}</h2>
-    <p><button type="button" class="secondary" aria-pressed={shown} onClick={() => setShown(!shown)}>
-      {shown ? t("officer.hide") : t("officer.show")}</button></p>
-    <dl class="facts">{Object.entries(detail.form).map(([k, v]) => <>
-      <dt key={`${k}-k`}>{spec(k)?.label ?? humanize(k)}</dt>
-      <dd key={`${k}-v`} class="mono">{shown || !personal(k) ? humanize(String(v))
-        : <span aria-label={t("officer.hidden")}>••••••••</span>}</dd></>)}</dl>
+    <CaseForm service={service} caseId={caseId} detail={detail} sop={sop} />
     <h2>{t("tracking.documents")}</h2>
     <ul>{detail.documents.map((d) => {
       const doc = d as { id: string; filename: string; label?: string | null };
