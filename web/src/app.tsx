@@ -2,6 +2,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { auth } from "./api/client";
 import { lang, onLangChange, setLang, t } from "./i18n";
+import { adminPage } from "./pages/admin-routes";
+import { isAgencyAdmin } from "./pages/admin-shared";
 import { ApplyPage } from "./pages/apply";
 import { LoginPage, RegisterPage } from "./pages/account";
 import { CasesPage } from "./pages/cases";
@@ -21,7 +23,7 @@ function useRerender(subscribe: (fn: () => void) => () => void): void {
 }
 
 const NESTED = ["/petugas/beban-kerja"];
-const PROTECTED = ["/kasus", "/lacak", "/notifikasi", "/survei", "/petugas", "/layanan/*/*/ajukan"];
+const PROTECTED = ["/kasus", "/lacak", "/notifikasi", "/survei", "/petugas", "/admin", "/layanan/*/*/ajukan"];
 
 function needsLogin(path: string): boolean {
   return PROTECTED.some((p) => p.includes("*")
@@ -34,6 +36,8 @@ function Page({ url }: { url: URL }) {
   if (needsLogin(path) && !auth.get()) {
     return <LoginPage query={new URLSearchParams({ next: path + url.search })} />;
   }
+  const admin = adminPage(path);
+  if (admin) return admin;
   let m;
   if ((m = match("/", path))) return <CatalogPage query={q} />;
   if ((m = match("/layanan/:service/:key", path))) return <ServicePage service={m.service} sopKey={m.key} />;
@@ -80,6 +84,7 @@ export function App() {
         {who && !officer ? link("/notifikasi", t("nav.notifications")) : null}
         {officer ? link("/petugas", t("nav.inbox")) : null}
         {officer ? link("/petugas/beban-kerja", t("nav.workload")) : null}
+        {isAgencyAdmin(who) ? link("/admin", t("admin.nav.admin")) : null}
         {who ? <button type="button" class="link" onClick={logout}>{t("nav.logout")}</button>
           : link("/masuk", t("nav.login"))}
         <button type="button" class="link lang" lang={lang() === "id" ? "en" : "id"}

@@ -108,11 +108,14 @@ async function problem(response: Response): Promise<ApiError> {
   }
   return new ApiError(response.status, body.code ?? `http-${response.status}`,
     body.detail ?? body.title ?? response.statusText,
-    (body.errors ?? []).map((e) => ({ field: e.field ?? "", problem: e.problem, message: e.message })));
+    (body.errors ?? []).map((e) => ({ field: e.field ?? "", problem: e.problem, message: e.message,
+      ...(e.step ? { step: e.step } : {}) })));
 }
 
 export interface CallOptions {
   json?: unknown;
+  /** A body sent as it is (e.g. a YAML file), with its content type. */
+  raw?: { body: Blob | string; type: string };
   query?: Record<string, string | number | boolean | undefined | null>;
   anonymous?: boolean;
 }
@@ -132,8 +135,9 @@ export async function call<T = unknown>(method: string, path: string,
   const send = (): Promise<Response> => fetch(withQuery(path, options.query), {
     method,
     headers: { ...headers(anonymous),
-      ...(options.json !== undefined ? { "Content-Type": "application/json" } : {}) },
-    body: options.json !== undefined ? JSON.stringify(options.json) : undefined,
+      ...(options.json !== undefined ? { "Content-Type": "application/json" } : {}),
+      ...(options.raw ? { "Content-Type": options.raw.type } : {}) },
+    body: options.json !== undefined ? JSON.stringify(options.json) : options.raw?.body,
   });
   let response: Response;
   try {

@@ -470,7 +470,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["damkar_list_documents"];
         put?: never;
@@ -820,7 +822,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["dukcapil_list_documents"];
         put?: never;
@@ -1193,7 +1197,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["kepegawaian_list_documents"];
         put?: never;
@@ -1651,7 +1657,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["pajak_list_documents"];
         put?: never;
@@ -2021,7 +2029,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["pengaduan_list_documents"];
         put?: never;
@@ -2371,7 +2381,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["perizinan_list_documents"];
         put?: never;
@@ -2817,7 +2829,9 @@ export interface paths {
         };
         /**
          * List Documents
-         * @description The case's documents, oldest first, with their SOP labels and download paths.
+         * @description The case's documents, oldest first, with their SOP labels and download paths: the
+         *     applicant's, and those officers attached with their actions (to the applicant only those
+         *     the SOP makes visible to them).
          */
         get: operations["umum_list_documents"];
         put?: never;
@@ -3417,6 +3431,11 @@ export interface components {
              * @default []
              */
             masked: string[];
+            /**
+             * Officer Inputs
+             * @default []
+             */
+            officer_inputs: components["schemas"]["OfficerInputOut"][];
             /** Outcome Reason */
             outcome_reason: string | null;
             /**
@@ -3823,21 +3842,7 @@ export interface components {
             /** Role */
             role: string;
         };
-        /**
-         * ItemOut
-         * @description A document (``key``) or form field (``key`` = its name) of the SOP.
-         */
-        ItemOut: {
-            /** Key */
-            key: string;
-            /** Label */
-            label: string;
-            /**
-             * Required
-             * @default false
-             */
-            required: boolean;
-        };
+        ItemOut: unknown;
         /** ItemsOut */
         ItemsOut: {
             /**
@@ -3942,6 +3947,34 @@ export interface components {
             phone?: string | null;
             /** Roles */
             roles: string[] | null;
+        };
+        /**
+         * OfficerInputOut
+         * @description What an officer recorded when leaving a step (fields of the action, by label).
+         */
+        OfficerInputOut: {
+            /** Action */
+            action: string;
+            /** Fields */
+            fields: components["schemas"]["OfficerValueOut"][];
+            /** Seq */
+            seq: number;
+            /** Step */
+            step: string;
+        };
+        /** OfficerValueOut */
+        OfficerValueOut: {
+            /** Label */
+            label: string;
+            /**
+             * Masked
+             * @default false
+             */
+            masked: boolean;
+            /** Name */
+            name: string;
+            /** Value */
+            value: unknown;
         };
         /**
          * OutputLink

@@ -35,6 +35,12 @@ export type Agency = S["Agency"];
 export type AgencyWorkload = S["AgencyWorkload"];
 export type Unmasked = S["UnmaskOut"];
 export type CitizenFound = S["CitizenFound"];
+export type AgencyRole = S["AgencyRole"];
+export type SopVersion = S["SopVersionOut"];
+export type PublishedSop = S["PublishedSop"];
+export type SkmReport = S["AgencyReport"];
+export type SlaReport = S["SlaReport"];
+export type SlaRow = S["SlaRow"];
 
 export type Problem = S["Problem"];
 export type SopDetail = S["SopDefinition"];
@@ -50,4 +56,6 @@ export interface FieldProblem {
   field: string;
   problem?: string;
   message?: string;
+  /** The SOP step a definition problem is about (publishing an SOP). */
+  step?: string;
 }

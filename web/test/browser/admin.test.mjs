@@ -1,0 +1,176 @@
+// The agency admin in Debian's Chromium against a real all-in-one: the Disdukcapil admin
+// creates an officer with a role (then changes its roles and disables it); opens the KIA SOP,
+// uploads a YAML with an error and sees it listed; publishes corrected versions from the form
+// and from a YAML file (the versions list and the public service standard show them); opens
+// the SKM and SLA reports. Each admin page is photographed at 360 and 1280 px and checked
+// with axe-core.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { launch, person, ROOT, seriousViolations, shoot, startAllInOne } from "./harness.mjs";
+
+const ADMIN = { login: "admin.disdukcapil@demo.halo.lamsel", password: "Demo-Admin-2026" };
+const KIA = "dukcapil-kia-0-5-tahun";
+const KIA_YAML = readFileSync(join(ROOT, "services", "dukcapil", "sops", `${KIA}.yaml`), "utf8");
+const FIRST_ACTIVITY = "Pemohon mengajukan pendaftaran, dengan mengupload berkas persyaratan";
+const FORM_ACTIVITY = "Pemohon mengajukan pendaftaran KIA dan mengunggah berkas persyaratan";
+const YAML_ACTIVITY = "Pemohon mendaftar KIA secara daring dan mengunggah seluruh berkas persyaratan";
+
+let server;
+let browser;
+let admin;
+
+async function checkPage(page, name) {
+  await page.locator("main h1").first().waitFor();
+  await shoot(page, name);
+  const found = await seriousViolations(page);
+  assert.deepEqual(found, [], `${name}: axe found serious or critical violations`);
+  // Nothing wider than the phone: the page never scrolls sideways at 360 px.
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `${name}: the page is ${wide} px wide at 360 px`);
+}
+
+function yamlFile(text, name = `${KIA}.yaml`) {
+  return { name, mimeType: "application/yaml", buffer: Buffer.from(text, "utf8") };
+}
+
+async function uploadYaml(page, text) {
+  await page.getByLabel("Berkas YAML", { exact: true }).setInputFiles(yamlFile(text));
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/api/v1/dukcapil/sops") && r.request().method() === "POST"),
+    page.getByRole("button", { name: "Unggah dan terbitkan" }).click()]);
+  return answer;
+}
+
+describe("agency admin", { concurrency: false }, () => {
+  before(async () => {
+    server = await startAllInOne();
+    browser = await launch();
+    admin = await person(browser, server.base);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("logs in to the admin pages", async () => {
+    const { page } = admin;
+    await page.goto("/masuk");
+    await page.getByLabel(/^NIK, e-mail/).fill(ADMIN.login);
+    await page.getByLabel(/^Kata sandi/).fill(ADMIN.password);
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await page.getByRole("heading", { name: "Admin instansi" }).waitFor();
+    assert.match(await page.locator("main").innerText(), /Dinas Kependudukan dan Pencatatan Sipil/);
+    await page.getByRole("navigation", { name: "Menu utama" })
+      .getByRole("link", { name: "Admin", exact: true }).waitFor();
+    await checkPage(page, "admin-home");
+  });
+
+  it("creates an officer with a role, changes its roles and disables it", async () => {
+    const { page } = admin;
+    await page.getByRole("link", { name: "Akun & peran" }).first().click();
+    await page.getByRole("heading", { name: "Akun dan peran" }).waitFor();
+    await page.getByRole("button", { name: "Buat akun" }).click(); // empty: refused here
+    await page.getByText("Pilih minimal satu peran.").waitFor();
+    await page.getByLabel(/^Nama lengkap/).fill("Rudi Hartono");
+    await page.getByLabel(/^E-mail/).fill("rudi.uji@lamselkab.go.id");
+    await page.getByLabel(/^Kata sandi awal/).fill("Operator-Rudi-2026");
+    await page.locator("#create-officer").getByLabel("Operator", { exact: true }).check();
+    await page.getByRole("button", { name: "Buat akun" }).click();
+    await page.getByText("Akun Rudi Hartono dibuat.").waitFor();
+    const card = page.locator("li.card", { hasText: "rudi.uji@lamselkab.go.id" });
+    await card.waitFor();
+    assert.match(await card.innerText(), /Operator/);
+    await checkPage(page, "admin-accounts");
+
+    await card.getByRole("button", { name: /Ubah peran/ }).click();
+    await card.getByLabel("Kepala Bidang", { exact: true }).check();
+    await card.getByRole("button", { name: "Simpan peran" }).click();
+    await card.getByText(/Peran disimpan/).waitFor();
+    assert.match(await card.locator(".role-list").innerText(), /Kepala Bidang/);
+    page.once("dialog", (dialog) => dialog.accept());
+    await card.getByRole("button", { name: /Nonaktifkan/ }).click();
+    await card.getByText("Nonaktif", { exact: true }).waitFor();
+    await page.reload();
+    const again = page.locator("li.card", { hasText: "rudi.uji@lamselkab.go.id" });
+    assert.match(await again.innerText(), /Kepala Bidang/);
+    assert.match(await again.innerText(), /Nonaktif/);
+  });
+
+  it("opens an SOP and sees a YAML file's problems listed", async () => {
+    const { page } = admin;
+    await page.getByRole("link", { name: "SOP", exact: true }).click();
+    await page.getByRole("heading", { name: "SOP instansi" }).waitFor();
+    await page.getByLabel("Cari SOP").fill("0-5");
+    await checkPage(page, "admin-sops");
+    await page.getByRole("link", { name: /KARTU IDENTITAS ANAK \(USIA 0-5/i }).click();
+    await page.getByRole("heading", { name: "Versi", exact: true }).waitFor();
+    await page.getByText("Versi 1", { exact: true }).waitFor();
+
+    const broken = KIA_YAML.replace("    actor: kabid\n", "    actor: bupati\n");
+    assert.notEqual(broken, KIA_YAML);
+    const answer = await uploadYaml(page, broken);
+    assert.equal(answer.status(), 422);
+    const problems = page.locator("#yaml-problems");
+    await problems.waitFor();
+    assert.match(await problems.innerText(), /bupati/);
+    const notYaml = await uploadYaml(page, "- hanya\n- daftar\n");
+    assert.equal(notYaml.status(), 422);
+    await page.locator("#yaml-problems", { hasText: "satu definisi SOP" }).waitFor();
+    await checkPage(page, "admin-sop-yaml-error");
+  });
+
+  it("publishes corrected versions from the form and from a YAML file", async () => {
+    const { page } = admin;
+    // A standard time the server cannot read: shown at its step, nothing published.
+    await page.locator("#step-1-time").fill("sebentar");
+    await page.getByRole("button", { name: "Terbitkan versi baru" }).click();
+    await page.locator("#step-1 .field-error", { hasText: "sebentar" }).waitFor();
+    await checkPage(page, "admin-sop-form-error");
+    await page.locator("#step-1-time").fill("15 menit");
+    await page.locator("#step-0-activity").fill(FORM_ACTIVITY);
+    await page.getByRole("button", { name: "Terbitkan versi baru" }).click();
+    await page.getByText("Versi 2 diterbitkan.").waitFor();
+    await page.locator("ol.versions").getByText("Versi 2", { exact: true }).waitFor();
+    assert.equal(await page.locator("#step-0-activity").inputValue(), FORM_ACTIVITY);
+    await checkPage(page, "admin-sop");
+
+    const corrected = KIA_YAML.replace(FIRST_ACTIVITY, YAML_ACTIVITY);
+    assert.notEqual(corrected, KIA_YAML);
+    const answer = await uploadYaml(page, corrected);
+    assert.equal(answer.status(), 201, await answer.text());
+    await page.getByText("Versi 3 diterbitkan.").waitFor();
+    await page.locator("ol.versions").getByText("Versi 3", { exact: true }).waitFor();
+    assert.equal(await page.locator("ol.versions > li").count(), 3);
+
+    await page.getByRole("link", { name: "Lihat standar pelayanan" }).click();
+    await page.getByRole("heading", { name: "Prosedur" }).or(page.getByRole("heading", { name: "Persyaratan" }))
+      .first().waitFor();
+    const text = await page.locator("main").innerText();
+    assert.ok(text.includes(YAML_ACTIVITY), "the public standard shows the newest version");
+    assert.ok(!text.includes(FORM_ACTIVITY));
+  });
+
+  it("opens the SKM and SLA reports for a period", async () => {
+    const { page } = admin;
+    await page.goto("/admin/skm");
+    await page.getByRole("heading", { name: "Laporan Survei Kepuasan Masyarakat" }).waitFor();
+    await page.getByText(/responden \(minimal/).waitFor();
+    await checkPage(page, "admin-skm");
+    await page.goto("/admin/sla");
+    await page.getByRole("heading", { name: "Laporan ketepatan waktu (SLA)" }).waitFor();
+    await page.locator("table.report").waitFor();
+    assert.match(await page.locator("table.report").innerText(), /Jumlah/);
+    await page.getByLabel("Dari tanggal").fill("2026-11-01");
+    const [sla] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes("/reports/sla?") && r.url().includes("from=2026-11-01")),
+      page.getByRole("button", { name: "Tampilkan" }).click()]);
+    assert.equal(sla.status(), 200);
+    const [csv] = await Promise.all([page.waitForEvent("download"),
+      page.getByRole("button", { name: "Unduh CSV" }).click()]);
+    assert.match(csv.suggestedFilename(), /^sla-disdukcapil-.*\.csv$/);
+    await checkPage(page, "admin-sla");
+  });
+});

@@ -1,0 +1,48 @@
+// The admin pages' pure parts: which agency an admin administers, where each publishing
+// problem is shown, and the default report period (Asia/Jakarta days).
+import { describe, expect, it } from "vitest";
+import type { Profile, SopDetail } from "../../src/api/types";
+import { adminAgency, defaultPeriod, roleLabel } from "../../src/pages/admin-shared";
+import { placeProblems } from "../../src/pages/admin-sop-form";
+
+const profile = (roles: string[]) => ({ roles }) as unknown as Profile;
+
+describe("admin pages", () => {
+  it("find the agency of an <agency>:admin role, and none for others", () => {
+    expect(adminAgency(profile(["disdukcapil:admin"]))).toBe("disdukcapil");
+    expect(adminAgency(profile(["disdukcapil:operator", "dpmptsp:admin"]))).toBe("dpmptsp");
+    expect(adminAgency(profile(["admin"]))).toBeNull();
+    expect(adminAgency(profile(["disdukcapil:operator", "citizen"]))).toBeNull();
+    expect(adminAgency(undefined)).toBeNull();
+  });
+
+  it("label a scoped role from the agency's registry entry", () => {
+    const agency = { key: "disdukcapil", name: "", short: "", roles: [
+      { key: "kabid", label: "Kepala Bidang", supervisor: null, assignable: true }] };
+    expect(roleLabel(agency, "disdukcapil:kabid")).toBe("Kepala Bidang");
+    expect(roleLabel(agency, "disdukcapil:lain")).toBe("lain");
+  });
+
+  it("place each problem at its field, its step, or in the list", () => {
+    const sop = { steps: [{ id: "daftar" }, { id: "verifikasi" }], documents: [{ key: "kk" }] } as unknown as SopDetail;
+    const placed = placeProblems(sop, [
+      { field: "title", message: "a" },
+      { field: "steps.1.actor", message: "b" },
+      { field: "", step: "daftar", message: "c" },
+      { field: "documents.0.label", message: "d" },
+      { field: "form.0.type", message: "e" },
+      { field: "steps.9.actor", message: "f" },
+      { field: "", step: "tidak_ada", message: "g" },
+    ]);
+    expect(placed.title.map((p) => p.message)).toEqual(["a"]);
+    expect(placed.steps.map((s) => s.map((p) => p.message))).toEqual([["c"], ["b"]]);
+    expect(placed.docs.map((d) => d.map((p) => p.message))).toEqual([["d"]]);
+    expect(placed.other.map((p) => p.message)).toEqual(["e", "f", "g"]);
+  });
+
+  it("default the period to the year so far, in Jakarta's calendar", () => {
+    // 31 Dec 2026 20:00 UTC is already 1 Jan 2027 in Jakarta.
+    expect(defaultPeriod(new Date("2026-12-31T20:00:00Z"))).toEqual({ from: "2027-01-01", to: "2027-01-01" });
+    expect(defaultPeriod(new Date("2026-06-15T03:00:00Z"))).toEqual({ from: "2026-01-01", to: "2026-06-15" });
+  });
+});
