@@ -1,7 +1,7 @@
 // The applicant's form on an officer's case page: personal values arrive masked (the case's
 // `masked` lists them); "Buka data" asks a reason, calls the service's unmask (recorded in its
 // audit log) and shows the values in full until the officer masks them again or leaves.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call } from "../api/client";
 import type { Case, SopDetail, Unmasked } from "../api/types";
 import { formatTime, humanize, t } from "../i18n";
@@ -18,6 +18,8 @@ export function CaseForm({ service, caseId, detail, sop }: { service: string; ca
   const [opened, setOpened] = useState<Unmasked>();
   const label = (name: string) => sop?.form.find((f) => f.name === name)?.label ?? humanize(name);
   const values = opened?.form ?? detail.form;
+  const hideButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => { if (opened) hideButton.current?.focus(); }, [opened]);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (reason.trim().length < 5) {
@@ -46,7 +48,7 @@ export function CaseForm({ service, caseId, detail, sop }: { service: string; ca
         ? <span>{String(v)} <span class="sr-only">({t("officer.hidden")})</span></span>
         : humanize(String(v))}</dd></>)}</dl>
     {opened ? <div class="alert ok" role="status"><p>{t("unmask.done", { at: formatTime(opened.revealed_at) })}</p>
-      <button type="button" class="secondary" onClick={() => setOpened(undefined)}>{t("unmask.hide")}</button></div>
+      <button type="button" class="secondary" ref={hideButton} onClick={() => setOpened(undefined)}>{t("unmask.hide")}</button></div>
       : null}
     {masked.length && !opened && !asking ? <p><button type="button" class="secondary"
       aria-expanded="false" aria-controls="unmask-panel" onClick={() => setAsking(true)}>{t("unmask.open")}</button></p> : null}

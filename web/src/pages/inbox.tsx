@@ -14,6 +14,12 @@ export function overdueFirst(items: CaseSummary[]): CaseSummary[] {
   return [...items].sort((a, b) => Number(b.overdue) - Number(a.overdue) || due(a).localeCompare(due(b)));
 }
 
+/** The calendar day (YYYY-MM-DD) of a UTC time in WIB, the regency's day (not the UTC one). */
+export function wibDay(iso: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta", year: "numeric",
+    month: "2-digit", day: "2-digit" }).format(new Date(iso));
+}
+
 /** A late case's escalation mark: to the reader (a supervisor) or to someone above. */
 function Escalation({ c }: { c: CaseSummary }) {
   const to = c.current_step?.escalated_to ?? [];
@@ -34,8 +40,9 @@ export function InboxPage() {
   const items = overdueFirst(page?.items ?? []).filter((c) => !needle
     || `${c.tracking_no} ${c.title} ${c.sop_key}`.toLowerCase().includes(needle));
   const late = (page?.items ?? []).filter((c) => c.overdue).length;
-  const today = new Date().toISOString().slice(0, 10);
-  const dueToday = (page?.items ?? []).filter((c) => c.current_step?.due_at?.slice(0, 10) === today).length;
+  const today = wibDay(new Date().toISOString());
+  const dueToday = (page?.items ?? []).filter((c) => !c.overdue && c.current_step?.due_at
+    && wibDay(c.current_step.due_at) === today).length;
   return <section>
     <h1>{t("inbox.title")}</h1>
     {page ? <p class="summary">

@@ -1,7 +1,6 @@
 // An officer's case view: the form (personal values masked until opened with a reason), the
-// documents, the
-// actions allowed now with what each needs (a reason, documents or fields to ask for), and the
-// history.
+// documents, the actions allowed now with what each needs (a reason, documents or fields to
+// ask for), and the history.
 import { useState } from "preact/hooks";
 import { call, download } from "../api/client";
 import type { Case, CaseAction, History, SopDetail } from "../api/types";

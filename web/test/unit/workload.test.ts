@@ -2,6 +2,7 @@
 // words (WIB, the page's language).
 import { describe, expect, it } from "vitest";
 import { setLang } from "../../src/i18n";
+import { wibDay } from "../../src/pages/inbox";
 import { formatDay, officerAgencies } from "../../src/pages/workload";
 
 describe("workload", () => {
@@ -17,5 +18,12 @@ describe("workload", () => {
     expect(formatDay("2026-12-13")).toMatch(/^Sunday,? 13 December 2026$/);
     setLang("id");
     expect(formatDay("kemarin")).toBe("kemarin");
+  });
+});
+
+describe("inbox", () => {
+  it("counts days in WIB: 17:30 UTC is already the next day in Lampung", () => {
+    expect(wibDay("2026-12-03T16:59:00Z")).toBe("2026-12-03");
+    expect(wibDay("2026-12-03T17:30:00Z")).toBe("2026-12-04");
   });
 });
