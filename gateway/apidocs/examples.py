@@ -66,4 +66,15 @@ GATEWAY_EXAMPLES: Examples = {
         "response": {201: {"answered": {"tracking_no": TRACKING_NO, "answered_at": AT,
                                         "answers": {f"u{i}": 4 for i in range(1, 10)}}}}},
 }
+GATEWAY_EXAMPLES[("POST", "/api/v1/citizens/lookup")] = {
+    "request": {"by-nik": {"nik": "1801014101900003"}, "by-phone": {"phone": "081234567890"}},
+    "response": {200: {"found": {"account_id": ACCOUNT, "name_masked": "S*** A***",
+                                 "nik_masked": "1801********0003",
+                                 "phone_masked": "+628******7890"}},
+                 404: {"not-found": {
+                     "type": "https://halo.lampungselatankab.go.id/problems/citizen-not-found",
+                     "title": "Tidak ditemukan", "status": 404, "code": "citizen-not-found",
+                     "detail": "Tidak ada akun warga aktif dengan data tersebut.",
+                     "instance": "/api/v1/citizens/lookup",
+                     "request_id": "4f6c0e0a9d2b4a43a1c7f3e1b2d4c5a6"}}}}
 GATEWAY_EXAMPLES.update(AGENCY_EXAMPLES)  # the agency workload and SLA report
