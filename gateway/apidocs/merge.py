@@ -12,7 +12,8 @@ own app's ``openapi()`` (the app is built, never started: no lifespan, no databa
   schema of that name is named ``Service<Name>``; a service schema whose merged name is
   already taken by a different schema is an error (:class:`SchemaClash`), never dropped;
 * the deprecated old schema names of :data:`shared.web.vocabulary.SCHEMAS` kept as aliases
-  (``CasePage`` -> ``TrackedCasePage``) until the next release.
+  (``CasePage`` -> ``TrackedCasePage``) until the next release; the services' own aliases
+  (``CasePage`` -> ``ServiceCasePage`` in a service's document) are left out.
 
 Service apps are imported by name, as all-in-one does: the gateway imports no service
 statically. A service whose code is not installed is left out of the document, with a log line.
@@ -28,7 +29,7 @@ from typing import Any
 
 from gateway.settings import SERVICES
 from shared.web.openapi import Spec, operations
-from shared.web.vocabulary import REMOVAL, SCHEMAS
+from shared.web.vocabulary import SCHEMAS, SERVICE_SCHEMAS, with_old_schema_names
 
 log = logging.getLogger("halo.gateway.apidocs")
 REF = "#/components/schemas/"
@@ -105,6 +106,7 @@ def schema_names(gateway: dict[str, Any], services: dict[str, Spec]
 def merge(gateway_spec: Spec, services: dict[str, Spec]) -> Spec:
     """The gateway's document with each service's operations under its public prefix."""
     merged = copy.deepcopy(gateway_spec)
+    services = {name: _without_old_names(spec) for name, spec in services.items()}
     components = merged.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     names = schema_names(schemas, services)
@@ -140,15 +142,17 @@ def merge(gateway_spec: Spec, services: dict[str, Spec]) -> Spec:
         title = spec.get("info", {}).get("title", service)
         tags.append({"name": service, "description": f"{title}: `{prefix}/...` (diteruskan "
                                                      "gateway ke layanan)"})
-    _old_names(schemas)
+    with_old_schema_names(merged, SCHEMAS)
     return merged
 
 
-def _old_names(schemas: dict[str, Any]) -> None:
-    """Each deprecated schema name, as an alias of the schema it became."""
-    for name, new in SCHEMAS.items():
-        if new in schemas:
-            if name in schemas:
-                raise SchemaClash(f"{name} is the old name of {new} and may not be reused")
-            schemas[name] = {"$ref": REF + new, "deprecated": True,
-                             "description": f"Deprecated: the old name of `{new}`; {REMOVAL}."}
+def _without_old_names(spec: Spec) -> Spec:
+    """A service's document without its deprecated schema aliases (the merged document has
+    its own: there ``CasePage`` was the gateway's page)."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    if not any(name in schemas for name in SERVICE_SCHEMAS):
+        return spec
+    spec = copy.copy(spec)
+    spec["components"] = {**spec["components"], "schemas": {
+        n: s for n, s in schemas.items() if n not in SERVICE_SCHEMAS}}
+    return spec

@@ -35,6 +35,7 @@ from shared.web.openapi import install_openapi, route_name_id
 from shared.web.openapi_examples import SERVICE_EXAMPLES
 from shared.web.problems import install_problem_handlers
 from shared.web.runtime import build_runtime, jwks_from_url, start_workers, utc_now
+from shared.web.vocabulary import SERVICE_SCHEMAS, with_old_schema_names
 
 
 @dataclass
@@ -99,5 +100,6 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
     for router in spec.routers:
         app.include_router(router)
     app.include_router(docs.router)
-    install_openapi(app, examples=SERVICE_EXAMPLES, servers=[{"url": f"/api/v1/{spec.name}"}])
+    install_openapi(app, examples=SERVICE_EXAMPLES, servers=[{"url": f"/api/v1/{spec.name}"}],
+                    extend=lambda document: with_old_schema_names(document, SERVICE_SCHEMAS))
     return app

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    SerializerFunctionWrapHandler,
-    model_serializer,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.cases.officer_inputs import OfficerInputOut
 from shared.times import UtcDatetime
@@ -73,21 +67,14 @@ class ItemOut(BaseModel):
     key: str
     label: str
     required: bool = False
-    type: str | None = None
+    # type/choices/types describe an officer action's inputs; other items leave them out
+    # (excluded when empty, so the document still describes every field of the item)
+    type: str | None = Field(default=None, exclude_if=lambda v: not v)
     """What an officer action takes: a field's type (as ``FormField.type``)."""
-    choices: list[str] = []
+    choices: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)
     """What an officer action takes: the values of a ``choice`` field."""
-    types: list[str] = []
+    types: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)
     """What an officer action takes: the file types a document may have."""
-
-    @model_serializer(mode="wrap")
-    def _only_given(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # type/choices/types describe an officer action's inputs; other items leave them out
-        out = handler(self)
-        for name in ("type", "choices", "types"):
-            if isinstance(out, dict) and not out.get(name):
-                out.pop(name, None)
-        return out
 
 
 class ItemsOut(BaseModel):

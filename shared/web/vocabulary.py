@@ -25,10 +25,26 @@ FIELDS: dict[str, str] = {
 }
 """Old field name -> new one. ``id`` is old only on a case (elsewhere an object's own id)."""
 SCHEMAS: dict[str, str] = {"CasePage": "TrackedCasePage"}
-"""Old schema name in the merged document -> the schema it now points to. A service's page
-of cases is ``ServiceCasePage``, the gateway's page of tracked cases ``TrackedCasePage``."""
+"""Old schema name in the gateway's merged document -> the schema it now points to. A
+service's page of cases is ``ServiceCasePage``, the gateway's page of tracked cases
+``TrackedCasePage``."""
+SERVICE_SCHEMAS: dict[str, str] = {"CasePage": "ServiceCasePage"}
+"""The same in a service's own document, where ``CasePage`` was the service's page."""
 NEW_SCHEMAS = ("ServiceCasePage", "TrackedCasePage")
 REMOVAL = "removed in the next release"
+
+
+def with_old_schema_names(spec: dict[str, Any], aliases: dict[str, str]) -> dict[str, Any]:
+    """``spec`` with each old schema name (key) as a deprecated alias of its new schema."""
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for name, new in aliases.items():
+        if new not in schemas:
+            continue
+        if name in schemas:
+            raise ValueError(f"{name} is the old name of {new} and may not be reused")
+        schemas[name] = {"$ref": f"#/components/schemas/{new}", "deprecated": True,
+                         "description": f"Deprecated: the old name of `{new}`; {REMOVAL}."}
+    return spec
 
 
 def old(new: str) -> Any:

@@ -3842,7 +3842,27 @@ export interface components {
             /** Role */
             role: string;
         };
-        ItemOut: unknown;
+        /**
+         * ItemOut
+         * @description A document (``key``) or form field (``key`` = its name) of the SOP.
+         */
+        ItemOut: {
+            /** Choices */
+            choices?: string[];
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            /** Type */
+            type?: string | null;
+            /** Types */
+            types?: string[];
+        };
         /** ItemsOut */
         ItemsOut: {
             /**
