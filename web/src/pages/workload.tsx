@@ -127,9 +127,9 @@ export function WorkloadPage({ query }: { query: URLSearchParams }) {
 function WorkloadRow({ c, roleLabel }: { c: CaseSummary; roleLabel: (scope: string) => string }) {
   const step = c.current_step;
   const escalated = step?.escalated_to ?? [];
-  return <li class={`card${c.late ? " late" : ""}`}>
+  return <li class={`card${c.overdue ? " late" : ""}`}>
     <a href={`/petugas/${c.service}/${c.case_id}`}><h2>{c.title}</h2></a>
-    <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.late} />
+    <p class="meta"><span class="mono">{c.tracking_no}</span> · <StatusBadge status={c.status} late={c.overdue} />
       {escalated.length ? <> <span class="badge badge-late">{t("workload.escalated")}</span></> : null}</p>
     {step ? <p class="meta">{step.nomor ? `${step.nomor}. ` : ""}{step.activity ?? step.holder}</p> : null}
     {step ? <p class="meta">{t("workload.holder", { role: roleLabel(step.holder) })}
