@@ -72,7 +72,7 @@ def officer_inputs_out(sop: SopDefinition, row: CaseRow, who: Principal, cipher:
     out: list[OfficerInputOut] = []
     for step_id, record in (row.officer_data or {}).items():
         action = sop.step(step_id).action(record["action"]) if sop.has_step(step_id) else None
-        specs = {f.name: f for f in (action.fields if action else ())}
+        specs = {f.name: f for f in (action.input_fields if action else ())}
         personal = action.personal_fields() if action else frozenset(record["values"])
         values = cipher.open_form(record["values"], personal)
         out.append(OfficerInputOut(step=step_id, action=record["action"], seq=record["seq"],

@@ -37,10 +37,11 @@ def check_action_inputs(step: Step, action: Action, form: dict[str, Any] | None,
         return None
     if form and not action.fields and not documents:
         raise FormNotAccepted(action=action.name)
-    problems = check_inputs(action.fields, action.documents, dict(form or {}), set(documents))
+    problems = check_inputs(action.input_fields, action.input_documents, dict(form or {}),
+                            set(documents))
     if problems:
         raise ActionInputsInvalid(problems)
-    given = [f.name for f in action.fields if (form or {}).get(f.name) not in (None, "")]
+    given = [f.name for f in action.input_fields if (form or {}).get(f.name) not in (None, "")]
     return {"inputs": {"fields": given, "documents": list(documents)}}
 
 
@@ -50,6 +51,6 @@ def accepted_items(action: Action) -> Items | None:
         return None
     return Items(
         documents=tuple(Item(d.key, d.label, d.required, types=d.allowed_types)
-                        for d in action.documents),
+                        for d in action.input_documents),
         fields=tuple(Item(f.name, f.label, f.required, type=f.type, choices=f.choices)
-                     for f in action.fields))
+                     for f in action.input_fields))

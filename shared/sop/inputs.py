@@ -45,17 +45,17 @@ def _action_problems(sop: SopDefinition, step: Step, action: Action) -> list[str
     if action.kind == "return":
         out.append(f"{what}: aksi kind: return tidak menerima isian atau dokumen petugas "
                    "(yang diminta dari pemohon ditulis pada requested)")
-    for dup in _repeated([f.name for f in action.fields]):
+    for dup in _repeated([f.name for f in action.input_fields]):
         out.append(f"{what}: isian '{dup}' ditulis lebih dari sekali")
-    for dup in _repeated([d.key for d in action.documents]):
+    for dup in _repeated([d.key for d in action.input_documents]):
         out.append(f"{what}: dokumen '{dup}' ditulis lebih dari sekali")
     own = {d.key for d in sop.documents}
-    for doc in action.documents:
+    for doc in action.input_documents:
         if doc.key in own:
             out.append(f"{what}: dokumen '{doc.key}' sudah dipakai untuk dokumen pemohon; "
                        "beri dokumen petugas kunci lain")
         out += [f"{what}: {m}" for m in document_type_problems(doc.key, doc.types)]
-    for spec in action.fields:
+    for spec in action.input_fields:
         out += _field_problems(what, spec)
     return out
 
@@ -69,7 +69,7 @@ def input_problems(sop: SopDefinition) -> list[tuple[str, str]]:
             if not action.has_inputs:
                 continue
             out += [(step.id, m) for m in _action_problems(sop, step, action)]
-            for doc in action.documents:
+            for doc in action.input_documents:
                 where = f"{step.id}.{action.name}"
                 seen = first.setdefault(doc.key, (where, doc))
                 if seen[1] != doc:

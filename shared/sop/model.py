@@ -99,19 +99,29 @@ class Action(_Frozen):
     comment_required: bool = False
     note: str | None = None
     """Why this action exists when the regulation is silent (e.g. a platform default path)."""
-    fields: tuple[FormField, ...] = ()
+    fields: tuple[FormField, ...] | None = None
     """Officer actions: form fields the officer fills when taking it (the figures the step's
-    text has the officer record); stored apart from the applicant's form, per step."""
-    documents: tuple[ActionDocument, ...] = ()
+    text has the officer record); stored apart from the applicant's form, per step. ``None``
+    rather than an empty tuple, so a definition that declares none is stored as before."""
+    documents: tuple[ActionDocument, ...] | None = None
     """Officer actions: documents the officer attaches (the paper the step produces). Keys
-    are distinct from the SOP's ``documents`` (the applicant's)."""
+    are distinct from the SOP's ``documents`` (the applicant's). ``None`` as for ``fields``."""
+
+    @property
+    def input_fields(self) -> tuple[FormField, ...]:
+        return self.fields or ()
+
+    @property
+    def input_documents(self) -> tuple[ActionDocument, ...]:
+        return self.documents or ()
 
     @property
     def has_inputs(self) -> bool:
         return bool(self.fields or self.documents)
 
     def personal_fields(self) -> frozenset[str]:
-        return frozenset(f.name for f in self.fields if f.personal or f.type in ("nik", "phone"))
+        return frozenset(f.name for f in self.input_fields
+                         if f.personal or f.type in ("nik", "phone"))
 
     @property
     def terminal(self) -> str | None:
@@ -278,7 +288,7 @@ class SopDefinition(_Frozen):
         out: dict[str, ActionDocument] = {}
         for step in self.steps:
             for action in step.actions:
-                for doc in action.documents:
+                for doc in action.input_documents:
                     out.setdefault(doc.key, doc)
         return out
 

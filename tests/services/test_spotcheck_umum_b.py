@@ -55,7 +55,9 @@ def test_every_file_loads_with_its_key_and_a_source(key: str) -> None:
     sop = load(key)
     assert sop.key == key
     assert sop.service == "umum"
-    assert sop.version == 1
+    # version 2: the officer's paper or figure declared on an officer action (fields/documents)
+    assert sop.version == (2 if key in ("dishub-pemasangan-lpju",
+                                        "pdam-pemasangan-sambungan-baru") else 1)
     assert sop.source and sop.source.startswith("Lampiran Perbup 19/2026 (baris ")
     assert sop.readings, "every SOP of this batch records at least one reading"
     # every return and every rejection makes the officer say why

@@ -49,8 +49,8 @@ def action_inputs(sop: SopDefinition, step_id: str, action: str
     if chosen is None or not chosen.has_inputs:
         return None, []
     form = {f.name: f.choices[0] if f.type == "choice" else _SAMPLES[f.type]
-            for f in chosen.fields}
-    return form or None, [d.key for d in chosen.documents if d.required]
+            for f in chosen.input_fields}
+    return form or None, [d.key for d in chosen.input_documents if d.required]
 
 
 def engine_inputs(sop: SopDefinition, step_id: str, action: str) -> dict[str, Any]:

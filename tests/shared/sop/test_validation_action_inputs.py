@@ -45,10 +45,10 @@ def test_declared_inputs_are_kept_with_their_defaults() -> None:
                                 documents=[BERITA_ACARA]), REGISTRY)
     chosen = sop.step("verifikasi").action("lengkap")
     assert chosen is not None and chosen.has_inputs
-    assert [(f.name, f.type, f.required) for f in chosen.fields] == [
+    assert [(f.name, f.type, f.required) for f in chosen.input_fields] == [
         ("hasil", "choice", True), ("saksi", "string", False)]
     assert chosen.personal_fields() == {"saksi"}
-    (doc,) = chosen.documents
+    (doc,) = chosen.input_documents
     assert (doc.key, doc.required, doc.applicant_visible, doc.allowed_types[0]) == (
         "berita_acara", True, False, "application/pdf")
     assert sop.document_spec("berita_acara") == doc
