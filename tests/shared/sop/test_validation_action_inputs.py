@@ -111,3 +111,15 @@ def test_unknown_attributes_and_bad_names_are_schema_errors_with_their_step() ->
     assert [step for step, _ in found] == ["verifikasi", "verifikasi"]
     assert any("fields.0.name" in m for _, m in found)
     assert any("documents.0.visible" in m for _, m in found)
+
+
+def test_a_definition_without_inputs_is_stored_as_before() -> None:
+    """Stored definitions are compared on start-up (a shipped version never changes): actions
+    that declare no inputs must dump without ``fields``/``documents`` keys."""
+    stored = parse_sop(valid(), REGISTRY).model_dump(mode="json", exclude_none=True)
+    actions = [a for s in stored["steps"] for a in s["actions"]]
+    assert actions and not any("fields" in a or "documents" in a for a in actions)
+    declared = parse_sop(with_inputs(documents=[BERITA_ACARA]), REGISTRY).model_dump(
+        mode="json", exclude_none=True)
+    assert declared["steps"][1]["actions"][0]["documents"] == [
+        {**BERITA_ACARA, "required": True, "applicant_visible": False}]
