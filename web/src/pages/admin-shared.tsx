@@ -93,20 +93,20 @@ export function PeriodForm({ value, onChange, busy }: { value: Period; onChange:
 }
 
 /** Where a problem is: its step and field as a person reads them. */
-export function problemPlace(p: FieldProblem): string {
-  const parts = [p.step ? t("admin.problem.step", { step: p.step }) : "", p.field && p.field !== "body"
+export function problemPlace(p: FieldProblem, stepName: (id: string) => string = (id) => id): string {
+  const parts = [p.step ? t("admin.problem.step", { step: stepName(p.step) }) : "", p.field && p.field !== "body"
     ? t("admin.problem.field", { field: p.field }) : ""].filter(Boolean);
   return parts.join(" · ");
 }
 
 /** Every problem the server listed, each with its place. */
-export function ProblemList({ problems, title, id }: { problems: FieldProblem[]; title: string;
-  id?: string }) {
+export function ProblemList({ problems, title, id, stepName }: { problems: FieldProblem[]; title: string;
+  id?: string; stepName?: (id: string) => string }) {
   if (!problems.length) return null;
   return <div class="alert error problems" role="alert" id={id} tabIndex={-1}>
     <p class="problems-title">{title}</p>
     <ul>{problems.map((p, i) => {
-      const place = problemPlace(p);
+      const place = problemPlace(p, stepName);
       return <li key={i}>{place ? <span class="problem-place">{place}: </span> : null}{problemText(p)}</li>;
     })}</ul>
   </div>;

@@ -10,8 +10,12 @@ import { SopForm } from "./admin-sop-form";
 
 const MAX_YAML = 256 * 1024;
 
-function YamlUpload({ service, sopKey, onPublished }: { service: string; sopKey: string;
-  onPublished: (p: PublishedSop) => void }) {
+function YamlUpload({ service, sopKey, onPublished, steps }: { service: string; sopKey: string;
+  onPublished: (p: PublishedSop) => void; steps: SopDetail["steps"] }) {
+  const stepName = (id: string) => {
+    const i = steps.findIndex((s) => s.id === id);
+    return i < 0 ? id : `${steps[i].nomor ?? i + 1} (${id})`;
+  };
   const [file, setFile] = useState<File>();
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [busy, setBusy] = useState(false);
@@ -52,7 +56,7 @@ function YamlUpload({ service, sopKey, onPublished }: { service: string; sopKey:
       {file ? <p class="meta">{file.name} · {formatBytes(file.size)}</p> : null}
       {local ? <p class="field-error" id="yaml-file-error">{local}</p> : null}
     </div>
-    <ProblemList id="yaml-problems" problems={problems} title={t("admin.yaml.problems", { n: problems.length })} />
+    <ProblemList id="yaml-problems" problems={problems} stepName={stepName} title={t("admin.yaml.problems", { n: problems.length })} />
     <ErrorBox error={failure} />
     {busy ? <p class="loading" role="status"><span class="spinner" aria-hidden="true" />{t("admin.yaml.busy")}</p> : null}
     <button type="submit" disabled={busy}>{busy ? t("admin.yaml.busy") : t("admin.yaml.submit")}</button>
@@ -60,14 +64,14 @@ function YamlUpload({ service, sopKey, onPublished }: { service: string; sopKey:
 }
 
 function Versions({ versions, title }: { versions: SopVersion[]; title: string | undefined }) {
-  return <ol class="versions" reversed aria-labelledby="versions-title">
+  return <ul class="versions" aria-labelledby="versions-title">
     {[...versions].reverse().map((v) => <li key={v.version}>
       <strong>{t("admin.sop.version", { n: v.version })}</strong>
       <span class="meta"> · {v.origin === "api" ? t("admin.sop.originApi") : t("admin.sop.originFile")} ·{" "}
         {formatTime(v.published_at)}</span>
       {title !== undefined && v.title !== title ? <span class="meta version-title">{v.title}</span> : null}
     </li>)}
-  </ol>;
+  </ul>;
 }
 
 function Sop({ agency, service, sopKey }: { agency: string; service: string; sopKey: string }) {
@@ -97,7 +101,7 @@ function Sop({ agency, service, sopKey }: { agency: string; service: string; sop
     {versions ? <Versions versions={versions} title={sop?.title} /> : versionsError ? null : <Loading />}
     {sop && !foreign ? <>
       <SopForm key={`${sop.version}-${tick}`} service={service} current={sop} agency={info} onPublished={done} />
-      <YamlUpload service={service} sopKey={sopKey} onPublished={done} />
+      <YamlUpload service={service} sopKey={sopKey} onPublished={done} steps={sop.steps} />
     </> : null}
   </section>;
 }

@@ -133,7 +133,9 @@ describe("agency admin", { concurrency: false }, () => {
     await page.locator("#step-0-activity").fill(FORM_ACTIVITY);
     await page.getByRole("button", { name: "Terbitkan versi baru" }).click();
     await page.getByText("Versi 2 diterbitkan.").waitFor();
-    await page.locator("ol.versions").getByText("Versi 2", { exact: true }).waitFor();
+    await page.locator("ul.versions").getByText("Versi 2", { exact: true }).waitFor();
+    // The form now starts from the new version.
+    await page.getByRole("heading", { name: "Terbitkan dari formulir (mulai dari versi 2)" }).waitFor();
     assert.equal(await page.locator("#step-0-activity").inputValue(), FORM_ACTIVITY);
     await checkPage(page, "admin-sop");
 
@@ -142,8 +144,8 @@ describe("agency admin", { concurrency: false }, () => {
     const answer = await uploadYaml(page, corrected);
     assert.equal(answer.status(), 201, await answer.text());
     await page.getByText("Versi 3 diterbitkan.").waitFor();
-    await page.locator("ol.versions").getByText("Versi 3", { exact: true }).waitFor();
-    assert.equal(await page.locator("ol.versions > li").count(), 3);
+    await page.locator("ul.versions").getByText("Versi 3", { exact: true }).waitFor();
+    assert.equal(await page.locator("ul.versions > li").count(), 3);
 
     await page.getByRole("link", { name: "Lihat standar pelayanan" }).click();
     await page.getByRole("heading", { name: "Prosedur" }).or(page.getByRole("heading", { name: "Persyaratan" }))
@@ -172,5 +174,12 @@ describe("agency admin", { concurrency: false }, () => {
       page.getByRole("button", { name: "Unduh CSV" }).click()]);
     assert.match(csv.suggestedFilename(), /^sla-disdukcapil-.*\.csv$/);
     await checkPage(page, "admin-sla");
+    // The same pages in English.
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: "On-time report (SLA)" }).waitFor();
+    await page.getByRole("link", { name: "Accounts & roles" }).click();
+    await page.getByRole("heading", { name: "Accounts and roles" }).waitFor();
+    await page.getByRole("button", { name: "Bahasa Indonesia" }).click();
+    await page.getByRole("heading", { name: "Akun dan peran" }).waitFor();
   });
 });
