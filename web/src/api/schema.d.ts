@@ -3178,16 +3178,10 @@ export interface components {
             comment_required: boolean;
             /** Deadline */
             deadline?: string | null;
-            /**
-             * Documents
-             * @default []
-             */
-            documents: components["schemas"]["ActionDocument"][];
-            /**
-             * Fields
-             * @default []
-             */
-            fields: components["schemas"]["FormField"][];
+            /** Documents */
+            documents?: components["schemas"]["ActionDocument"][] | null;
+            /** Fields */
+            fields?: components["schemas"]["FormField"][] | null;
             /**
              * Kind
              * @default forward
