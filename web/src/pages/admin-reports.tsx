@@ -27,9 +27,10 @@ function Table({ caption, columns, rows }: { caption: string; columns: string[];
 
 function Skm({ agency }: { agency: string }) {
   const [period, setPeriod] = useState<Period>(defaultPeriod());
-  const [report, error] = useLoad(() => call<SkmReport>("GET", "/api/v1/survey/reports",
-    { query: { agency, from: period.from, to: period.to } }), [agency, period.from, period.to]);
-  const loading = !error && (!report || report.period.from !== period.from || report.period.to !== period.to);
+  const [loaded, error] = useLoad(async () => ({ asked: period, report: await call<SkmReport>("GET",
+    "/api/v1/survey/reports", { query: { agency, from: period.from, to: period.to } }) }), [agency, period.from, period.to]);
+  const report = loaded?.report;
+  const loading = !error && (!loaded || loaded.asked.from !== period.from || loaded.asked.to !== period.to);
   const unit = report?.unit;
   return <section>
     <h1>{t("admin.skm.title")}</h1>
@@ -69,11 +70,12 @@ function slaCells(r: SlaRow, label: string): (string | number)[] {
 function Sla({ agency }: { agency: string }) {
   const [period, setPeriod] = useState<Period>(defaultPeriod());
   const path = `/api/v1/agencies/${agency}/reports/sla`;
-  const [report, error] = useLoad(() => call<SlaReport>("GET", path, { query: { from: period.from, to: period.to } }),
-    [agency, period.from, period.to]);
+  const [loaded, error] = useLoad(async () => ({ asked: period, report: await call<SlaReport>("GET", path,
+    { query: { from: period.from, to: period.to } }) }), [agency, period.from, period.to]);
+  const report = loaded?.report;
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>();
-  const loading = !error && (!report || report.from !== period.from || report.to !== period.to);
+  const loading = !error && (!loaded || loaded.asked.from !== period.from || loaded.asked.to !== period.to);
   const csv = async () => {
     setSaving(true);
     setSaveError(undefined);
