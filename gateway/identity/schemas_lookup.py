@@ -22,7 +22,7 @@ class CitizenFound(BaseModel):
     citizen at the counter."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "account_id": "5b0f3c1e-2a4d-4c6b-9f7e-8d1a2b3c4d5e", "name_masked": "S**********",
+        "account_id": "5b0f3c1e-2a4d-4c6b-9f7e-8d1a2b3c4d5e", "name_masked": "S*** A***",
         "nik_masked": "1801********0001", "phone_masked": "+628******7890"}]})
     account_id: str
     name_masked: str
