@@ -92,7 +92,8 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         requested=RequestedItems(documents=row.requested_documents,
                                  fields=row.requested_fields) if row.status == "returned"
         else None, auto_complete_at=row.auto_complete_at, form=form, masked=masked,
-        documents=[{"id": d.id, "key": d.key, "filename": d.filename, "size": d.size,
+        documents=[{"id": d.id, "key": d.key, "label": _document_label(sop, d.key),
+                    "filename": d.filename, "size": d.size,
                     "sha256": d.sha256, "content_type": d.content_type,
                     "url": f"/cases/{row.id}/documents/{d.id}"} for d in docs],
         outputs=[{"id": o.id, "kind": o.kind, "title": o.title, "number": o.number,
@@ -112,6 +113,12 @@ def _requested(sop: SopDefinition, row: CaseRow) -> ItemsOut:
                    for k in row.requested_documents],
         fields=[ItemOut(key=k, label=form.get(k, k), required=True)
                 for k in row.requested_fields])
+
+
+def _document_label(sop: SopDefinition, key: str) -> str | None:
+    """The document's name in the SOP: the applicant's kelengkapan or an officer's paper."""
+    spec = sop.document_spec(key)
+    return spec.label if spec is not None else None
 
 
 def _applicant_task(wanted: ItemsOut) -> str:

@@ -62,4 +62,8 @@ export const officerEn: Record<keyof typeof officerId, string> = {
   "assist.done.title": "Case submitted on behalf of the citizen",
   "assist.done": "Case {no} submitted on behalf of {name}.",
   "assist.done.hint": "Give the tracking number to the citizen; they can follow it in their own account.",
+  "inputs.intro": "This action records the step's result: attach the documents and fill in the data the SOP asks for.",
+  "inputs.sending": "Sending",
+  "inputs.recorded": "Recorded by officers",
+  "inputs.masked": "Personal data masked",
 };

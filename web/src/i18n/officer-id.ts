@@ -60,4 +60,8 @@ export const officerId = {
   "assist.done.title": "Permohonan terkirim atas nama warga",
   "assist.done": "Permohonan {no} terkirim atas nama {name}.",
   "assist.done.hint": "Berikan nomor lacak kepada warga; ia dapat mengikutinya di akunnya sendiri.",
+  "inputs.intro": "Tindakan ini mencatat hasil langkah: lampirkan dokumen dan isi data yang diminta SOP.",
+  "inputs.sending": "Mengirim",
+  "inputs.recorded": "Dicatat petugas",
+  "inputs.masked": "Data pribadi disamarkan",
 };

@@ -6,6 +6,7 @@ import { call, download } from "../api/client";
 import type { Case, CaseAction, History, SopDetail } from "../api/types";
 import { eventLabel, formatTime, humanize, t } from "../i18n";
 import { ErrorBox, Field, Loading, StatusBadge, useLoad } from "../ui";
+import { ActionWithInputs, OfficerRecords, takesInputs } from "./action-inputs";
 import { CaseForm } from "./case-form";
 
 export function OfficerCasePage({ service, caseId }: { service: string; caseId: string }) {
@@ -38,8 +39,11 @@ export function OfficerCasePage({ service, caseId }: { service: string; caseId: 
         {doc.label ?? doc.filename}</button>{doc.label ? <span class="meta"> {doc.filename}</span> : null}</li>;
     })}</ul>
     <ErrorBox error={failure} />
+    <OfficerRecords records={detail.officer_inputs} />
     <h2>{t("officer.actions")}</h2>
-    {detail.actions.length ? detail.actions.map((a) => <ActionForm key={a.name} service={service}
+    {detail.actions.length ? detail.actions.map((a) => takesInputs(a)
+      ? <ActionWithInputs key={a.name} service={service} caseId={caseId} action={a} onDone={reload} />
+      : <ActionForm key={a.name} service={service}
       caseId={caseId} action={a} onDone={reload} />) : <p>{t("officer.noActions")}</p>}
     <h2>{t("officer.history")}</h2>
     <ol class="timeline">{[...history].reverse().map((h) => <li key={h.seq}>
