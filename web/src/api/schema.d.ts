@@ -3562,7 +3562,7 @@ export interface components {
          *     citizen at the counter.
          * @example {
          *       "account_id": "5b0f3c1e-2a4d-4c6b-9f7e-8d1a2b3c4d5e",
-         *       "name_masked": "S**********",
+         *       "name_masked": "S*** A***",
          *       "nik_masked": "1801********0001",
          *       "phone_masked": "+628******7890"
          *     }
