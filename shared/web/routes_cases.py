@@ -75,8 +75,9 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
                                                    (row.escalated2_agency, row.escalated2_role))
                           if a and r and not returned])
     personal = sop.personal_fields()
+    masked: list[str] = []
     if who.subject == row.applicant_id:
-        form, masked = runtime.cases.cipher.open_form(row.form, personal), []
+        form = runtime.cases.cipher.open_form(row.form, personal)
     else:
         form, masked = masked_view(row.form, personal, runtime.cases.cipher)
     options = await runtime.cases.options(session, row, who)
