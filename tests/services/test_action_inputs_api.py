@@ -1,10 +1,11 @@
-"""Officer actions with declared inputs through a service's HTTP API (umum, SQLite): the case
+"""Officer actions with declared inputs through a service's HTTP API (umum): the case
 view offers them (``accepts``); the action is refused with a 422 problem naming each missing
 field and document and writes nothing; taken with them, the values are stored per step apart
 from the applicant's form (personal ones encrypted at rest), the documents in the case's
 document store under the officer's account, the history names both without values, officers
 read them (personal values masked) and download the documents, and the applicant sees only
-the documents the SOP makes visible to them."""
+the documents the SOP makes visible to them. On SQLite and, in the integration tier, on a
+fresh PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sqlmodel import col
 from services.umum.app import create_app
 from shared.db.tables import CaseRow, DocumentRow, HistoryRow, OutboxRow
 from tests.shared.documents.samples import image
-from tests.support.apps import rolled_back, running, runtime_of, service_settings, wiring
+from tests.support.apps import running, runtime_of, service_settings, wiring
 from tests.support.tokens import TestTokens
 
 TOKENS = TestTokens()
@@ -58,24 +59,27 @@ DEFINITION: dict[str, Any] = {
     ]}
 
 
-@pytest.fixture(scope="module")
-async def umum_app(tmp_path_factory: pytest.TempPathFactory
-                   ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    tmp = tmp_path_factory.mktemp("action-inputs")
-    app = create_app(service_settings("umum", f"sqlite+aiosqlite:///{tmp / 'umum.db'}",
-                                      Path(tmp)), wiring(TOKENS))
-    async with running(app) as client:
-        yield app, client
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("fresh_pg_url"))
+    return f"sqlite+aiosqlite:///{tmp_path / 'umum.db'}"
 
 
 @pytest.fixture
-async def client(umum_app: tuple[FastAPI, httpx.AsyncClient]
-                 ) -> AsyncIterator[httpx.AsyncClient]:
-    app, http = umum_app
-    async with rolled_back(app):
+async def umum_app(url: str, tmp_path: Path) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The umum service on a fresh database (SQLite, or in the integration tier a new
+    PostgreSQL database), with the test SOP published by the agency's admin."""
+    app = create_app(service_settings("umum", url, tmp_path), wiring(TOKENS))
+    async with running(app) as http:
         published = await http.post("/sops", headers=ADMIN, json=DEFINITION)
         assert published.status_code == 201, published.text
-        yield http
+        yield app, http
+
+
+@pytest.fixture
+def client(umum_app: tuple[FastAPI, httpx.AsyncClient]) -> httpx.AsyncClient:
+    return umum_app[1]
 
 
 async def _opened(client: httpx.AsyncClient) -> dict[str, Any]:
