@@ -1,5 +1,6 @@
-"""``GET /api/v1/agencies/{agency}``: an agency of the registry, with its roles and their
-labels, for front ends (an agency admin's role picker, a report's headings).
+"""``GET /api/v1/agencies`` and ``GET /api/v1/agencies/{agency}``: the agencies of the registry,
+one with its roles and their labels, for front ends (an agency admin's role picker, a
+report's headings).
 
 Public and read-only: the registry ships with the code and names no person.
 """
@@ -34,6 +35,20 @@ class Agency(BaseModel):
     short: str
     roles: list[AgencyRole]
     """The roles the agency's SOPs name, its own roles, then ``admin`` and ``integrasi``."""
+
+
+class AgencyBrief(BaseModel):
+    key: str
+    name: str
+    short: str
+
+
+@router.get("", response_model=list[AgencyBrief])
+async def agency_list() -> list[AgencyBrief]:
+    """Every agency (Perangkat Daerah) of the registry, by name: a front end's agency choice."""
+    registry = load_registry()
+    return sorted((AgencyBrief(key=key, name=info.name, short=info.short)
+                   for key, info in registry.agencies.items()), key=lambda a: a.name)
 
 
 @router.get("/{agency}", response_model=Agency)

@@ -86,7 +86,7 @@ class OverdueSweeper:
                                                                   step.escalate_to))
                 entry = done.entries[0]
                 target = entry.data.get("escalate_to")
-                note = f"eskalasi: {target['agency']}:{target['role']}" if target else None
+                note = self._escalation_note(target) if target else None
                 await self._apply(session, sop, row,
                                   replace(done, entries=(replace(entry, comment=note),)))
                 STEPS_OVERDUE.labels(self.service, sop.key, agency).inc()
@@ -115,6 +115,15 @@ class OverdueSweeper:
                 other += 1
             await session.commit()
         return overdue, other
+
+    def _escalation_note(self, target: dict[str, str]) -> str:
+        """The history's words for where a late step went: the supervisor's role and agency
+        as the registry names them ("Diteruskan ke Kepala Bidang, Disdukcapil")."""
+        agency, role = target["agency"], target["role"]
+        info = self._registry.role_info(agency, role)
+        known = self._registry.agencies.get(agency)
+        return (f"Diteruskan ke {info.label if info else role}, "
+                f"{known.short if known else agency}")
 
     def _escalation(self, agency: str, actor: str, override: str | None) -> Escalation | None:
         """The supervisor of a late ``actor`` step, and the one above for the second level."""

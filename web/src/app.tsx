@@ -59,7 +59,10 @@ export function App() {
   useRerender(onLangChange);
   useRerender(auth.onChange);
   const who = auth.get()?.profile;
-  const officer = who?.roles.some((r) => r.includes(":")) ?? false;
+  // An officer holds a role of an agency; an agency admin's own role manages accounts and
+  // publishes SOPs, it works no case (its pages are under /admin).
+  const officer = who?.roles.some((r) => r.includes(":") && !r.endsWith(":admin")) ?? false;
+  const admin = isAgencyAdmin(who);
   useEffect(() => {
     const title = document.querySelector("main h1")?.textContent;
     document.title = title ? `${title} · Halo Lamsel` : "Halo Lamsel";
@@ -80,11 +83,11 @@ export function App() {
       <a class="brand" href="/">Halo Lamsel</a>
       <nav aria-label={t("nav.label")}>
         {link("/", t("nav.catalog"))}
-        {who && !officer ? link("/kasus", t("nav.cases")) : null}
-        {who && !officer ? link("/notifikasi", t("nav.notifications")) : null}
+        {who && !officer && !admin ? link("/kasus", t("nav.cases")) : null}
+        {who && !officer && !admin ? link("/notifikasi", t("nav.notifications")) : null}
         {officer ? link("/petugas", t("nav.inbox")) : null}
         {officer ? link("/petugas/beban-kerja", t("nav.workload")) : null}
-        {isAgencyAdmin(who) ? link("/admin", t("admin.nav.admin")) : null}
+        {admin ? link("/admin", t("admin.nav.admin")) : null}
         {who ? <button type="button" class="link" onClick={logout}>{t("nav.logout")}</button>
           : link("/masuk", t("nav.login"))}
         <button type="button" class="link lang" lang={lang() === "id" ? "en" : "id"}

@@ -56,3 +56,16 @@ async def test_an_sop_yaml_file_goes_through_the_gateway_as_sent(tmp_path: Path)
         assert broken.status_code == 422
         assert broken.json()["errors"][0]["problem"] == "invalid-yaml"
         assert broken.json()["errors"][0]["message"].startswith("The content is not valid YAML")
+
+
+async def test_the_agency_list_names_every_agency_of_the_registry_by_name(tmp_path: Path) -> None:
+    async with gateway_stack(tmp_path, ()) as stack:
+        response = await stack.client.get("/api/v1/agencies")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        registry = load_registry()
+        assert {a["key"] for a in body} == set(registry.agencies)
+        assert [a["name"] for a in body] == sorted(a["name"] for a in body)
+        dukcapil = next(a for a in body if a["key"] == "disdukcapil")
+        assert dukcapil == {"key": "disdukcapil", "short": "Disdukcapil",
+                            "name": "Dinas Kependudukan dan Pencatatan Sipil"}

@@ -74,7 +74,7 @@ async def test_overdue_once_and_expiry(tmp_path: Path) -> None:
             history = (await s.scalars(select(HistoryRow).where(
                 HistoryRow.case_id == late["id"]).order_by(HistoryRow.seq))).all()
             assert [h.event for h in history] == ["case.submitted", "case.overdue"]
-            assert history[1].comment == "eskalasi: disdukcapil:kabid"
+            assert history[1].comment == "Diteruskan ke Kepala Bidang, Disdukcapil"
             events = [json.loads(o.payload) for o in (await s.scalars(select(OutboxRow).where(
                 OutboxRow.key == late["id"]).order_by(OutboxRow.id))).all()]
             assert [e["type"] for e in events] == ["case.submitted", "case.overdue"]

@@ -86,6 +86,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agency List
+         * @description Every agency (Perangkat Daerah) of the registry, by name: a front end's agency choice.
+         */
+        get: operations["agency_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agencies/{agency}": {
         parameters: {
             query?: never;
@@ -3275,6 +3295,15 @@ export interface components {
             /** Phone */
             phone: string | null;
         };
+        /** AgencyBrief */
+        AgencyBrief: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Short */
+            short: string;
+        };
         /** AgencyReport */
         AgencyReport: {
             /** Agency */
@@ -5261,6 +5290,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KeyRotation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    agency_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyBrief"][];
                 };
             };
             400: components["responses"]["Problem400"];

@@ -38,6 +38,7 @@ export type History = Omit<S["HistoryOut"], "event" | "step_id" | "next_step_id"
 export type Output = S["OutputOut"];
 export type Requested = S["RequestedItems"];
 export type Agency = S["Agency"];
+export type AgencyBrief = S["AgencyBrief"];
 export type AgencyWorkload = Omit<S["AgencyWorkload"], "items"> & { items: CaseSummary[] };
 export type Unmasked = S["UnmaskOut"];
 export type CitizenFound = S["CitizenFound"];

@@ -2,6 +2,8 @@
 import type { adminId } from "./admin-id";
 
 export const adminEn: Record<keyof typeof adminId, string> = {
+  "admin.chooseAgency": "Agency to administer",
+  "admin.chooseAgencyHint": "Choose the agency to administer.",
   "admin.title": "Agency administration",
   "admin.notAdmin": "This page is for agency administrators. Your account holds no agency administrator role.",
   "admin.cancel": "Cancel",

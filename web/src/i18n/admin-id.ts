@@ -1,5 +1,7 @@
 // Bahasa Indonesia words of the admin pages; every key must also be in admin-en.ts.
 export const adminId = {
+  "admin.chooseAgency": "Instansi yang dikelola",
+  "admin.chooseAgencyHint": "Pilih instansi untuk dikelola.",
   "admin.title": "Admin instansi",
   "admin.notAdmin": "Halaman ini untuk admin instansi. Akun Anda tidak memegang peran admin instansi mana pun.",
   "admin.cancel": "Batal",

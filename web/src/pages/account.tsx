@@ -26,7 +26,7 @@ export function LoginPage({ query }: { query: URLSearchParams }) {
     try {
       const who = await auth.login(login.trim(), password);
       const officer = who.roles.some((r) => r.includes(":"));
-      const admin = who.roles.some((r) => r.endsWith(":admin"));
+      const admin = who.roles.some((r) => r === "admin" || r.endsWith(":admin"));
       navigate(safeNext(query, admin ? "/admin" : officer ? "/petugas" : "/kasus"));
     } catch (err) {
       setFailure(err);

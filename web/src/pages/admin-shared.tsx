@@ -1,21 +1,58 @@
 // What the agency admin's pages share: the agency the signed-in admin administers, its
 // registry entry (roles with labels), the section links, a period choice and a problem list.
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { auth, call } from "../api/client";
-import type { Agency, FieldProblem, Profile } from "../api/types";
+import type { Agency, AgencyBrief, FieldProblem, Profile } from "../api/types";
 import { t } from "../i18n";
 import { problemText } from "../ui";
 import "../admin.css";
 
-/** The agency whose `<agency>:admin` role the profile holds (the first, if several). */
+const CHOSEN = "halo.admin.agency";
+
+/** The platform admin (role `admin` with no agency) administers any agency it chooses. */
+export function isPlatformAdmin(profile: Profile | undefined): boolean {
+  return profile?.roles.includes("admin") ?? false;
+}
+
+/** The agency whose `<agency>:admin` role the profile holds (the first, if several); for the
+ *  platform admin, the agency chosen on the admin pages (kept for this browser tab). */
 export function adminAgency(profile: Profile | undefined): string | null {
   const role = profile?.roles.find((r) => r.endsWith(":admin") && r.includes(":"));
-  return role ? role.slice(0, role.indexOf(":")) : null;
+  if (role) return role.slice(0, role.indexOf(":"));
+  if (!isPlatformAdmin(profile)) return null;
+  try {
+    return globalThis.sessionStorage?.getItem(CHOSEN) || null;
+  } catch {
+    return null;
+  }
 }
 
 export function isAgencyAdmin(profile: Profile | undefined): boolean {
-  return adminAgency(profile) !== null;
+  return adminAgency(profile) !== null || isPlatformAdmin(profile);
+}
+
+/** The platform admin's choice of the agency to administer. */
+function AgencyChoice({ current, onChange }: { current: string | null; onChange: (a: string) => void }) {
+  const [list, setList] = useState<AgencyBrief[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    call<AgencyBrief[]>("GET", "/api/v1/agencies", { anonymous: true })
+      .then(setList, () => setFailed(true));
+  }, []);
+  if (failed) return <p class="alert error" role="alert">{t("error.generic")}</p>;
+  if (!list) return <p role="status">{t("loading")}</p>;
+  return <p class="agency-choice">
+    <label for="admin-agency">{t("admin.chooseAgency")}</label>
+    <select id="admin-agency" value={current ?? ""} onChange={(e) => {
+      const next = (e.target as HTMLSelectElement).value;
+      try { sessionStorage.setItem(CHOSEN, next); } catch { /* this page only */ }
+      onChange(next);
+    }}>
+      <option value="" disabled>{t("admin.chooseAgencyHint")}</option>
+      {list.map((a) => <option key={a.key} value={a.key}>{a.name}</option>)}
+    </select>
+  </p>;
 }
 
 const agencies = new Map<string, Promise<Agency>>();
@@ -54,12 +91,18 @@ export function AdminNav({ path }: { path: string }) {
 /** The page frame: the agency admin's own agency, or a note that this account has none. */
 export function AdminFrame({ path, children }: { path: string;
   children: (agency: string) => ComponentChildren }) {
-  const agency = adminAgency(auth.get()?.profile);
-  if (!agency) {
+  const profile = auth.get()?.profile;
+  const [agency, setAgency] = useState(() => adminAgency(profile));
+  const platform = isPlatformAdmin(profile) && !profile?.roles.some((r) => r.endsWith(":admin"));
+  if (!agency && !platform) {
     return <section><h1>{t("admin.title")}</h1>
       <p class="alert warn" role="status">{t("admin.notAdmin")}</p></section>;
   }
-  return <>{<AdminNav path={path} />}{children(agency)}</>;
+  return <>
+    {platform ? <AgencyChoice current={agency} onChange={setAgency} /> : null}
+    {agency ? <><AdminNav path={path} /><div key={agency}>{children(agency)}</div></>
+      : <section><h1>{t("admin.title")}</h1><p>{t("admin.chooseAgencyHint")}</p></section>}
+  </>;
 }
 
 function isoDay(d: Date): string {

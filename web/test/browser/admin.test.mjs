@@ -62,9 +62,13 @@ describe("agency admin", { concurrency: false }, () => {
     await page.getByLabel(/^Kata sandi/).fill(ADMIN.password);
     await page.getByRole("button", { name: "Masuk" }).click();
     await page.getByRole("heading", { name: "Admin instansi" }).waitFor();
-    assert.match(await page.locator("main").innerText(), /Dinas Kependudukan dan Pencatatan Sipil/);
+    // The agency's name arrives with its registry entry, after the heading.
+    await page.locator("main", { hasText: "Dinas Kependudukan dan Pencatatan Sipil" }).waitFor();
     await page.getByRole("navigation", { name: "Menu utama" })
       .getByRole("link", { name: "Admin", exact: true }).waitFor();
+    // An agency admin works no case: no inbox and no citizen pages in its menu.
+    const menu = await page.getByRole("navigation", { name: "Menu utama" }).innerText();
+    assert.ok(!/Kotak masuk|Beban kerja|Permohonan saya/.test(menu), menu);
     await checkPage(page, "admin-home");
   });
 
@@ -89,14 +93,15 @@ describe("agency admin", { concurrency: false }, () => {
     await card.getByLabel("Kepala Bidang", { exact: true }).check();
     await card.getByRole("button", { name: "Simpan peran" }).click();
     await card.getByText(/Peran disimpan/).waitFor();
-    assert.match(await card.locator(".role-list").innerText(), /Kepala Bidang/);
+    await card.locator(".role-list", { hasText: "Kepala Bidang" }).waitFor();
     page.once("dialog", (dialog) => dialog.accept());
     await card.getByRole("button", { name: /Nonaktifkan/ }).click();
     await card.getByText("Nonaktif", { exact: true }).waitFor();
     await page.reload();
     const again = page.locator("li.card", { hasText: "rudi.uji@lamselkab.go.id" });
-    assert.match(await again.innerText(), /Kepala Bidang/);
-    assert.match(await again.innerText(), /Nonaktif/);
+    await again.locator(".role-list", { hasText: "Kepala Bidang" }).waitFor();
+    await again.getByText("Nonaktif", { exact: true }).waitFor();
+    assert.equal(await again.getByRole("button", { name: /Nonaktifkan/ }).count(), 0);
   });
 
   it("opens an SOP and sees a YAML file's problems listed", async () => {
@@ -113,9 +118,7 @@ describe("agency admin", { concurrency: false }, () => {
     assert.notEqual(broken, KIA_YAML);
     const answer = await uploadYaml(page, broken);
     assert.equal(answer.status(), 422);
-    const problems = page.locator("#yaml-problems");
-    await problems.waitFor();
-    assert.match(await problems.innerText(), /bupati/);
+    await page.locator("#yaml-problems", { hasText: "bupati" }).waitFor();
     const notYaml = await uploadYaml(page, "- hanya\n- daftar\n");
     assert.equal(notYaml.status(), 422);
     await page.locator("#yaml-problems", { hasText: "satu definisi SOP" }).waitFor();
@@ -181,5 +184,22 @@ describe("agency admin", { concurrency: false }, () => {
     await page.getByRole("heading", { name: "Accounts and roles" }).waitFor();
     await page.getByRole("button", { name: "Bahasa Indonesia" }).click();
     await page.getByRole("heading", { name: "Akun dan peran" }).waitFor();
+  });
+
+  it("lets the platform admin choose the agency it administers", async () => {
+    const { page, context } = await person(browser, server.base);
+    await page.goto("/masuk");
+    await page.getByLabel(/^NIK, e-mail/).fill("admin@demo.halo.lamsel");
+    await page.getByLabel(/^Kata sandi/).fill(ADMIN.password);
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await page.getByLabel("Instansi yang dikelola").waitFor();
+    await page.locator("main section p", { hasText: "Pilih instansi untuk dikelola." }).waitFor();
+    await page.getByLabel("Instansi yang dikelola").selectOption("damkar");
+    await page.getByRole("link", { name: "Akun & peran" }).first().click();
+    await page.getByRole("heading", { name: "Akun dan peran" }).waitFor();
+    await page.locator("li.card", { hasText: "admin.damkar@demo.halo.lamsel" }).waitFor();
+    assert.equal(await page.locator("li.card", { hasText: "disdukcapil@demo" }).count(), 0);
+    await checkPage(page, "admin-platform-agency");
+    await context.close();
   });
 });
