@@ -2,20 +2,20 @@
 import { useEffect, useState } from "preact/hooks";
 import { auth } from "./api/client";
 import { lang, onLangChange, setLang, t } from "./i18n";
-import { adminPage } from "./pages/admin-routes";
-import { isAgencyAdmin } from "./pages/admin-shared";
+import { deferred } from "./deferred";
 import { ApplyPage } from "./pages/apply";
 import { LoginPage, RegisterPage } from "./pages/account";
 import { CasesPage } from "./pages/cases";
 import { CatalogPage } from "./pages/catalog";
-import { InboxPage } from "./pages/inbox";
 import { NotificationsPage } from "./pages/notifications";
-import { OfficerCasePage } from "./pages/officer-case";
 import { ServicePage } from "./pages/service";
 import { SurveyPage } from "./pages/survey";
 import { TrackingPage } from "./pages/tracking";
-import { WorkloadPage } from "./pages/workload";
+import { isAgencyAdmin, isOfficer } from "./roles";
 import { match, navigate, useLocation } from "./router";
+
+const AdminPages = deferred(() => import("./pages/admin-routes").then((m) => m.adminPage));
+const OfficerPages = deferred(() => import("./pages/officer-routes").then((m) => m.officerPage));
 
 function useRerender(subscribe: (fn: () => void) => () => void): void {
   const [, set] = useState(0);
@@ -36,8 +36,10 @@ function Page({ url }: { url: URL }) {
   if (needsLogin(path) && !auth.get()) {
     return <LoginPage query={new URLSearchParams({ next: path + url.search })} />;
   }
-  const admin = adminPage(path);
-  if (admin) return admin;
+  const notFound = <section><h1>{t("notFound.title")}</h1><p><a href="/">{t("nav.catalog")}</a></p></section>;
+  const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  if (under("/admin")) return <AdminPages path={path} query={q} fallback={notFound} />;
+  if (under("/petugas")) return <OfficerPages path={path} query={q} fallback={notFound} />;
   let m;
   if ((m = match("/", path))) return <CatalogPage query={q} />;
   if ((m = match("/layanan/:service/:key", path))) return <ServicePage service={m.service} sopKey={m.key} />;
@@ -48,10 +50,7 @@ function Page({ url }: { url: URL }) {
   if ((m = match("/lacak/:no", path))) return <TrackingPage no={m.no} fresh={q.has("baru")} />;
   if ((m = match("/notifikasi", path))) return <NotificationsPage />;
   if ((m = match("/survei/:no", path))) return <SurveyPage no={m.no} />;
-  if ((m = match("/petugas", path))) return <InboxPage />;
-  if ((m = match("/petugas/beban-kerja", path))) return <WorkloadPage query={q} />;
-  if ((m = match("/petugas/:service/:id", path))) return <OfficerCasePage service={m.service} caseId={m.id} />;
-  return <section><h1>{t("notFound.title")}</h1><p><a href="/">{t("nav.catalog")}</a></p></section>;
+  return notFound;
 }
 
 export function App() {
@@ -59,9 +58,7 @@ export function App() {
   useRerender(onLangChange);
   useRerender(auth.onChange);
   const who = auth.get()?.profile;
-  // An officer holds a role of an agency; an agency admin's own role manages accounts and
-  // publishes SOPs, it works no case (its pages are under /admin).
-  const officer = who?.roles.some((r) => r.includes(":") && !r.endsWith(":admin")) ?? false;
+  const officer = isOfficer(who);
   const admin = isAgencyAdmin(who);
   useEffect(() => {
     const title = document.querySelector("main h1")?.textContent;

@@ -13,6 +13,7 @@ export const en: Record<keyof typeof id, string> = {
   skip: "Skip to content",
   footer: "Halo Lamsel · Government of Lampung Selatan Regency · Regent Regulation 19/2026",
   "error.network": "Cannot reach the server. Check your connection and try again.",
+  "deferred.retry": "Try again",
   "error.generic": "Something went wrong. Please try again shortly.",
   "nav.label": "Main menu",
   "nav.catalog": "Services",

@@ -12,6 +12,7 @@ export const id = {
   skip: "Langsung ke isi",
   footer: "Halo Lamsel · Pemerintah Kabupaten Lampung Selatan · Perbup Lampung Selatan 19/2026",
   "error.network": "Tidak dapat terhubung ke server. Periksa koneksi Anda lalu coba lagi.",
+  "deferred.retry": "Coba lagi",
   "error.generic": "Terjadi kesalahan. Coba lagi sebentar lagi.",
   "nav.label": "Menu utama",
   "nav.catalog": "Layanan",

@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import { ApiError, auth, call } from "../api/client";
 import type { FieldProblem, Profile } from "../api/types";
 import { t } from "../i18n";
+import { isOfficer } from "../roles";
 import { navigate } from "../router";
 import { ErrorBox, Field } from "../ui";
 import { checkRegistration } from "../validate";
@@ -25,9 +26,8 @@ export function LoginPage({ query }: { query: URLSearchParams }) {
     setFailure(undefined);
     try {
       const who = await auth.login(login.trim(), password);
-      const officer = who.roles.some((r) => r.includes(":"));
       const admin = who.roles.some((r) => r === "admin" || r.endsWith(":admin"));
-      navigate(safeNext(query, admin ? "/admin" : officer ? "/petugas" : "/kasus"));
+      navigate(safeNext(query, admin ? "/admin" : isOfficer(who) ? "/petugas" : "/kasus"));
     } catch (err) {
       setFailure(err);
       setBusy(false);

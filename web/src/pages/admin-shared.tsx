@@ -3,34 +3,11 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { auth, call } from "../api/client";
-import type { Agency, AgencyBrief, FieldProblem, Profile } from "../api/types";
+import type { Agency, AgencyBrief, FieldProblem } from "../api/types";
 import { t } from "../i18n";
 import { problemText } from "../ui";
 import "../admin.css";
-
-const CHOSEN = "halo.admin.agency";
-
-/** The platform admin (role `admin` with no agency) administers any agency it chooses. */
-export function isPlatformAdmin(profile: Profile | undefined): boolean {
-  return profile?.roles.includes("admin") ?? false;
-}
-
-/** The agency whose `<agency>:admin` role the profile holds (the first, if several); for the
- *  platform admin, the agency chosen on the admin pages (kept for this browser tab). */
-export function adminAgency(profile: Profile | undefined): string | null {
-  const role = profile?.roles.find((r) => r.endsWith(":admin") && r.includes(":"));
-  if (role) return role.slice(0, role.indexOf(":"));
-  if (!isPlatformAdmin(profile)) return null;
-  try {
-    return globalThis.sessionStorage?.getItem(CHOSEN) || null;
-  } catch {
-    return null;
-  }
-}
-
-export function isAgencyAdmin(profile: Profile | undefined): boolean {
-  return adminAgency(profile) !== null || isPlatformAdmin(profile);
-}
+import { adminAgency, CHOSEN, isPlatformAdmin } from "../roles";
 
 /** The platform admin's choice of the agency to administer. */
 function AgencyChoice({ current, onChange }: { current: string | null; onChange: (a: string) => void }) {

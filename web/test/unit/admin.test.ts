@@ -2,7 +2,8 @@
 // problem is shown, and the default report period (Asia/Jakarta days).
 import { describe, expect, it } from "vitest";
 import type { Profile, SopDetail } from "../../src/api/types";
-import { adminAgency, defaultPeriod, roleLabel } from "../../src/pages/admin-shared";
+import { defaultPeriod, roleLabel } from "../../src/pages/admin-shared";
+import { adminAgency, isAgencyAdmin, isOfficer } from "../../src/roles";
 import { placeProblems } from "../../src/pages/admin-sop-form";
 
 const profile = (roles: string[]) => ({ roles }) as unknown as Profile;
@@ -14,6 +15,16 @@ describe("admin pages", () => {
     expect(adminAgency(profile(["admin"]))).toBeNull();
     expect(adminAgency(profile(["disdukcapil:operator", "citizen"]))).toBeNull();
     expect(adminAgency(undefined)).toBeNull();
+  });
+
+  it("tell officers from admins for the menus", () => {
+    expect(isOfficer(profile(["disdukcapil:operator"]))).toBe(true);
+    expect(isOfficer(profile(["disdukcapil:admin"]))).toBe(false);
+    expect(isOfficer(profile(["admin"]))).toBe(false);
+    expect(isOfficer(profile(["citizen"]))).toBe(false);
+    expect(isAgencyAdmin(profile(["disdukcapil:admin"]))).toBe(true);
+    expect(isAgencyAdmin(profile(["admin"]))).toBe(true);  // the platform admin chooses one
+    expect(isAgencyAdmin(profile(["disdukcapil:kabid"]))).toBe(false);
   });
 
   it("label a scoped role from the agency's registry entry", () => {
