@@ -6,7 +6,7 @@
 // Screenshots at 360 and 1280 px and axe-core on each page.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { launch, PDF, person, seriousViolations, shoot, startAllInOne } from "./harness.mjs";
+import { checkPage, launch, logInOfficer, PDF, person, startAllInOne } from "./harness.mjs";
 
 const PASSWORD = "Demo-Petugas-2026";
 const OFFICER = (role) => ({ login: `${role}.pdam@demo.halo.lamsel`, password: PASSWORD });
@@ -32,14 +32,6 @@ async function act(who, action, step) {
   assert.equal(answer.status, 200, await answer.text());
 }
 
-async function logIn(page, who) {
-  await page.goto("/masuk");
-  await page.getByLabel(/^NIK, e-mail/).fill(who.login);
-  await page.getByLabel(/^Kata sandi/).fill(who.password);
-  await page.getByRole("button", { name: "Masuk" }).click();
-  await page.getByRole("heading", { name: "Kotak masuk petugas" }).waitFor();
-}
-
 async function openCase(page) {
   // The service answers at once; the gateway's read model may lag: look again a while.
   const form = page.locator("form.action").first();
@@ -49,13 +41,6 @@ async function openCase(page) {
     if (await form.count()) return;
     await page.waitForTimeout(500);
   }
-}
-
-async function checkPage(page, name) {
-  await page.locator("main h1").first().waitFor();
-  await shoot(page, name);
-  const found = await seriousViolations(page);
-  assert.deepEqual(found, [], `${name}: axe found serious or critical violations`);
 }
 
 function submitted(page) {
@@ -88,7 +73,7 @@ describe("officer action inputs", { concurrency: false }, () => {
 
   it("asks the surveyor for the site plan and sends it with the action", async () => {
     const { page, context } = await person(browser, server.base);
-    await logIn(page, SURVEYOR);
+    await logInOfficer(page, SURVEYOR);
     await openCase(page);
     const form = page.locator("form.action", { hasText: "Lokasi ditinjau" });
     const file = form.getByLabel(/^Gambar Denah Lokasi/);
@@ -109,7 +94,7 @@ describe("officer action inputs", { concurrency: false }, () => {
     await act(HUBLANG, "setujui", "persetujuan");
     await act(OFFICER("front_office"), "lunas", "pembayaran");
     const { page, context } = await person(browser, server.base);
-    await logIn(page, HUBLANG);
+    await logInOfficer(page, HUBLANG);
     await openCase(page);
     const form = page.locator("form.action", { hasText: "nomor rekening pelanggan terbit" });
     await form.getByLabel(/^Nomor Rekening Pelanggan/).fill(ACCOUNT_NO);

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { launch, person, ROOT, seriousViolations, shoot, startAllInOne } from "./harness.mjs";
+import { checkPage, launch, person, ROOT, startAllInOne } from "./harness.mjs";
 
 const ADMIN = { login: "admin.disdukcapil@demo.halo.lamsel", password: "Demo-Admin-2026" };
 const KIA = "dukcapil-kia-0-5-tahun";
@@ -20,16 +20,6 @@ const YAML_ACTIVITY = "Pemohon mendaftar KIA secara daring dan mengunggah seluru
 let server;
 let browser;
 let admin;
-
-async function checkPage(page, name) {
-  await page.locator("main h1").first().waitFor();
-  await shoot(page, name);
-  const found = await seriousViolations(page);
-  assert.deepEqual(found, [], `${name}: axe found serious or critical violations`);
-  // Nothing wider than the phone: the page never scrolls sideways at 360 px.
-  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= 360, `${name}: the page is ${wide} px wide at 360 px`);
-}
 
 function yamlFile(text, name = `${KIA}.yaml`) {
   return { name, mimeType: "application/yaml", buffer: Buffer.from(text, "utf8") };

@@ -4,7 +4,7 @@
 // Each main page is photographed at 360 and 1280 px and checked with axe-core.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { launch, person, PDF, seriousViolations, shoot, startAllInOne } from "./harness.mjs";
+import { checkPage, launch, logInOfficer, PDF, person, shoot, startAllInOne } from "./harness.mjs";
 
 const CITIZEN = { nik: "1801015203950007", name: "Siti Rahmawati", email: "siti.uji@contoh.id",
   phone: "0813-7000-1234", password: "Kopi-Robusta-2026x" };
@@ -18,18 +18,10 @@ let trackingNo;
 let officerCasePath;
 const OFFICER = (role) => ({ login: `${role}.disdukcapil@demo.halo.lamsel`, password: "Demo-Petugas-2026" });
 
-async function logIn(page, who) {
-  await page.goto("/masuk");
-  await page.getByLabel(/^NIK, e-mail/).fill(who.login);
-  await page.getByLabel(/^Kata sandi/).fill(who.password);
-  await page.getByRole("button", { name: "Masuk" }).click();
-  await page.getByRole("heading", { name: "Kotak masuk petugas" }).waitFor();
-}
-
 /** An officer opens the case and takes the action whose button reads `label`. */
 async function act(who, label) {
   const { page, context } = await person(browser, server.base);
-  await logIn(page, who);
+  await logInOfficer(page, who);
   const button = page.getByRole("button", { name: label, exact: true });
   // The step may wait for work behind it (the signing job after a TTE): look again a while.
   for (let i = 0; i < 20; i++) {
@@ -44,13 +36,6 @@ async function act(who, label) {
   assert.equal(answer.status(), 200, `${label}: ${await answer.text()}`);
   await button.waitFor({ state: "detached" });
   await context.close();
-}
-
-async function checkPage(page, name) {
-  await page.locator("main h1").first().waitFor();
-  await shoot(page, name);
-  const found = await seriousViolations(page);
-  assert.deepEqual(found, [], `${name}: axe found serious or critical violations`);
 }
 
 describe("web app flows", { concurrency: false }, () => {

@@ -1,6 +1,7 @@
 // What the browser tests stand on: a real all-in-one process (python -m gateway.allinone on a
 // free port, its files in a fresh folder), Debian's Chromium driven by playwright-core (no
 // browser download), screenshots at 360 and 1280 px, and axe-core injected into each page.
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { createServer } from "node:net";
@@ -113,6 +114,26 @@ export async function seriousViolations(page) {
   });
   return result.filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.join(", ")})`);
+}
+
+/** A main page checked: photographed at 360 and 1280 px, no serious or critical axe
+ *  violation, and nothing wider than the phone (the page never scrolls sideways at 360 px). */
+export async function checkPage(page, name) {
+  await page.locator("main h1").first().waitFor();
+  await shoot(page, name);
+  const found = await seriousViolations(page);
+  assert.deepEqual(found, [], `${name}: axe found serious or critical violations`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `${name}: the page is ${wide} px wide at 360 px`);
+}
+
+/** An officer logs in through the login page and lands on the inbox. */
+export async function logInOfficer(page, who) {
+  await page.goto("/masuk");
+  await page.getByLabel(/^NIK, e-mail/).fill(who.login);
+  await page.getByLabel(/^Kata sandi/).fill(who.password);
+  await page.getByRole("button", { name: "Masuk" }).click();
+  await page.getByRole("heading", { name: "Kotak masuk petugas" }).waitFor();
 }
 
 /** A small real PDF (the service judges files by their content). */

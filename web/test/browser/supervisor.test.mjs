@@ -8,7 +8,7 @@
 // each page.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { launch, PDF, person, seriousViolations, shoot, startAllInOne } from "./harness.mjs";
+import { checkPage, launch, logInOfficer, PDF, person, startAllInOne } from "./harness.mjs";
 
 const OFFICER = (role) => ({ login: `${role}.disdukcapil@demo.halo.lamsel`, password: "Demo-Petugas-2026" });
 const KABID = OFFICER("kabid");
@@ -17,21 +17,6 @@ const OPERATOR = OFFICER("operator");
 let server;
 let browser;
 let demoCases;
-
-async function logIn(page, who) {
-  await page.goto("/masuk");
-  await page.getByLabel(/^NIK, e-mail/).fill(who.login);
-  await page.getByLabel(/^Kata sandi/).fill(who.password);
-  await page.getByRole("button", { name: "Masuk" }).click();
-  await page.getByRole("heading", { name: "Kotak masuk petugas" }).waitFor();
-}
-
-async function checkPage(page, name) {
-  await page.locator("main h1").first().waitFor();
-  await shoot(page, name);
-  const found = await seriousViolations(page);
-  assert.deepEqual(found, [], `${name}: axe found serious or critical violations`);
-}
 
 /** The inbox card of `no`, once the sweeper's marks reached the read model (reloading). */
 async function lateCard(page, no) {
@@ -65,7 +50,7 @@ describe("an SLA breach in the supervisor's view", { concurrency: false }, () =>
 
   it("shows the kabid the operator's late case, escalated, in the inbox", async () => {
     const { page, context } = await person(browser, server.base);
-    await logIn(page, KABID);
+    await logInOfficer(page, KABID);
     // The first demo case waits at the operator's first step: late, and escalated to the kabid.
     const card = await lateCard(page, demoCases[0]);
     assert.match(await card.innerText(), /terlambat/i);
@@ -76,7 +61,7 @@ describe("an SLA breach in the supervisor's view", { concurrency: false }, () =>
 
   it("counts it under Terlambat on the agency's workload page", async () => {
     const { page, context } = await person(browser, server.base);
-    await logIn(page, KABID);
+    await logInOfficer(page, KABID);
     await page.getByRole("link", { name: "Beban kerja" }).click();
     await page.getByRole("heading", { name: "Beban kerja instansi" }).waitFor();
     const late = page.getByRole("tab", { name: /^Terlambat/ });
@@ -106,7 +91,7 @@ describe("an SLA breach in the supervisor's view", { concurrency: false }, () =>
 
   it("opens the masked personal data with a reason, recorded", async () => {
     const { page, context } = await person(browser, server.base);
-    await logIn(page, KABID);
+    await logInOfficer(page, KABID);
     await (await lateCard(page, demoCases[0])).getByRole("link").click();
     await page.getByRole("heading", { name: "Riwayat" }).waitFor();
     const facts = page.locator("dl.facts");
@@ -134,7 +119,7 @@ describe("an SLA breach in the supervisor's view", { concurrency: false }, () =>
 
   it("shows the operator the same case late", async () => {
     const { page, context } = await person(browser, server.base);
-    await logIn(page, OPERATOR);
+    await logInOfficer(page, OPERATOR);
     const card = await lateCard(page, demoCases[0]);
     assert.match(await card.innerText(), /terlambat/i);
     assert.equal(await card.getByText("Dieskalasi ke Anda").count(), 0);
@@ -147,7 +132,7 @@ describe("an SLA breach in the supervisor's view", { concurrency: false }, () =>
 
   it("lets the operator at the counter submit on behalf of a citizen", async () => {
     const { page, context } = await person(browser, server.base);
-    await logIn(page, OPERATOR);
+    await logInOfficer(page, OPERATOR);
     await page.goto("/layanan/dukcapil/dukcapil-kia-0-5-tahun/ajukan");
     const panel = page.locator("fieldset.panel", { hasText: "Ajukan atas nama warga" });
     await panel.getByLabel("NIK warga").fill("1801025505920009");
@@ -173,7 +158,7 @@ describe("an SLA breach in the supervisor's view", { concurrency: false }, () =>
 
   it("speaks English on the workload page", async () => {
     const { page, context } = await person(browser, server.base);
-    await logIn(page, KABID);
+    await logInOfficer(page, KABID);
     await page.getByRole("button", { name: "English" }).click();
     await page.goto("/petugas/beban-kerja?tampilan=overdue");
     await page.getByRole("heading", { name: "Agency workload" }).waitFor();
