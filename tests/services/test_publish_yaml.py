@@ -5,22 +5,16 @@ validation, and nothing is published."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
-from services.dukcapil.app import create_app
-from shared.db import migrate
 from shared.web.sop_body import MAX_DEFINITION_BYTES
-from tests.support.apps import rolled_back, running, service_settings, wiring
+from tests.services.security_harness import TOKENS, Service
 from tests.support.kia import KIA
-from tests.support.tokens import TestTokens
 
-TOKENS = TestTokens()
 ADMIN = TOKENS.headers("adm-1", "disdukcapil:admin")
 FOREIGN_ADMIN = TOKENS.headers("adm-9", "dpmptsp:admin")
 KIA_FILE = Path(__file__).parents[2] / "services" / "dukcapil" / "sops" / f"{KIA}.yaml"
@@ -30,26 +24,11 @@ def _yaml(headers: dict[str, str], media: str = "application/yaml") -> dict[str,
     return {**headers, "Content-Type": media}
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
-                                                                 marks=pytest.mark.integration)])
-async def app_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                     ) -> AsyncIterator[tuple[object, httpx.AsyncClient]]:
-    tmp = tmp_path_factory.mktemp("yaml")
-    if request.param == "postgresql":
-        url = request.getfixturevalue("pg_url")
-        await asyncio.to_thread(migrate.downgrade, url, "base")
-    else:
-        url = f"sqlite+aiosqlite:///{tmp / 'dukcapil.db'}"
-    app = create_app(service_settings("dukcapil", url, Path(tmp)), wiring(TOKENS))
-    async with running(app) as client:
-        yield app, client
-
-
 @pytest.fixture
-async def client(app_client: tuple[object, httpx.AsyncClient]) -> AsyncIterator[httpx.AsyncClient]:
-    app, http = app_client
-    async with rolled_back(app):  # type: ignore[arg-type]
-        yield http
+def client(dukcapil: Service) -> httpx.AsyncClient:
+    """The services' Dukcapil app (SQLite, and PostgreSQL in the integration tier), rolled
+    back after each test."""
+    return dukcapil.client
 
 
 async def _versions(client: httpx.AsyncClient) -> list[int]:
