@@ -36,7 +36,10 @@ class IdentityContext:
     def build(cls, runtime: GatewayRuntime, settings: IdentitySettings) -> IdentityContext:
         return cls(settings=settings, passwords=Passwords(settings.argon2),
                    cipher=PiiCipher(settings.pii_key),
-                   limiter=SlidingWindowLimiter(settings.rate_limits), clock=runtime.clock,
+                   limiter=SlidingWindowLimiter(settings.rate_limits,
+                                                {"login": settings.trusted_login_rate},
+                                                settings.trusted_networks),
+                   clock=runtime.clock,
                    access_ttl_s=runtime.settings.tokens.access_ttl_s,
                    refresh_ttl_s=runtime.settings.refresh_ttl_s,
                    sessions=SessionCache(runtime, runtime.settings.tokens.access_ttl_s + 60.0))

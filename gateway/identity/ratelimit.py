@@ -16,27 +16,55 @@ Limits of this design, on purpose kept simple:
   ``X-Forwarded-For``. Only uvicorn decides which proxies are trusted
   (``HALO_FORWARDED_ALLOW_IPS``, passed by :mod:`gateway.run`); the header is never read
   here directly.
+- known office networks (``HALO_LOGIN_TRUSTED_NETWORKS``: a shared counter PC, an
+  integration host) get a higher limit of their own (``HALO_LOGIN_TRUSTED_RATE``) on the
+  routes given one; each address in them still has its own window. Whether an address is in
+  such a network is decided on the same client address, so a spoofed ``X-Forwarded-For``
+  from a peer that is not a trusted proxy never reaches it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections import deque
+from collections.abc import Iterable
 
-from gateway.identity.settings import RateLimit
+from gateway.identity.settings import IPNetwork, RateLimit
 
 MAX_KEYS = 100_000
 """Above this many tracked clients, idle ones are dropped first (memory bound)."""
 
 
 class SlidingWindowLimiter:
-    def __init__(self, limits: dict[str, RateLimit]) -> None:
+    def __init__(self, limits: dict[str, RateLimit], trusted: dict[str, RateLimit] | None = None,
+                 networks: Iterable[IPNetwork] = ()) -> None:
         self.limits = dict(limits)
+        self.trusted = dict(trusted or {})
+        """Per route: the limit of an address inside one of ``networks``."""
+        self.networks = tuple(networks)
         self._hits: dict[tuple[str, str], deque[float]] = {}
+
+    def is_trusted(self, client: str) -> bool:
+        """Whether ``client`` (an IP address; anything else is not) is in a trusted network."""
+        if not self.networks:
+            return False
+        try:
+            address = ipaddress.ip_address(client)
+        except ValueError:
+            return False
+        return any(address.version == net.version and address in net for net in self.networks)
+
+    def limit_for(self, route: str, client: str) -> RateLimit | None:
+        """The limit ``client`` has on ``route`` (None: unlimited)."""
+        trusted = self.trusted.get(route)
+        if trusted is not None and self.is_trusted(client):
+            return trusted
+        return self.limits.get(route)
 
     def hit(self, route: str, client: str, now: float) -> int | None:
         """Count one request; None when allowed, else the seconds to wait (≥ 1)."""
-        limit = self.limits.get(route)
+        limit = self.limit_for(route, client)
         if limit is None:
             return None
         key = (route, client)
@@ -54,8 +82,8 @@ class SlidingWindowLimiter:
 
     def _prune(self, now: float) -> None:
         for key, hits in list(self._hits.items()):
-            limit = self.limits[key[0]]
-            if not hits or hits[-1] <= now - limit.window_s:
+            limit = self.limit_for(*key)
+            if not hits or limit is None or hits[-1] <= now - limit.window_s:
                 del self._hits[key]
         while len(self._hits) >= MAX_KEYS:
             del self._hits[next(iter(self._hits))]

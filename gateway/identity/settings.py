@@ -8,13 +8,40 @@ accounts or the registration form. See docs/identity.md.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 
-from shared.settings import RateLimit, env, env_int, env_limit, parse_limit, secret_bytes
+from shared.settings import (
+    RateLimit,
+    SettingsError,
+    env,
+    env_int,
+    env_limit,
+    parse_limit,
+    secret_bytes,
+)
 
-__all__ = ["Argon2Params", "IdentitySettings", "LoginPolicy", "RateLimit", "parse_limit"]
+__all__ = ["Argon2Params", "IPNetwork", "IdentitySettings", "LoginPolicy", "RateLimit",
+           "parse_limit", "parse_networks"]
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEFAULT_LOOKUP_RATE = RateLimit(30, 600.0)
+DEFAULT_TRUSTED_LOGIN_RATE = RateLimit(300, 60.0)
+TRUSTED_NETWORKS_ENV = "HALO_LOGIN_TRUSTED_NETWORKS"
+
+
+def parse_networks(raw: str | None, name: str = TRUSTED_NETWORKS_ENV) -> tuple[IPNetwork, ...]:
+    """A comma list of IP addresses or networks (CIDR); a bad item stops the start."""
+    networks = []
+    for item in (part.strip() for part in (raw or "").split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise SettingsError(f"{name}: '{item}' bukan alamat IP atau jaringan (CIDR); "
+                                "isi daftar dipisah koma, mis. 10.20.0.0/16") from None
+    return tuple(networks)
 
 
 @dataclass(frozen=True)
@@ -65,6 +92,12 @@ class IdentitySettings:
     lookup_rate: RateLimit = DEFAULT_LOOKUP_RATE
     """Counter look-ups of citizen accounts per officer account (``HALO_LOOKUP_RATE``,
     ``<count>/<seconds>``, default ``30/600``), counted in ``identity_audit``."""
+    trusted_networks: tuple[IPNetwork, ...] = ()
+    """Known office networks (``HALO_LOGIN_TRUSTED_NETWORKS``, CIDRs): their addresses get
+    ``trusted_login_rate`` instead of the per-address login limit."""
+    trusted_login_rate: RateLimit = DEFAULT_TRUSTED_LOGIN_RATE
+    """Logins per address inside a trusted network (``HALO_LOGIN_TRUSTED_RATE``,
+    default ``300/60``). The per-account lockout applies to them as to everyone."""
 
     @classmethod
     def from_env(cls) -> IdentitySettings:
@@ -84,5 +117,8 @@ class IdentitySettings:
                    argon2=Argon2Params(time_cost=env_int("HALO_ARGON2_TIME_COST", 3),
                                        memory_kib=env_int("HALO_ARGON2_MEMORY_KIB", 65536),
                                        parallelism=env_int("HALO_ARGON2_PARALLELISM", 4)),
-                   lookup_rate=env_limit("HALO_LOOKUP_RATE", DEFAULT_LOOKUP_RATE))
+                   lookup_rate=env_limit("HALO_LOOKUP_RATE", DEFAULT_LOOKUP_RATE),
+                   trusted_networks=parse_networks(env(TRUSTED_NETWORKS_ENV)),
+                   trusted_login_rate=env_limit("HALO_LOGIN_TRUSTED_RATE",
+                                                DEFAULT_TRUSTED_LOGIN_RATE))
 
