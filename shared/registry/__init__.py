@@ -96,10 +96,11 @@ def build_registry(roles: dict[str, object], agencies: dict[str, object]) -> Reg
 @cache
 def load_registry(folder: Path = _DATA) -> Registry:
     """The registry from ``roles.yaml`` and ``agencies/*.yaml`` (read once per process)."""
-    roles = yaml.safe_load((folder / "roles.yaml").read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+    roles = yaml.load((folder / "roles.yaml").read_text(encoding="utf-8"), Loader=loader) or {}
     agencies: dict[str, object] = {}
     for path in sorted((folder / "agencies").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         agencies[path.stem] = data
     try:
         return build_registry(roles, agencies)
