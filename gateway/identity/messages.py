@@ -45,6 +45,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "lookup-not-permitted": (
         "Pencarian akun warga hanya untuk petugas loket ({roles}).",
         "Looking up citizen accounts is for counter officers only ({roles})."),
+    "admin-account-forbidden": (
+        "Akun admin instansi hanya dapat dinonaktifkan, diaktifkan kembali, atau diubah "
+        "perannya oleh admin platform.",
+        "An agency administrator's account is disabled, re-enabled or given roles by the "
+        "platform administrator only."),
     "admin-role-forbidden": (
         "Peran admin instansi tidak dapat diberikan di sini. Admin instansi hanya dibuat oleh "
         "admin platform (POST /api/v1/admin/agency-admins).",

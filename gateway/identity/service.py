@@ -154,6 +154,20 @@ def may_manage(actor: Principal, agency: str) -> bool:
     return actor.is_admin or actor.has(agency, "admin")
 
 
+def is_agency_admin(row: AccountRow) -> bool:
+    """Whether ``row`` is an agency's administrator (kind ``admin`` or an ``<x>:admin`` role)."""
+    return row.kind == "admin" or any(r.split(":", 1)[-1] == ADMIN_ROLE for r in row.roles)
+
+
+def _refuse_admin_target(actor: Principal, row: AccountRow) -> None:
+    """Only the platform admin manages agency admins: an agency admin manages officers and
+    system accounts of its agency, never an admin (its own agency's or another's)."""
+    if is_agency_admin(row) and not actor.is_admin:
+        log.warning("agency admin refused on an admin account",
+                    extra={"actor": actor.subject, "account_id": row.id})
+        raise ProblemError(403, "admin-account-forbidden")
+
+
 def _kind_for(roles: list[str]) -> str:
     bare = {r.split(":", 1)[1] for r in roles}
     return "system" if bare == {INTEGRATION_ROLE} else "officer"
@@ -210,7 +224,9 @@ async def list_agency(session: AsyncSession, actor: Principal, agency: str
 
 async def set_status(session: AsyncSession, ctx: IdentityContext, actor: Principal,
                      agency: str, account_id: str, status: str) -> AccountRow:
-    """Disable (revoking its sessions) or re-enable an account of the agency."""
+    """Disable (revoking its sessions) or re-enable an account of the agency. An agency admin
+    may do so for the agency's officers and system accounts only; an agency admin's account
+    is disabled or enabled by the platform admin alone (403 ``admin-account-forbidden``)."""
     if agency not in load_registry().agencies or not may_manage(actor, agency):
         raise ProblemError(403, "forbidden")
     row = await store.get_account(session, account_id, lock=True)
@@ -218,6 +234,7 @@ async def set_status(session: AsyncSession, ctx: IdentityContext, actor: Princip
         raise ProblemError(404, "account-not-found")
     if row.id == actor.subject:
         raise ProblemError(403, "forbidden")
+    _refuse_admin_target(actor, row)
     now = ctx.clock()
     if row.status != status:
         row.status = status
@@ -247,7 +264,8 @@ async def set_roles(session: AsyncSession, ctx: IdentityContext, actor: Principa
         raise ProblemError(404, "account-not-found")
     if row.id == actor.subject:
         raise ProblemError(403, "forbidden")
-    if f"{agency}:{ADMIN_ROLE}" in row.roles:
+    _refuse_admin_target(actor, row)
+    if is_agency_admin(row):  # an admin's roles are not changed here, not even by root
         raise ProblemError(403, "admin-role-forbidden")
     problems = Problems()
     _refuse_extra(problems, form)
