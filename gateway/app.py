@@ -26,6 +26,7 @@ from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
 from shared.settings import is_production
 from shared.web import docs, ops
+from shared.web.limits import BodyLimits, JsonLimits
 from shared.web.middleware import RequestContext
 from shared.web.openapi import install_openapi, route_name_id
 from shared.web.problems import install_problem_handlers
@@ -46,6 +47,8 @@ class GatewayWiring:
     transports: dict[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
     keys: KeySet | None = None
     clock: Callable[[], datetime] = utc_now
+    limits: JsonLimits | None = None
+    """Body limits (None: ``HALO_MAX_JSON_*``, :mod:`shared.web.limits`)."""
 
 
 def load_parts() -> list[GatewayPart]:
@@ -122,6 +125,7 @@ def create_gateway_app(settings: GatewaySettings | None = None,
                   description=API_DESCRIPTION, docs_url=None, redoc_url=None,
                   generate_unique_id_function=route_name_id)
     install_problem_handlers(app)
+    app.add_middleware(BodyLimits, limits=wiring.limits)
     app.add_middleware(RequestContext, service="gateway")
     add_cors(app, settings.cors_origins if settings else cors_origins())
     app.include_router(ops.router)

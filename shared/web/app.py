@@ -30,6 +30,7 @@ from shared.web import (
     routes_sops,
     routes_unmask,
 )
+from shared.web.limits import BodyLimits, JsonLimits
 from shared.web.middleware import RequestContext
 from shared.web.openapi import install_openapi, route_name_id
 from shared.web.openapi_examples import SERVICE_EXAMPLES
@@ -56,6 +57,8 @@ class Wiring:
     bus: EventBus | None = None
     verifier: TokenVerifier | None = None
     clock: Callable[[], datetime] = utc_now
+    limits: JsonLimits | None = None
+    """Body limits (None: ``HALO_MAX_JSON_*``, :mod:`shared.web.limits`)."""
 
 
 def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
@@ -90,6 +93,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
                   lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json", generate_unique_id_function=route_name_id)
     install_problem_handlers(app)
+    app.add_middleware(BodyLimits, limits=wiring.limits)
     app.add_middleware(RequestContext, service=spec.name)
     app.include_router(ops.router)
     app.include_router(routes_sops.router)

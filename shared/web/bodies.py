@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
 from shared.cases.documents import Upload
+from shared.web.limits import STATE_KEY, JsonLimits, too_deep
 from shared.web.problems import ProblemError
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -42,6 +43,9 @@ async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[U
         payload = (await request.body()).decode("utf-8", errors="replace")
     else:
         raise ProblemError(415, "unsupported-body", type=content_type.split(";")[0].strip())
+    limits = getattr(request.state, STATE_KEY, None) or JsonLimits()
+    if too_deep(payload, limits.max_depth):  # a multipart data part (JSON: the middleware)
+        raise ProblemError(422, "json-too-deep", limit=limits.max_depth)
     try:
         return model.model_validate(json.loads(payload or "{}")), uploads
     except json.JSONDecodeError:
