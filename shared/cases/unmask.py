@@ -12,6 +12,12 @@ Each reveal writes one ``audit_log`` row ``pii.unmask``: who (``actor_id``), whe
 digits scrubbed, :func:`shared.redact.scrub`); never a value. The per-account limit
 (``HALO_UNMASK_RATE``, default 30 per 600 s) counts those rows in the window, so every
 replica sees the same count.
+
+Break-glass (:func:`break_glass`, ``POST /cases/{id}/unmask/break-glass``): a platform admin or
+the kepala dinas of the SOP's agency, who holds no step, reveals the values in an emergency with
+a reason of at least 20 characters; audited as its own action ``pii.break_glass`` (same fields,
+same per-account limit). An agency admin (``<agency>:admin``, whose job is accounts) can do
+neither: it reads cases masked like every officer.
 """
 
 from __future__ import annotations
@@ -33,12 +39,22 @@ from shared.settings import RateLimit
 from shared.sop.model import SopDefinition
 
 UNMASK_ACTION = "pii.unmask"
+BREAK_GLASS_ACTION = "pii.break_glass"
+BREAK_GLASS_ROLE = "kepala_dinas"
+BREAK_GLASS_MIN_REASON = 20
 
 
 class UnmaskNotPermitted(EngineError):
     """The caller may read the case but holds no step of its SOP."""
 
     code = "unmask-not-permitted"
+    status = 403
+
+
+class BreakGlassNotPermitted(EngineError):
+    """Break-glass is for a platform admin or the kepala dinas of the SOP's agency."""
+
+    code = "break-glass-not-permitted"
     status = 403
 
 
@@ -67,24 +83,47 @@ def holds_a_step(sop: SopDefinition, who: Principal) -> bool:
                if s.kind in ("officer", "external"))
 
 
-async def unmask(session: AsyncSession, cases: CaseService, row: CaseRow, who: Principal,
-                 reason: str, limit: RateLimit) -> Revealed:
-    """The case's form in full for ``who`` (a step holder), audited; see the module."""
-    sop = await cases.sop_for(session, row)
-    if not holds_a_step(sop, who):
-        raise UnmaskNotPermitted(agency=sop.agency)
+async def _reveal(session: AsyncSession, cases: CaseService, row: CaseRow, sop: SopDefinition,
+                  who: Principal, reason: str, limit: RateLimit, action: str) -> Revealed:
     now = cases.clock()
     window = timedelta(seconds=limit.window_s)
-    recent = await cases.store.audit_times(session, who.subject, UNMASK_ACTION, now - window)
+    recent = await cases.store.audit_times(session, who.subject, action, now - window)
     if len(recent) >= limit.count:
         frees_at = recent[-limit.count] + window
         raise UnmaskLimited(max(1, math.ceil((frees_at - now).total_seconds())))
     personal = sop.personal_fields()
     form = cases.cipher.open_form(row.form, personal)
     fields = [k for k, v in form.items() if k in personal and v is not None]
-    entry = AuditRow(at=now, actor_id=who.subject, action=UNMASK_ACTION,
+    entry = AuditRow(at=now, actor_id=who.subject, action=action,
                      target=f"case/{row.id}", detail={"fields": fields, "reason": scrub(reason)})
     session.add(entry)
     await session.flush()
     assert entry.id is not None
     return Revealed(case_id=row.id, form=form, fields=fields, audit_id=entry.id, at=now)
+
+
+async def unmask(session: AsyncSession, cases: CaseService, row: CaseRow, who: Principal,
+                 reason: str, limit: RateLimit) -> Revealed:
+    """The case's form in full for ``who`` (a step holder), audited; see the module."""
+    sop = await cases.sop_for(session, row)
+    if not holds_a_step(sop, who):
+        raise UnmaskNotPermitted(agency=sop.agency)
+    return await _reveal(session, cases, row, sop, who, reason, limit, UNMASK_ACTION)
+
+
+def may_break_glass(sop: SopDefinition, who: Principal) -> bool:
+    """A platform admin, or the kepala dinas of the SOP's agency (never an agency admin by
+    that role alone: its job is accounts)."""
+    return who.is_admin or who.has(sop.agency, BREAK_GLASS_ROLE)
+
+
+async def break_glass(session: AsyncSession, cases: CaseService, row: CaseRow, who: Principal,
+                      reason: str, limit: RateLimit) -> Revealed:
+    """The case's form in full for a platform admin or the agency's kepala dinas, who holds no
+    step of it, with a reason of at least :data:`BREAK_GLASS_MIN_REASON` characters; audited
+    as ``pii.break_glass`` (its own action, so it can be reviewed apart) and limited per
+    account like the officers' reveals."""
+    sop = await cases.sop_for(session, row)
+    if not may_break_glass(sop, who):
+        raise BreakGlassNotPermitted(agency=sop.agency)
+    return await _reveal(session, cases, row, sop, who, reason, limit, BREAK_GLASS_ACTION)

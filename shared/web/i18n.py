@@ -41,6 +41,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "menangani langkah SOP-nya di {agency}.",
                              "The personal data of this case can only be revealed by officers "
                              "who handle a step of its SOP at {agency}."),
+    "break-glass-not-permitted": ("Pembukaan darurat data pribadi (break-glass) hanya untuk "
+                                  "admin platform atau kepala dinas {agency}.",
+                                  "Break-glass access to personal data is for the platform "
+                                  "administrator or the head of {agency} only."),
     "on-behalf-of-unknown": ("Akun warga untuk pengajuan atas nama (on_behalf_of) tidak "
                              "ditemukan atau tidak aktif. Cari akun warga lewat pencarian "
                              "loket (POST /api/v1/citizens/lookup).",

@@ -29,6 +29,22 @@ class UnmaskRequest(BaseModel):
         return text
 
 
+class BreakGlassRequest(UnmaskRequest):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"reason": "Permintaan tertulis Kepolisian Resor Lampung Selatan atas "
+                                "laporan pemalsuan dokumen"}]})
+    reason: str = Field(min_length=20, max_length=500, description=(
+        "Why the values are needed in full without holding a step of the case (20 to 500 "
+        "characters, no control characters). Written to the audit log as `pii.break_glass`."))
+
+    @field_validator("reason")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if len(value) < 20:
+            raise PydanticCustomError("string_too_short", "too short", {"min_length": 20})
+        return value
+
+
 class UnmaskOut(BaseModel):
     """The case's form in full, for the officer who asked (never cached)."""
 
