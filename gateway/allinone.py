@@ -19,12 +19,15 @@ How it is composed:
 ASGI transports do not run lifespans, so the outer lifespan enters every service's lifespan
 first (migrations, SOP sync, relay and sweeper) and leaves them last. With the demo on (the
 default), start-up seeds the demo accounts, opens a few demo cases through the gateway's own
-HTTP API (so the inbox is not empty) and prints the credentials and a curl walk-through.
+HTTP API (so the inbox is not empty) and prints the credentials and a curl walk-through; run
+as a program, it does so once the listener is up (``/healthz`` answers at once, ``/readyz``
+once the demo is in place).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import importlib.util
 import inspect
@@ -32,7 +35,7 @@ import json
 import logging
 import sys
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import replace
 from typing import Any, TextIO
 
@@ -76,8 +79,13 @@ def build_service_apps(bus: InProcessBus, keys: KeySet, conf: GatewaySettings
 
 
 def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
-              out: TextIO | None = None) -> FastAPI:
-    """The composed all-in-one app (settings from ``HALO_*``, files under ``var/``)."""
+              out: TextIO | None = None, demo_after_start: bool = False) -> FastAPI:
+    """The composed all-in-one app (settings from ``HALO_*``, files under ``var/``).
+
+    ``demo_after_start`` (``python -m gateway.allinone``): the demo is seeded in a background
+    task once the lifespan has started, so the listener is up (``/healthz`` answers) while it
+    runs; ``/readyz`` answers 503 ``starting`` until the demo is in place. Otherwise the
+    lifespan seeds it before it yields."""
     conf = GatewaySettings.from_env()
     # The web dev server and this process's own origin may call the API unless told otherwise.
     conf = replace(conf, cors_origins=cors_origins((*DEV_ORIGINS, base_url.rstrip("/"))))
@@ -97,12 +105,40 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
             async with gateway_lifespan(app):
                 if conf.clock_offset:  # HALO_CLOCK_OFFSET: a lateness demo, never production
                     log.warning("clock shifted", extra={"offset": str(conf.clock_offset)})
+                if demo and demo_after_start:
+                    async with _seeding_in_background(app, base_url, out or sys.stdout):
+                        yield
+                    return
                 if demo:
                     await seed_demo(app, base_url, out or sys.stdout)
                 yield
 
     gateway.router.lifespan_context = lifespan
     return gateway
+
+
+@asynccontextmanager
+async def _seeding_in_background(app: FastAPI, base_url: str, out: TextIO
+                                 ) -> AsyncIterator[None]:
+    """Not ready (``/readyz`` 503) until :func:`seed_demo` is done, then ready; a failed
+    demo is logged and leaves a working, ready process without it."""
+    runtime: GatewayRuntime = app.state.runtime
+    runtime.ready = False
+
+    async def seed() -> None:
+        try:
+            await seed_demo(app, base_url, out)
+        except Exception:
+            log.exception("demo data not seeded")
+        runtime.ready = True
+
+    task = asyncio.create_task(seed(), name="halo-demo-seed")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 async def seed_demo(app: FastAPI, base_url: str, out: TextIO) -> None:
@@ -229,13 +265,20 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from gateway.run import FORWARDED_ENV, proxy_options
+    from shared.observability.exposition import ALLINONE_PORT, MetricsListener, start_or_exit
     from shared.observability.logging import configure_logging
 
     proxy = proxy_options(os.environ.get(FORWARDED_ENV))  # a bad value stops the start here
+    # /metrics is never on the public port: a second listener, on 127.0.0.1:9464 by default.
+    metrics = MetricsListener.from_env(default_port=ALLINONE_PORT)
+    start_or_exit(metrics)
+    if metrics.port:
+        print(f"Metrik Prometheus: http://{metrics.host}:{metrics.port}/metrics", flush=True)
     # The QR codes on output documents point at this process unless told otherwise.
     os.environ.setdefault("HALO_PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
     configure_logging()
-    app = build_app(demo=not args.no_demo, base_url=f"http://{args.host}:{args.port}")
+    app = build_app(demo=not args.no_demo, base_url=f"http://{args.host}:{args.port}",
+                    demo_after_start=True)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, **proxy)
     return 0
 

@@ -7,6 +7,9 @@ from Kafka (``HALO_BUS=kafka``, ``HALO_KAFKA_BOOTSTRAP``).
 ``X-Forwarded-Proto`` are believed: a comma list of IP addresses or networks (CIDR), or ``*``
 (any peer: only when nothing but the proxy can reach the gateway). Empty (the default): no
 proxy is trusted, the client is the TCP peer. The per-client rate limits key on that client.
+
+``/metrics`` is served on a second listener only (``HALO_METRICS_PORT``, bound to
+``HALO_METRICS_HOST`` or ``--host``; see :mod:`shared.observability.exposition`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from fastapi import FastAPI
 
 from gateway.app import create_gateway_app
 from gateway.identity.demo import seed_demo_accounts
+from shared.observability.exposition import MetricsListener, start_or_exit
 from shared.observability.logging import configure_logging
 from shared.settings import SettingsError
 
@@ -51,8 +55,10 @@ def main() -> None:
     parser.add_argument("--demo", action="store_true", help="seed the demo accounts")
     args = parser.parse_args()
     proxy = proxy_options(os.environ.get(FORWARDED_ENV))  # a bad value stops the start here
+    metrics = MetricsListener.from_env(default_host=args.host)
     os.environ.setdefault("HALO_BUS", "kafka")  # a process of its own talks over Kafka
     configure_logging()
+    start_or_exit(metrics)  # a taken port stops the start here, before the app starts
     app = create_gateway_app()
     if args.demo or os.environ.get("HALO_DEMO") == "1":
         app = with_demo_accounts(app)

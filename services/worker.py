@@ -14,12 +14,13 @@ import asyncio
 import importlib
 import os
 import signal
-
-from prometheus_client import start_http_server
+from pathlib import Path
 
 from shared.auth.tokens import TokenVerifier
 from shared.events.factory import bus_from_settings
 from shared.events.outbox_signal import listen
+from shared.observability import heartbeat
+from shared.observability.exposition import PORT_ENV, MetricsListener, start_or_exit
 from shared.observability.logging import configure_logging
 from shared.settings import ServiceSettings
 from shared.web.runtime import ServiceRuntime, build_runtime, jwks_from_url
@@ -44,6 +45,9 @@ async def run(service: str) -> None:
             loops.append(runtime.outputs.worker.run(stop))
         if settings.database_url.startswith("postgresql"):
             loops.append(listen(settings.database_url, service, lambda: _wake(runtime), stop))
+        beat_file = os.environ.get("HALO_HEARTBEAT_FILE")
+        if beat_file:  # the liveness probe of a process without HTTP (Kubernetes)
+            loops.append(heartbeat.run(Path(beat_file), stop))
         await asyncio.gather(*loops)
     finally:
         await runtime.stop()
@@ -61,13 +65,19 @@ def _wake(runtime: ServiceRuntime) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("service", choices=SERVICES)
-    parser.add_argument("--metrics-port", type=int, default=0,
-                        help="serve /metrics on 127.0.0.1:<port> (0: none)")
+    parser.add_argument("--metrics-port", type=int, default=None,
+                        help=f"serve /metrics on <metrics-host>:<port> (0: none; default: "
+                        f"{PORT_ENV}, else none)")
+    parser.add_argument("--metrics-host", default=None,
+                        help="address of the metrics listener (0.0.0.0 in a container; "
+                        "default: HALO_METRICS_HOST, else 127.0.0.1)")
     args = parser.parse_args()
     os.environ.setdefault("HALO_BUS", "kafka")  # a process of its own talks over Kafka
+    metrics = MetricsListener.from_env()
+    metrics = MetricsListener(args.metrics_host or metrics.host,
+                              metrics.port if args.metrics_port is None else args.metrics_port)
     configure_logging()
-    if args.metrics_port:
-        start_http_server(args.metrics_port, addr="127.0.0.1")
+    start_or_exit(metrics)  # a taken port stops the start here
     asyncio.run(run(args.service))
 
 

@@ -4,12 +4,15 @@ A bearer token is verified here first (an invalid one never reaches a service), 
 on: services verify it again themselves. An officer's case submission whose ``on_behalf_of``
 names no active citizen account is refused here (:mod:`gateway.routing.assisted`). Unknown
 service: 404; unreachable: 503 ``service-unavailable``; no answer in time: 504
-``upstream-timeout`` (all problem+json).
+``upstream-timeout`` (all problem+json). A service's internal paths (``/metrics``, in any
+spelling that reaches it) are never relayed: 404.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Awaitable, Callable
+from urllib.parse import unquote
 
 import httpx
 from fastapi import APIRouter, Request
@@ -25,6 +28,8 @@ from shared.engine.state import Principal
 from shared.web.problems import ProblemError
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+INTERNAL_PATHS = frozenset({"metrics"})
+"""First path segments of a service that the public gateway never relays."""
 WaitForCase = Callable[[str, int], Awaitable[bool]]
 router = APIRouter(tags=["routing"])
 
@@ -54,6 +59,8 @@ async def route_to_service(service: str, request: Request) -> StreamingResponse:
     client = runtime.clients.get(service)
     if client is None:
         raise ProblemError(404, "service-not-found", service=service)
+    if is_internal(request.path_params.get("path", "")):
+        raise ProblemError(404, "not-found")
     who = await _check_bearer(request, runtime)
     body = await checked_body(request, who, runtime.state.get(CITIZEN_CHECK))
     idle_s = runtime.settings.connect_timeout_s + runtime.settings.read_timeout_s
@@ -68,6 +75,16 @@ async def route_to_service(service: str, request: Request) -> StreamingResponse:
     if pending is not None:
         response.raw_headers.append((b"x-tracking-pending", str(pending).encode()))
     return response
+
+
+def is_internal(path: str) -> bool:
+    """Whether the service-relative ``path`` names an internal path, however it is spelled
+    (percent-escapes, ``.``/``..`` segments, repeated slashes, letter case)."""
+    text = path
+    for _ in range(3):  # escapes of escapes
+        text = unquote(text)
+    first = posixpath.normpath("/" + text.replace("\\", "/")).lstrip("/").split("/", 1)[0]
+    return first.lower() in INTERNAL_PATHS
 
 
 async def _await_projection(runtime: GatewayRuntime, request: Request, status: int,

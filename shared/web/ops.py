@@ -1,10 +1,13 @@
-"""``/healthz`` (the process is alive), ``/readyz`` (it can serve: database reachable,
-start-up done) and ``/metrics`` (Prometheus text format)."""
+"""``/healthz`` (the process is alive) and ``/readyz`` (it can serve: database reachable,
+start-up done).
+
+``/metrics`` is deliberately not here: it is served on a second, internal listener only
+(``HALO_METRICS_PORT``, :mod:`shared.observability.exposition`), so the public port of every
+process answers 404 for it."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 router = APIRouter(tags=["ops"])
@@ -29,7 +32,3 @@ async def readyz(request: Request, response: Response) -> dict[str, str]:
         return {"status": "database-unavailable"}
     return {"status": "ready"}
 
-
-@router.get("/metrics", include_in_schema=False)
-async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

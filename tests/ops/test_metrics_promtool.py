@@ -1,5 +1,7 @@
-"""``/metrics`` of every process passes ``promtool check metrics`` (Debian's prometheus
-package), after real traffic has populated the series; ``/healthz`` and ``/readyz`` answer."""
+"""The metrics of every process pass ``promtool check metrics`` (Debian's prometheus
+package), after real traffic has populated the series; ``/healthz`` and ``/readyz`` answer.
+The metrics are read from the metrics listener's app (the process's registry), never from
+the public port (``tests/ops/test_metrics_listener.py``)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from shared.observability.exposition import metrics_app
 from tests.support.apps import running, runtime_of, service_settings, wiring
 from tests.support.tokens import TestTokens
 
@@ -34,6 +37,15 @@ def promtool() -> str:
     if os.environ.get("HALO_TEST_REQUIRE_INTEGRATION") == "1":
         pytest.fail("promtool missing: deploy/local/postgres.sh install provides it")
     pytest.skip("promtool not installed (apt-get install prometheus)")
+
+
+async def scrape() -> str:
+    """What the process's metrics listener answers (the same registry, over ASGI)."""
+    transport = httpx.ASGITransport(app=metrics_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://metrics") as client:
+        response = await client.get("/metrics")
+    assert response.status_code == 200
+    return response.text
 
 
 def check(text: str) -> subprocess.CompletedProcess[str]:
@@ -55,7 +67,7 @@ async def test_service_metrics_pass_promtool(service: str, tmp_path: Path) -> No
         await client.get("/sops")
         await runtime.sweeper.refresh_gauges()
         await runtime.relay.backlog()
-        body = (await client.get("/metrics")).text
+        body = await scrape()
     assert "halo_http_requests_total" in body and "halo_outbox_backlog" in body
     result = check(body)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -105,7 +117,7 @@ async def test_gateway_metrics_pass_promtool(tmp_path: Path) -> None:
         await stack.sync()
         tracked = await client.get(f"/api/v1/tracking/{case['tracking_no']}", headers=citizen)
         assert tracked.status_code == 200, tracked.text
-        body = (await client.get("/metrics")).text
+        body = await scrape()
     assert value(body, "halo_http_requests_total", service="gateway",
                  route="/api/v1/auth/login", status="401") >= 1
     assert value(body, "halo_http_request_duration_seconds_count", service="gateway") >= 5
@@ -136,7 +148,7 @@ async def test_allinone_metrics_pass_promtool(tmp_path: Path,
         assert (await client.get("/api/v1/nope/sops")).status_code == 404
         body = ""
         for _ in range(200):  # the demo's events reach the tracking consumer in the background
-            body = (await client.get("/metrics")).text
+            body = await scrape()
             if value(body, "halo_events_consumed_total", outcome="applied") >= 3:
                 break
             await asyncio.sleep(0.05)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.gateway.notifications.support import notifying_gateway, officer_step, settings
 from tests.gateway.notifications.test_whatsapp import channel
-from tests.ops.test_metrics_promtool import check, value
+from tests.ops.test_metrics_promtool import check, scrape, value
 from tests.support.whatsapp_standin import WhatsAppStandIn
 
 
@@ -16,7 +16,7 @@ async def test_metrics_count_sends_retries_and_dead_letters(tmp_path: Path) -> N
     conf = settings(tmp_path, max_attempts=1)
     async with notifying_gateway(tmp_path, conf=conf,
                                  channels={"whatsapp": channel(standin)}) as gw:
-        body = (await gw.client.get("/metrics")).text
+        body = await scrape()
         before = {name: value(body, name, channel="whatsapp") for name in (
             "halo_notifications_queued_total", "halo_notifications_dead_lettered_total")}
         sent_before = value(body, "halo_notifications_sent_total", channel="email",
@@ -25,7 +25,7 @@ async def test_metrics_count_sends_retries_and_dead_letters(tmp_path: Path) -> N
         await gw.publish(gw.event("case.submitted", applicant=warga, current=officer_step()))
         await gw.consume()
         await gw.deliver()
-        body = (await gw.client.get("/metrics")).text
+        body = await scrape()
     assert value(body, "halo_notifications_queued_total", channel="whatsapp") == (
         before["halo_notifications_queued_total"] + 1)
     assert value(body, "halo_notifications_dead_lettered_total", channel="whatsapp") == (
