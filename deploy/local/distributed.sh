@@ -3,6 +3,8 @@
 # gateway, and for each service an HTTP process and a worker process (outbox relay and
 # overdue sweeper), each on fixed ports. `up` starts everything and waits until ready;
 # `down` stops it all. Logs: var/log/<name>.log; pids: var/run/<name>.pid.
+# /metrics is on a second listener of each process (HALO_METRICS_PORT, 127.0.0.1 only):
+# gateway 9400, services 9401-9407, workers 8201-8207 (deploy/prometheus/prometheus.yml).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -13,6 +15,8 @@ PGPORT="${PGPORT:-55432}"
 SERVICES=(dukcapil perizinan pengaduan damkar pajak kepegawaian umum)
 declare -A PORT=([gateway]=8000 [dukcapil]=8101 [perizinan]=8102 [pengaduan]=8103
                  [damkar]=8104 [pajak]=8105 [kepegawaian]=8106 [umum]=8107)
+declare -A METRICS=([gateway]=9400 [dukcapil]=9401 [perizinan]=9402 [pengaduan]=9403
+                    [damkar]=9404 [pajak]=9405 [kepegawaian]=9406 [umum]=9407)
 
 export HALO_BUS=kafka
 export HALO_KAFKA_BOOTSTRAP="${HALO_KAFKA_BOOTSTRAP:-127.0.0.1:19092}"
@@ -55,10 +59,12 @@ up() {
     var="HALO_${s^^}_DATABASE_URL"
     "$PY" -m shared.db.migrate upgrade "${!var}"
   done
-  HALO_DEMO="${HALO_DEMO:-1}" start_proc gateway "$PY" -m gateway.run --port "${PORT[gateway]}"
+  HALO_DEMO="${HALO_DEMO:-1}" HALO_METRICS_PORT="${METRICS[gateway]}" \
+    start_proc gateway "$PY" -m gateway.run --port "${PORT[gateway]}"
   wait_ready gateway "${PORT[gateway]}"
   for s in "${SERVICES[@]}"; do
-    HALO_RUN_MIGRATIONS=0 start_proc "$s" "$PY" -m services.run "$s" --port "${PORT[$s]}"
+    HALO_RUN_MIGRATIONS=0 HALO_METRICS_PORT="${METRICS[$s]}" \
+      start_proc "$s" "$PY" -m services.run "$s" --port "${PORT[$s]}"
     HALO_RUN_MIGRATIONS=0 start_proc "$s-worker" "$PY" -m services.worker "$s" \
       --metrics-port $((PORT[$s] + 100))
   done
