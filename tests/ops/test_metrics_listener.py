@@ -168,3 +168,55 @@ def test_a_process_whose_metrics_port_is_taken_does_not_start(taken_port: int,
     assert done.returncode == 1
     assert f"HALO_METRICS_PORT: port metrik 127.0.0.1:{taken_port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_allinone_serves_metrics_on_localhost_9464_by_default(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    import gateway.allinone
+    import shared.observability.exposition as exposition
+
+    started: list[MetricsListener] = []
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(exposition, "start_or_exit", started.append)
+    monkeypatch.setattr(gateway.allinone, "build_app", lambda **kw: FastAPI())
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw, started=list(started)))
+    monkeypatch.setattr("shared.observability.logging.configure_logging", lambda: None)
+    for name in ("HALO_METRICS_PORT", "HALO_METRICS_HOST", "HALO_PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    # even when the public port listens on every address, the metrics stay on 127.0.0.1
+    assert gateway.allinone.main(["--host", "0.0.0.0", "--port", "18998"]) == 0
+    assert served["started"] == [MetricsListener("127.0.0.1", ALLINONE_PORT)]
+    assert served["port"] == 18998
+    monkeypatch.setenv("HALO_METRICS_PORT", "0")
+    gateway.allinone.main(["--port", "18998"])
+    assert started[-1] == MetricsListener("127.0.0.1", 0)
+
+
+@pytest.mark.parametrize(("argv", "env", "expected"), [
+    ([], {}, MetricsListener("127.0.0.1", 0)),
+    ([], {"HALO_METRICS_PORT": "9464", "HALO_METRICS_HOST": "0.0.0.0"},
+     MetricsListener("0.0.0.0", 9464)),
+    (["--metrics-port", "9464", "--metrics-host", "0.0.0.0"], {},
+     MetricsListener("0.0.0.0", 9464)),
+    (["--metrics-port", "8201"], {"HALO_METRICS_PORT": "9464"},
+     MetricsListener("127.0.0.1", 8201)),
+])
+def test_the_worker_takes_the_same_settings_its_flags_win(
+        monkeypatch: pytest.MonkeyPatch, argv: list[str], env: dict[str, str],
+        expected: MetricsListener) -> None:
+    import services.worker
+
+    started: list[MetricsListener] = []
+    monkeypatch.setattr(services.worker, "start_or_exit", started.append)
+    monkeypatch.setattr(services.worker, "configure_logging", lambda: None)
+    monkeypatch.setattr(services.worker.asyncio, "run", lambda coro: coro.close())
+    monkeypatch.setenv("HALO_BUS", "memory")
+    for name in ("HALO_METRICS_PORT", "HALO_METRICS_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(sys, "argv", ["services.worker", "dukcapil", *argv])
+    services.worker.main()
+    assert started == [expected]
