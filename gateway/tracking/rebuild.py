@@ -40,6 +40,7 @@ from shared.db.tables import ProcessedEventRow
 from shared.events.bus import EventBus
 from shared.events.consumer import EventConsumer
 from shared.events.kafka import KafkaBus
+from shared.events.kafka_settings import KafkaSettings
 
 DEFAULT_GROUP = GatewaySettings.tracking_group
 
@@ -83,7 +84,8 @@ async def _main(idle_s: float) -> int:
     await asyncio.to_thread(migrate.upgrade, conf.database_url, "head",
                             Path(folder), table)
     db = make_engine(conf.database_url)
-    bus = KafkaBus(conf.kafka_bootstrap, client_id="halo-gateway-rebuild")
+    bus = KafkaBus(conf.kafka_bootstrap, client_id="halo-gateway-rebuild",
+                   settings=KafkaSettings.from_env())
     await bus.start()
     try:
         read = await rebuild(make_sessionmaker(db), bus, idle_s=idle_s,

@@ -3,7 +3,9 @@
 The producer is idempotent (``enable_idempotence=True``, which forces ``acks=all``), so a
 retried send never duplicates within a producer session. Consumers commit manually and
 start from the earliest offset, so nothing is missed. Topics are created explicitly; the
-broker runs with ``auto.create.topics.enable=false``.
+broker runs with ``auto.create.topics.enable=false``, with the replication factor and
+``min.insync.replicas`` of :class:`~shared.events.kafka_settings.KafkaSettings`; its security
+options (TLS, SASL) reach every client.
 """
 
 from __future__ import annotations
@@ -15,46 +17,59 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaTimeoutError
 
 from shared.events.bus import Headers, Record
+from shared.events.kafka_settings import KafkaSettings
 
 _TOPIC_ALREADY_EXISTS = 36
 
 
 class KafkaBus:
     def __init__(self, bootstrap: str, client_id: str = "halo-lamsel",
-                 request_timeout_ms: int = 10_000) -> None:
+                 request_timeout_ms: int = 10_000, settings: KafkaSettings | None = None
+                 ) -> None:
         self._bootstrap = bootstrap
+        self.settings = settings or KafkaSettings()
         self._client_id = client_id
         self._timeout = request_timeout_ms
         self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
         if self._producer is None:
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self._bootstrap, client_id=self._client_id,
-                enable_idempotence=True, linger_ms=2,
-                request_timeout_ms=self._timeout,
-            )
+            producer = self.make_producer()
             await producer.start()
             self._producer = producer
+
+    def make_producer(self) -> AIOKafkaProducer:
+        return AIOKafkaProducer(
+            bootstrap_servers=self._bootstrap, client_id=self._client_id,
+            enable_idempotence=True, linger_ms=2,
+            request_timeout_ms=self._timeout, **self.settings.client_options(),
+        )
 
     async def stop(self) -> None:
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
 
+    def admin(self) -> AIOKafkaAdminClient:
+        return AIOKafkaAdminClient(bootstrap_servers=self._bootstrap,
+                                   client_id=f"{self._client_id}-admin",
+                                   request_timeout_ms=self._timeout,
+                                   **self.settings.client_options())
+
+    def new_topics(self, topics: list[str], partitions: int) -> list[NewTopic]:
+        return [NewTopic(name=t, num_partitions=partitions,
+                         replication_factor=self.settings.replication_factor,
+                         topic_configs=self.settings.topic_configs()) for t in topics]
+
     async def ensure_topics(self, topics: list[str], partitions: int = 3) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap,
-                                    client_id=f"{self._client_id}-admin",
-                                    request_timeout_ms=self._timeout)
+        admin = self.admin()
         await admin.start()
         try:
             existing = set(await admin.list_topics())
             missing = [t for t in topics if t not in existing]
             if not missing:
                 return
-            response = await admin.create_topics(
-                [NewTopic(name=t, num_partitions=partitions, replication_factor=1)
-                 for t in missing])
+            response = await admin.create_topics(self.new_topics(missing, partitions))
             for topic, code, *_ in getattr(response, "topic_errors", []):
                 if code not in (0, _TOPIC_ALREADY_EXISTS):
                     raise RuntimeError(f"creating topic {topic} failed with error {code}")
@@ -101,7 +116,7 @@ class KafkaBus:
             future.result()
 
     def consumer(self, topics: list[str], group: str) -> KafkaConsumer:
-        return KafkaConsumer(self._bootstrap, topics, group, self._client_id)
+        return KafkaConsumer(self._bootstrap, topics, group, self._client_id, self.settings)
 
 
 def _retrieve(future: asyncio.Future[object]) -> None:
@@ -111,11 +126,13 @@ def _retrieve(future: asyncio.Future[object]) -> None:
 
 
 class KafkaConsumer:
-    def __init__(self, bootstrap: str, topics: list[str], group: str, client_id: str) -> None:
+    def __init__(self, bootstrap: str, topics: list[str], group: str, client_id: str,
+                 settings: KafkaSettings | None = None) -> None:
         self._consumer = AIOKafkaConsumer(
             *topics, bootstrap_servers=bootstrap, group_id=group,
             client_id=f"{client_id}-{group}", enable_auto_commit=False,
             auto_offset_reset="earliest", isolation_level="read_committed",
+            **(settings or KafkaSettings()).client_options(),
         )
 
     async def start(self) -> None:
