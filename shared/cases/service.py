@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cases.catalog import SopCatalog
+from shared.cases.catalog import SopCatalog, foreign_agencies
 from shared.cases.documents import DocumentStorage, Upload
 from shared.cases.hooks import Hooks
 from shared.cases.officer_inputs import officer_record
@@ -158,7 +158,8 @@ class CaseService:
         sop = await self.catalog.publish(session, data, who.subject, now)
         session.add(AuditRow(at=now, actor_id=who.subject, action="sop.published",
                              target=f"{self.service}/{sop.key}@v{sop.version}",
-                             detail={"agency": sop.agency, "steps": len(sop.steps)}))
+                             detail={"agency": sop.agency, "steps": len(sop.steps),
+                                     "awaiting": foreign_agencies(sop)}))
         return sop
 
     async def audit(self, session: AsyncSession, who: Principal, action: str, target: str,

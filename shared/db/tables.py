@@ -35,6 +35,15 @@ class SopVersionRow(SQLModel, table=True):
     """``file`` (shipped with the service) or ``api`` (published by an agency admin)."""
     published_by: str = Field(max_length=64)
     published_at: datetime = _dt(nullable=False)
+    status: str = Field(default="active", max_length=10,
+                        sa_column_kwargs={"server_default": "active"})
+    """``active`` (cases may start on it) or ``pending`` (awaiting other agencies' admins)."""
+    awaiting: list[str] = Field(default_factory=list, sa_column=Column(
+        JSON, nullable=False, server_default="[]"))
+    """Agencies given steps whose admin has not accepted the version yet."""
+    accepted: list[str] = Field(default_factory=list, sa_column=Column(
+        JSON, nullable=False, server_default="[]"))
+    """Agencies given steps whose admin accepted the version."""
 
 
 class CaseRow(SQLModel, table=True):

@@ -74,6 +74,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "tidak sama dengan SOP layanan lain.",
                        "A new SOP key '{key}' must start with '{prefix}' (the service's name), "
                        "so it cannot clash with another service's SOP."),
+    "sop-agency-not-hosted": ("Layanan {service} tidak menampung SOP {agency}; terbitkan SOP "
+                              "di layanan instansi tersebut.",
+                              "The {service} service does not host SOPs of {agency}; publish "
+                              "it in that agency's service."),
+    "sop-version-pending": ("SOP '{key}' masih punya versi yang menunggu persetujuan instansi "
+                            "lain; versi baru dapat diterbitkan setelah disetujui.",
+                            "SOP '{key}' has a version awaiting another agency's acceptance; "
+                            "a new version can be published once it is accepted."),
+    "sop-version-not-pending": ("Versi SOP '{key}' ini tidak sedang menunggu persetujuan.",
+                                "This version of SOP '{key}' is not awaiting acceptance."),
+    "sop-accept-not-permitted": ("Versi SOP '{key}' ini hanya dapat disetujui oleh admin "
+                                 "instansi yang diberi langkahnya dan belum menyetujui.",
+                                 "This version of SOP '{key}' can only be accepted by the "
+                                 "admin of an agency given its steps that has not accepted "
+                                 "yet."),
     "sop-invalid": ("Definisi SOP tidak valid; lihat daftar masalah.",
                     "The SOP definition is invalid; see the list of problems."),
     "unauthenticated": ("Token akses tidak ada, tidak valid, atau kedaluwarsa.",

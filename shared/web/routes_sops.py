@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
+from shared.cases.catalog import AcceptRefused, foreign_agencies
 from shared.sop.categories import category_label
 from shared.sop.model import SopDefinition
 from shared.sop.standard import service_standard, total_time
@@ -24,7 +25,8 @@ Version = Annotated[int | None, Query(ge=1, le=MAX_VERSION)]
 
 @router.get("", response_model=list[SopSummary])
 async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
-                    q: str | None = None) -> list[SopSummary]:
+                    q: Annotated[str | None, Query(max_length=200)] = None
+                    ) -> list[SopSummary]:
     """The service's SOPs (newest version of each), optionally filtered by ``q``."""
     sops = await runtime.catalog.latest_all(session)
     if q:
@@ -60,7 +62,8 @@ async def sop_versions(key: str, session: SessionDep, runtime: RuntimeDep
     if not rows:
         raise ProblemError(404, "sop-not-found", key=key)
     return [SopVersionOut(version=r.version, origin=r.origin, published_at=r.published_at,
-                          title=r.title) for r in rows]
+                          title=r.title, status=r.status, awaiting=list(r.awaiting),
+                          accepted=list(r.accepted)) for r in rows]
 
 
 @router.get("/{key}/standard", response_model=ServiceStandardOut,
@@ -98,12 +101,19 @@ async def publish_sop(request: Request, session: SessionDep, runtime: RuntimeDep
     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
     `text/yaml`). Validated like the files at start-up; every problem is listed (422
     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-    cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+    cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+    for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+    another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+    (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+    active version, and the key takes no further version (409 `sop-version-pending`).
     """
     body = await read_definition(request)
     agency = str(body.get("agency", ""))
     if not (who.is_admin or who.has(agency, "admin")):
         raise ProblemError(403, "forbidden")
+    if agency not in runtime.catalog.hosts:
+        raise ProblemError(403, "sop-agency-not-hosted", agency=agency,
+                           service=runtime.settings.service)
     key = str(body.get("key", ""))
     current = await runtime.catalog.get(session, key)
     if current is not None and current.agency != agency and not who.is_admin:
@@ -113,5 +123,34 @@ async def publish_sop(request: Request, session: SessionDep, runtime: RuntimeDep
         # A new key starts with the service's name: no shipped key of another service does,
         # so a key published here can never name another service's SOP in the catalog.
         raise ProblemError(422, "sop-key-prefix", key=key, prefix=prefix)
-    sop = await runtime.cases.publish_sop(session, who, body)
-    return PublishedSop(key=sop.key, version=sop.version, title=sop.title, agency=sop.agency)
+    try:
+        sop = await runtime.cases.publish_sop(session, who, body)
+    except AcceptRefused as exc:
+        raise ProblemError(exc.status, exc.code, key=key) from None
+    awaiting = foreign_agencies(sop)
+    return PublishedSop(key=sop.key, version=sop.version, title=sop.title, agency=sop.agency,
+                        status="pending" if awaiting else "active", awaiting=awaiting)
+
+
+@router.post("/{key}/versions/{version}/accept", response_model=SopVersionOut, responses={
+    403: {"description": "The caller is not the admin of an agency the version awaits "
+                         "(`sop-accept-not-permitted`)"},
+    404: {"description": "No such version (`sop-not-found`)"},
+    409: {"description": "The version is not pending (`sop-version-not-pending`)"}})
+async def accept_version(key: str, version: Annotated[int, Path(ge=1, le=MAX_VERSION)],
+                         session: SessionDep, runtime: RuntimeDep, who: CurrentPrincipal
+                         ) -> SopVersionOut:
+    """The admin of an agency given steps in a pending version accepts them (audited
+    ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+    active one: new cases start on it; running cases keep their version."""
+    mine = frozenset(a for a in who.agencies() if who.has(a, "admin"))
+    try:
+        row, accepted = await runtime.catalog.accept(session, key, version, mine)
+    except AcceptRefused as exc:
+        raise ProblemError(exc.status, exc.code, key=key) from None
+    await runtime.cases.audit(session, who, "sop.accepted",
+                              f"{runtime.settings.service}/{key}@v{version}",
+                              {"agencies": accepted, "active": row.status == "active"})
+    return SopVersionOut(version=row.version, origin=row.origin, published_at=row.published_at,
+                         title=row.title, status=row.status, awaiting=list(row.awaiting),
+                         accepted=list(row.accepted))

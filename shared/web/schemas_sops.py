@@ -96,6 +96,13 @@ class SopVersionOut(BaseModel):
     origin: str
     published_at: UtcDatetime
     title: str
+    status: str = "active"
+    """``active`` (cases start on the newest active version) or ``pending``: it gives steps
+    to other agencies whose admins have not all accepted it yet."""
+    awaiting: list[str] = []
+    """The agencies whose admin must still accept the version (``POST .../accept``)."""
+    accepted: list[str] = []
+    """The agencies given steps whose admin accepted it."""
 
 
 class PublishedSop(BaseModel):
@@ -103,3 +110,6 @@ class PublishedSop(BaseModel):
     version: int
     title: str
     agency: str
+    status: str = "active"
+    """``pending`` when steps are given to other agencies: see ``awaiting``."""
+    awaiting: list[str] = []

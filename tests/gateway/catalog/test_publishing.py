@@ -30,7 +30,8 @@ async def test_a_new_sop_published_in_umum_runs_and_joins_the_catalog(tmp_path: 
                                              json=definition)
         assert published.status_code == 201, published.text
         assert published.json() == {"key": key, "version": 1, "agency": "bpkad",
-                                     "title": "LAYANAN KONSULTASI ASET DAERAH (UJI)"}
+                                     "title": "LAYANAN KONSULTASI ASET DAERAH (UJI)",
+                                     "status": "active", "awaiting": []}
         stack.runtime.state.pop("catalog", None)  # the gateway's short catalog cache
         catalog = (await stack.client.get("/api/v1/catalog", params={"q": "aset daerah"})
                    ).json()
