@@ -10,6 +10,10 @@ import importlib
 import re
 from typing import Any
 
+import pytest
+import yaml
+
+from shared.events.kafka_settings import KafkaSettings
 from tests.deploy.manifests import (
     BASE,
     DEPLOY,
@@ -152,3 +156,15 @@ def test_every_image_is_tagged_with_the_project_version() -> None:
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert f'org.opencontainers.image.version="{version()}"' in dockerfile
     assert (ROOT / "pyproject.toml").is_file() and BASE.is_dir()
+
+
+def test_the_config_keeps_documents_in_the_database_and_valid_kafka_settings(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    config = of_kind(render(), "ConfigMap")["halo-config"]["data"]
+    assert config["HALO_DOCUMENT_STORE"] == "database"  # shared by replicas, kept on restart
+    compose = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
+    assert compose["x-app"]["environment"]["HALO_DOCUMENT_STORE"] == "database"
+    for name, value in config.items():
+        monkeypatch.setenv(name, value)
+    kafka = KafkaSettings.from_env()
+    assert (kafka.replication_factor, kafka.min_insync_replicas) == (3, 2)
