@@ -8,10 +8,19 @@ sending them. The OpenAPI schema still lists the required fields and forbids ext
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.identity.passwords import MAX_LENGTH, MIN_LENGTH
 from shared.times import UtcDatetime
+from shared.web.text import LOGIN_MAX, NAME_MAX, PASSWORD_MAX, TOKEN_MAX, Line
+
+SHORT_MAX = 64
+"""A NIK, a phone number or an agency key, with room for separators."""
+ROLES_MAX = 20
+Role = Annotated[Line, Field(max_length=SHORT_MAX)]
+"""``<agency>:<role>``."""
 
 PASSWORD_POLICY = (
     f"Password policy: {MIN_LENGTH} to {MAX_LENGTH} characters; at least one letter and one "
@@ -52,57 +61,63 @@ class RegisterForm(BaseModel):
     """Citizen self-registration. ``phone`` is the WhatsApp number (08…, 628… or +628…)."""
 
     model_config = _form("nik", "name", "email", "phone", "password")
-    nik: str | None = Field(default=None, description=NIK_RULES,
-                            examples=["1801014507900003"])
-    name: str | None = Field(default=None, description="Letters, spaces and . , ' - "
-                             "(at least 2 letters, at most 100 characters).")
-    email: str | None = Field(default=None, description="Stored in lower case; a login.")
-    phone: str | None = Field(default=None, description=PHONE_RULES,
-                              examples=["0812-3456-7890"])
-    password: str | None = Field(default=None, description=PASSWORD_POLICY,
-                                 json_schema_extra={"minLength": MIN_LENGTH,
-                                                    "maxLength": MAX_LENGTH})
+    nik: Line | None = Field(default=None, max_length=SHORT_MAX, description=NIK_RULES,
+                             examples=["1801014507900003"])
+    name: Line | None = Field(default=None, max_length=NAME_MAX,
+                              description="Letters, spaces and . , ' - "
+                              "(at least 2 letters, at most 100 characters).")
+    email: Line | None = Field(default=None, max_length=LOGIN_MAX,
+                               description="Stored in lower case; a login.")
+    phone: Line | None = Field(default=None, max_length=SHORT_MAX, description=PHONE_RULES,
+                               examples=["0812-3456-7890"])
+    password: Line | None = Field(default=None, description=PASSWORD_POLICY,
+                                  max_length=PASSWORD_MAX,
+                                  json_schema_extra={"minLength": MIN_LENGTH,
+                                                     "maxLength": MAX_LENGTH})
 
 
 class LoginForm(BaseModel):
     """``login`` is the NIK, the e-mail address or the WhatsApp number."""
 
     model_config = _form("login", "password")
-    login: str | None = Field(default=None, description="The NIK (16 digits), the e-mail "
-                              "address or the WhatsApp number (08…, 628… or +628…).")
-    password: str | None = None
+    login: Line | None = Field(default=None, max_length=LOGIN_MAX,
+                               description="The NIK (16 digits), the e-mail "
+                               "address or the WhatsApp number (08…, 628… or +628…).")
+    password: Line | None = Field(default=None, max_length=PASSWORD_MAX,
+                                  description="Refused (422) over 256 characters, before "
+                                  "any hashing.")
 
 
 class RefreshForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    refresh_token: str
+    refresh_token: Line = Field(max_length=TOKEN_MAX)
 
 
 class AgencyAdminForm(BaseModel):
     model_config = _form("agency", "name", "email", "phone", "password")
-    agency: str | None = None
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    password: str | None = None
+    agency: Line | None = Field(default=None, max_length=SHORT_MAX)
+    name: Line | None = Field(default=None, max_length=NAME_MAX)
+    email: Line | None = Field(default=None, max_length=LOGIN_MAX)
+    phone: Line | None = Field(default=None, max_length=SHORT_MAX)
+    password: Line | None = Field(default=None, max_length=PASSWORD_MAX)
 
 
 class OfficerForm(BaseModel):
     """``roles`` are scoped to the agency of the path: ``<agency>:<role>``."""
 
     model_config = _form("name", "email", "password", "roles")
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    password: str | None = None
-    roles: list[str] | None = None
+    name: Line | None = Field(default=None, max_length=NAME_MAX)
+    email: Line | None = Field(default=None, max_length=LOGIN_MAX)
+    phone: Line | None = Field(default=None, max_length=SHORT_MAX)
+    password: Line | None = Field(default=None, max_length=PASSWORD_MAX)
+    roles: list[Role] | None = Field(default=None, max_length=ROLES_MAX)
 
 
 class RolesForm(BaseModel):
     """The officer's new roles (all of them), each ``<agency>:<role>`` of the path's agency."""
 
     model_config = _form("roles")
-    roles: list[str] | None = None
+    roles: list[Role] | None = Field(default=None, max_length=ROLES_MAX)
 
 
 class TokenPair(BaseModel):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.web.text import Line
+
 
 class CitizenLookup(BaseModel):
     """Exactly one key: the citizen's NIK, WhatsApp number or e-mail."""
@@ -11,10 +13,10 @@ class CitizenLookup(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"nik": "1801014505900001"}, {"phone": "081234567890"},
                      {"email": "siti@example.id"}]})
-    nik: str | None = Field(default=None, max_length=32, description="16 digits")
-    phone: str | None = Field(default=None, max_length=32,
+    nik: Line | None = Field(default=None, max_length=32, description="16 digits")
+    phone: Line | None = Field(default=None, max_length=32,
                               description="An Indonesian mobile number: 08…, 628… or +628…")
-    email: str | None = Field(default=None, max_length=254)
+    email: Line | None = Field(default=None, max_length=254)
 
 
 class CitizenFound(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.times import UtcDatetime
+from shared.web.text import Text
 
 Score = Annotated[int, Field(ge=1, le=4, strict=True)]
 """1–4 (contoh kuesioner: answers a–d); a whole JSON number, never "3" or 3.5 or true."""
@@ -31,7 +32,7 @@ class AnswerSheet(BaseModel):
 class SurveyAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
     answers: AnswerSheet
-    comment: Annotated[str | None, Field(max_length=1000)] = None
+    comment: Annotated[Text | None, Field(max_length=1000)] = None
     """Saran dan masukan, free text; shown to the agency's admins without the case."""
 
 

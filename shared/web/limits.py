@@ -43,6 +43,9 @@ MESSAGES = {
                       "disimpan.",
                       "The JSON body is nested more than {limit} levels deep. Nothing was "
                       "stored."),
+    # A maximum length on an optional text field (shared.web.text) is reported as this.
+    "field.too_long": ("Terlalu panjang (maksimal {max_length} karakter).",
+                       "Too long (at most {max_length} characters)."),
 }
 """Registered when a :class:`BodyLimits` is built (so with every app)."""
 

@@ -22,6 +22,7 @@ from shared.times import UtcDatetime
 from shared.web.deps import CaseDep, CurrentPrincipal, LockedCaseDep, RuntimeDep, SessionDep
 from shared.web.problems import ProblemError
 from shared.web.runtime import ServiceRuntime
+from shared.web.text import TEXT_CHECK
 
 router = APIRouter(tags=["outputs"])
 
@@ -53,7 +54,7 @@ class OutputOut(BaseModel):
 class RevokeOutput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5,
-                                             max_length=500)]
+                                             max_length=500), TEXT_CHECK]
 
 
 def _outputs(runtime: ServiceRuntime) -> Outputs:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.cases.officer_inputs import OfficerInputOut
 from shared.times import UtcDatetime
+from shared.web.text import COMMENT_MAX, Line, Text
 from shared.web.vocabulary import old, renamed
 
 
@@ -32,13 +33,17 @@ class SopSummary(BaseModel):
 
 class OpenCase(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    sop_key: str = Field(min_length=1, max_length=120)
+    sop_key: Line = Field(min_length=1, max_length=120)
     form: dict[str, Any] = Field(default_factory=dict)
-    on_behalf_of: str | None = Field(
+    on_behalf_of: Line | None = Field(
         default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$",
         description="Assisted submission: the citizen's account id. Only an officer of the "
                     "SOP's agency (front_office, operator, staf) may send it; the citizen "
                     "owns the case and its history records who assisted.")
+
+
+ItemKey = Annotated[Line, Field(max_length=120)]
+"""A document key or form field name of the SOP."""
 
 
 class RequestedItems(BaseModel):
@@ -46,16 +51,16 @@ class RequestedItems(BaseModel):
     of the SOP. The resubmission (``lengkapi``) must bring every one of them."""
 
     model_config = ConfigDict(extra="forbid")
-    documents: list[str] = Field(default_factory=list, max_length=50)
-    fields: list[str] = Field(default_factory=list, max_length=100)
+    documents: list[ItemKey] = Field(default_factory=list, max_length=50)
+    fields: list[ItemKey] = Field(default_factory=list, max_length=100)
 
 
 class ActOnCase(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    action: str = Field(min_length=1, max_length=60)
-    step: str | None = Field(default=None, max_length=80,
+    action: Line = Field(min_length=1, max_length=60)
+    step: Line | None = Field(default=None, max_length=80,
                              description="The step the caller saw; refused if the case moved on")
-    comment: str | None = Field(default=None, max_length=4000)
+    comment: Text | None = Field(default=None, max_length=COMMENT_MAX)
     form: dict[str, Any] | None = None
     requested: RequestedItems | None = Field(
         default=None, description="Only with a return action: what the applicant must bring")
