@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -180,7 +181,12 @@ def test_the_allinone_serves_metrics_on_localhost_9464_by_default(
     started: list[MetricsListener] = []
     served: dict[str, Any] = {}
     monkeypatch.setattr(exposition, "start_or_exit", started.append)
-    monkeypatch.setattr(gateway.allinone, "build_app", lambda **kw: FastAPI())
+    def build_app(**kw: Any) -> FastAPI:
+        app = FastAPI()
+        app.state.starting = SimpleNamespace(error=None)  # a start-up that went well
+        return app
+
+    monkeypatch.setattr(gateway.allinone, "build_app", build_app)
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw, started=list(started)))
     monkeypatch.setattr("shared.observability.logging.configure_logging", lambda: None)
     for name in ("HALO_METRICS_PORT", "HALO_METRICS_HOST", "HALO_PUBLIC_BASE_URL"):
