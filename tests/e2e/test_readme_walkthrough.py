@@ -33,7 +33,8 @@ def _free_port() -> int:
 def test_the_readme_walkthrough_runs_to_the_survey(tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("HALO_")}
-    env.update(HALO_VAR_DIR=str(tmp_path / "var"), PYTHONPATH=str(ROOT))
+    # no metrics listener: a `make run` on this machine may hold 127.0.0.1:9464 already
+    env.update(HALO_VAR_DIR=str(tmp_path / "var"), PYTHONPATH=str(ROOT), HALO_METRICS_PORT="0")
     server = subprocess.Popen([sys.executable, "-m", "gateway.allinone", "--port", str(port)],
                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
