@@ -58,21 +58,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 FIELDS: dict[str, tuple[str, str]] = {
+    # The NIK's own problems (nik-format, nik-region, ...) are in shared.web.i18n: the SOP
+    # forms of the services use the same rules (shared.identity_numbers).
     "field.required": ("Wajib diisi.", "This field is required."),
     "field.not-allowed": ("Kolom ini tidak boleh diisi.", "This field may not be set."),
-    "field.nik-format": ("NIK harus terdiri dari 16 angka.", "The NIK must be 16 digits."),
-    "field.nik-region": (
-        "Kode wilayah pada NIK (6 angka pertama) tidak valid.",
-        "The region code in the NIK (first 6 digits) is not valid."),
-    "field.nik-birth-date": (
-        "Tanggal lahir pada NIK (angka ke-7 s.d. 12) bukan tanggal yang valid.",
-        "The birth date in the NIK (digits 7 to 12) is not a valid date."),
-    "field.nik-future": (
-        "Tanggal lahir pada NIK berada di masa depan.",
-        "The birth date in the NIK is in the future."),
-    "field.nik-serial": (
-        "Nomor urut pada NIK (4 angka terakhir) tidak boleh 0000.",
-        "The serial number in the NIK (last 4 digits) may not be 0000."),
     "field.name-format": (
         "Nama harus berisi huruf (boleh spasi, titik, koma, apostrof, tanda hubung).",
         "The name must contain letters (spaces, dots, commas, apostrophes, hyphens allowed)."),

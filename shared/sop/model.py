@@ -44,6 +44,14 @@ FieldType = Literal["string", "text", "integer", "number", "date", "boolean", "c
                     "phone", "email"]
 
 
+DEFAULT_MAX_LENGTH: dict[str, int] = {"string": 200, "text": 4000, "email": 254}
+"""The longest value of a text-like field when its definition names none: a line (a name, an
+address) 200 characters, a multi-line text 4,000, an e-mail address 254 (RFC 5321's path
+limit). NIK, phone, date and choice values have a fixed shape already."""
+MAX_LENGTH_CEILING = 20_000
+"""The largest ``max_length`` a definition may set: form values are short data, not files."""
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -58,6 +66,18 @@ class FormField(_Frozen):
     choices: tuple[str, ...] = ()
     personal: bool = False
     """Personal data (UU 27/2022 PDP): masked in responses, never put in events or logs."""
+    max_length: int | None = Field(default=None, ge=1, le=MAX_LENGTH_CEILING)
+    """The longest text value accepted, in characters; none given: the type's default
+    (:data:`DEFAULT_MAX_LENGTH`). ``None`` rather than the number, so a definition that names
+    none is stored as before."""
+
+    @property
+    def length_limit(self) -> int | None:
+        """The longest value accepted for a text-like type (string, text, e-mail), else None."""
+        default = DEFAULT_MAX_LENGTH.get(self.type)
+        if default is None:
+            return None
+        return self.max_length if self.max_length is not None else default
 
 
 class DocumentSpec(_Frozen):

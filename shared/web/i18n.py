@@ -181,6 +181,37 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "field.literal_error": ("Pilih salah satu pilihan yang tersedia.",
                             "Choose one of the options offered."),
     "field.not-nik": ("NIK harus terdiri dari 16 angka.", "The NIK must be 16 digits."),
+    "field.nik-format": ("NIK harus terdiri dari 16 angka.", "The NIK must be 16 digits."),
+    "field.nik-region": (
+        "Kode wilayah pada NIK (6 angka pertama) tidak valid.",
+        "The region code in the NIK (first 6 digits) is not valid."),
+    "field.nik-birth-date": (
+        "Tanggal lahir pada NIK (angka ke-7 s.d. 12) bukan tanggal yang valid.",
+        "The birth date in the NIK (digits 7 to 12) is not a valid date."),
+    "field.nik-future": (
+        "Tanggal lahir pada NIK berada di masa depan.",
+        "The birth date in the NIK is in the future."),
+    "field.nik-serial": (
+        "Nomor urut pada NIK (4 angka terakhir) tidak boleh 0000.",
+        "The serial number in the NIK (last 4 digits) may not be 0000."),
+    "field.not-kk": ("Nomor KK harus terdiri dari 16 angka.",
+                     "The KK (family card) number must be 16 digits."),
+    "field.kk-format": ("Nomor KK harus terdiri dari 16 angka.",
+                        "The KK (family card) number must be 16 digits."),
+    "field.kk-region": ("Kode wilayah pada nomor KK (6 angka pertama) tidak valid.",
+                        "The region code in the KK number (first 6 digits) is not valid."),
+    "field.kk-date": ("Tanggal pencatatan pada nomor KK (angka ke-7 s.d. 12) bukan tanggal "
+                      "yang valid.",
+                      "The recording date in the KK number (digits 7 to 12) is not a valid "
+                      "date."),
+    "field.kk-future": ("Tanggal pencatatan pada nomor KK berada di masa depan.",
+                        "The recording date in the KK number is in the future."),
+    "field.kk-serial": ("Nomor seri keluarga pada nomor KK (4 angka terakhir) tidak boleh "
+                        "0000.",
+                        "The family serial number in the KK number (last 4 digits) may not "
+                        "be 0000."),
+    "field.too-long": ("Terlalu panjang (maksimal {max_length} karakter).",
+                       "Too long (at most {max_length} characters)."),
     "field.not-phone": ("Nomor WhatsApp harus berformat +628… (10–14 angka).",
                         "The WhatsApp number must look like +628… (10–14 digits)."),
     "field.not-email": ("Alamat e-mail tidak valid.", "The e-mail address is not valid."),

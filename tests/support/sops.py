@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from shared.engine.state import Principal
+from shared.engine.submission import is_kk_field
 from shared.registry import load_registry
 from shared.sop.loader import load_sop_folder
-from shared.sop.model import SopDefinition, Step
+from shared.sop.model import FormField, SopDefinition, Step
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
@@ -22,6 +23,15 @@ _SAMPLES: dict[str, Any] = {
     "number": 12.5, "date": "2026-05-04", "boolean": True, "nik": "1801014505900001",
     "phone": "+6281234567890", "email": "warga@example.id",
 }
+KK_SAMPLE = "1801012202200003"
+"""A KK number of Lampung Selatan recorded on 22 February 2020 (no sex offset on the day)."""
+
+
+def sample_value(spec: FormField) -> Any:
+    """A valid value of one field: its first choice, a KK number for a KK field."""
+    if spec.type == "choice":
+        return spec.choices[0]
+    return KK_SAMPLE if is_kk_field(spec) else _SAMPLES[spec.type]
 
 
 @cache
@@ -33,7 +43,7 @@ def all_sops() -> dict[str, list[SopDefinition]]:
 def sample_form(sop: SopDefinition) -> dict[str, Any]:
     form: dict[str, Any] = {}
     for spec in sop.form:
-        form[spec.name] = spec.choices[0] if spec.type == "choice" else _SAMPLES[spec.type]
+        form[spec.name] = sample_value(spec)
     return form
 
 
@@ -48,8 +58,7 @@ def action_inputs(sop: SopDefinition, step_id: str, action: str
     chosen = sop.step(step_id).action(action) if sop.has_step(step_id) else None
     if chosen is None or not chosen.has_inputs:
         return None, []
-    form = {f.name: f.choices[0] if f.type == "choice" else _SAMPLES[f.type]
-            for f in chosen.input_fields}
+    form = {f.name: sample_value(f) for f in chosen.input_fields}
     return form or None, [d.key for d in chosen.input_documents if d.required]
 
 

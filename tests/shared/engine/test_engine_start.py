@@ -197,7 +197,7 @@ def test_start_refuses_a_submission_action_the_step_does_not_have() -> None:
             {"field": "nik_anak", "problem": "not-nik"},
             {"field": "nama_anak", "problem": "not-text"},
             {"field": "tanggal_lahir_anak", "problem": "not-date"},
-            {"field": "nomor_kk", "problem": "not-nik"},
+            {"field": "nomor_kk", "problem": "not-kk"},
             {"field": "pengambilan", "problem": "not-a-choice"},
             {"field": "documents.ktp_orang_tua", "problem": "unknown-document"},
             {"field": "documents.berkas_persyaratan", "problem": "required"},
