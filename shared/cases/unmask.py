@@ -111,6 +111,14 @@ async def unmask(session: AsyncSession, cases: CaseService, row: CaseRow, who: P
     return await _reveal(session, cases, row, sop, who, reason, limit, UNMASK_ACTION)
 
 
+def accounts_only(who: Principal) -> bool:
+    """Whether every agency role of ``who`` is ``admin`` (an account administrator, who works
+    on no case): such a caller reads cases masked and downloads none of their documents."""
+    scoped = [r for r in who.roles if ":" in r]
+    admin_only = all(r.split(":", 1)[1] == "admin" for r in scoped)
+    return bool(scoped) and admin_only and not who.is_admin
+
+
 def may_break_glass(sop: SopDefinition, who: Principal) -> bool:
     """A platform admin, or the kepala dinas of the SOP's agency (never an agency admin by
     that role alone: its job is accounts)."""

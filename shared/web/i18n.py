@@ -41,6 +41,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "menangani langkah SOP-nya di {agency}.",
                              "The personal data of this case can only be revealed by officers "
                              "who handle a step of its SOP at {agency}."),
+    "document-not-permitted": ("Admin instansi mengelola akun dan tidak dapat membuka "
+                               "dokumen permohonan.",
+                               "Agency administrators manage accounts and cannot open case "
+                               "documents."),
     "break-glass-not-permitted": ("Pembukaan darurat data pribadi (break-glass) hanya untuk "
                                   "admin platform atau kepala dinas {agency}.",
                                   "Break-glass access to personal data is for the platform "

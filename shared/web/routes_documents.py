@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from shared.cases.documents import DocumentCorrupt, DocumentMissing
 from shared.cases.officer_inputs import hidden_documents
+from shared.cases.unmask import accounts_only
 from shared.db.tables import DocumentRow
 from shared.documents.names import content_disposition
 from shared.times import UtcDatetime
@@ -85,7 +86,8 @@ async def _then(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes
                              "content": {"application/pdf": {}, "image/*": {}}}})
 async def download_document(row: CaseDep, document_id: DocumentId, session: SessionDep,
                             runtime: RuntimeDep, who: CurrentPrincipal) -> StreamingResponse:
-    """One document of the case, streamed."""
+    """One document of the case, streamed. An agency admin (accounts only, no case work) gets
+    403 ``document-not-permitted``: documents are personal data, like the masked form."""
     docs = await runtime.store.documents(session, row.id)
     doc = next((d for d in docs if d.id == document_id), None)
     if doc is not None and doc.key in hidden_documents(await runtime.cases.sop_for(session, row),
@@ -93,6 +95,8 @@ async def download_document(row: CaseDep, document_id: DocumentId, session: Sess
         doc = None  # an officer's document the SOP keeps from the applicant: as if absent
     if doc is None:
         raise ProblemError(404, "document-not-found")
+    if accounts_only(who) and who.subject != row.applicant_id:
+        raise ProblemError(403, "document-not-permitted")  # an agency admin: accounts only
     chunks = runtime.cases.storage.open(doc.storage_path, session=session)
     try:
         first = await anext(chunks, b"")

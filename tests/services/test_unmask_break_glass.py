@@ -99,3 +99,14 @@ async def test_the_refusal_speaks_indonesian_and_english(dukcapil: Service) -> N
         f"/cases/{case['id']}/unmask/break-glass",
         headers={**DK_ADMIN, "Accept-Language": "en"}, json=REASON)
     assert "head of" in english.json()["detail"]
+
+
+async def test_an_agency_admin_downloads_no_case_document(dukcapil: Service) -> None:
+    case = await open_kia(dukcapil)
+    url = f"/cases/{case['id']}/documents/{case['documents'][0]['id']}"
+    refused = await dukcapil.client.get(url, headers=DK_ADMIN)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "document-not-permitted"
+    assert b"%PDF" not in refused.content
+    for who in (DK_OPERATOR, ADMIN):  # the officers working on it and the platform admin
+        assert (await dukcapil.client.get(url, headers=who)).status_code == 200
