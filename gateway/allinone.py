@@ -19,29 +19,30 @@ How it is composed:
 ASGI transports do not run lifespans, so the outer lifespan enters every service's lifespan
 first (migrations, SOP sync, relay and sweeper) and leaves them last. With the demo on (the
 default), start-up seeds the demo accounts, opens a few demo cases through the gateway's own
-HTTP API (so the inbox is not empty) and prints the credentials and a curl walk-through; run
-as a program, it does so once the listener is up (``/healthz`` answers at once, ``/readyz``
-once the demo is in place).
+HTTP API (so the inbox is not empty) and prints the credentials and a curl walk-through. Run
+as a program, all of this start-up runs once the listener is up (``/healthz`` answers at
+once, ``/readyz`` once services and demo are in place: :mod:`gateway.allinone_start`).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import importlib.util
 import inspect
 import json
 import logging
+import signal
 import sys
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
 from typing import Any, TextIO
 
 import httpx
 from fastapi import FastAPI
 
+from gateway.allinone_start import Starting, StartingGuard, behind_the_listener
 from gateway.app import GatewayWiring, create_gateway_app
 from gateway.notifications.settings import startup_line
 from gateway.routing.asgi_stream import StreamingASGITransport
@@ -79,13 +80,15 @@ def build_service_apps(bus: InProcessBus, keys: KeySet, conf: GatewaySettings
 
 
 def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
-              out: TextIO | None = None, demo_after_start: bool = False) -> FastAPI:
+              out: TextIO | None = None, serve_first: bool = False,
+              on_start_error: Callable[[], None] | None = None) -> FastAPI:
     """The composed all-in-one app (settings from ``HALO_*``, files under ``var/``).
 
-    ``demo_after_start`` (``python -m gateway.allinone``): the demo is seeded in a background
-    task once the lifespan has started, so the listener is up (``/healthz`` answers) while it
-    runs; ``/readyz`` answers 503 ``starting`` until the demo is in place. Otherwise the
-    lifespan seeds it before it yields."""
+    ``serve_first`` (``python -m gateway.allinone``): the lifespan yields at once and the
+    start-up (services, gateway, demo) runs behind the listener
+    (:mod:`gateway.allinone_start`; its state is ``app.state.starting``, and
+    ``on_start_error`` is called if it fails). Otherwise the lifespan has done it all before
+    it yields."""
     conf = GatewaySettings.from_env()
     # The web dev server and this process's own origin may call the API unless told otherwise.
     conf = replace(conf, cors_origins=cors_origins((*DEV_ORIGINS, base_url.rstrip("/"))))
@@ -98,47 +101,41 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
     gateway_lifespan = gateway.router.lifespan_context
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def start(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             for service_app in services.values():
                 await stack.enter_async_context(service_app.router.lifespan_context(service_app))
             async with gateway_lifespan(app):
                 if conf.clock_offset:  # HALO_CLOCK_OFFSET: a lateness demo, never production
                     log.warning("clock shifted", extra={"offset": str(conf.clock_offset)})
-                if demo and demo_after_start:
-                    async with _seeding_in_background(app, base_url, out or sys.stdout):
-                        yield
-                    return
                 if demo:
+                    runtime: GatewayRuntime = app.state.runtime
+                    runtime.ready = False  # /readyz: not before the demo is in place
                     await seed_demo(app, base_url, out or sys.stdout)
+                    runtime.ready = True
                 yield
 
+    starting = Starting()
+    gateway.state.starting = starting
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not serve_first:
+            async with start(app):
+                starting.done = True
+                yield
+            return
+        async with behind_the_listener(start(app), starting, on_start_error or _no_op):
+            yield
+
     gateway.router.lifespan_context = lifespan
+    if serve_first:
+        gateway.add_middleware(StartingGuard, state=starting)
     return gateway
 
 
-@asynccontextmanager
-async def _seeding_in_background(app: FastAPI, base_url: str, out: TextIO
-                                 ) -> AsyncIterator[None]:
-    """Not ready (``/readyz`` 503) until :func:`seed_demo` is done, then ready; a failed
-    demo is logged and leaves a working, ready process without it."""
-    runtime: GatewayRuntime = app.state.runtime
-    runtime.ready = False
-
-    async def seed() -> None:
-        try:
-            await seed_demo(app, base_url, out)
-        except Exception:
-            log.exception("demo data not seeded")
-        runtime.ready = True
-
-    task = asyncio.create_task(seed(), name="halo-demo-seed")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+def _no_op() -> None:
+    pass
 
 
 async def seed_demo(app: FastAPI, base_url: str, out: TextIO) -> None:
@@ -278,9 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HALO_PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
     configure_logging()
     app = build_app(demo=not args.no_demo, base_url=f"http://{args.host}:{args.port}",
-                    demo_after_start=True)
+                    serve_first=True, on_start_error=lambda: signal.raise_signal(signal.SIGTERM))
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, **proxy)
-    return 0
+    return 1 if app.state.starting.error is not None else 0
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""Run as a program (``make run``), the all-in-one seeds its demo after the listener is up:
-``/healthz`` answers while the demo is still being written, ``/readyz`` answers 503
-``starting`` until it is in place and 200 after, and a demo that fails leaves a ready process.
+"""Run as a program (``make run``), the all-in-one opens its listener first and starts behind
+it: ``/healthz`` answers at once, ``/readyz`` answers 503 ``starting`` and every other route a
+503 problem+json ``starting`` until services, gateway and demo are in place, 200 after; a
+start that fails is reported (the program then stops and exits 1) and is never ready.
 
-The seeding is held on an event (the real :func:`seed_demo` runs once it is released), so
-the "not yet ready" state is observed, not raced."""
+The demo seeding is held on an event (the real :func:`seed_demo` runs once it is released),
+so the "not yet ready" state is observed, not raced."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import httpx
 import pytest
 
 import gateway.allinone as allinone
+from gateway.allinone_start import Starting
 from gateway.settings import SERVICES
 
 
@@ -61,54 +63,94 @@ async def _ready(client: httpx.AsyncClient) -> httpx.Response:
     return response
 
 
+async def _started(calls: list[str]) -> None:
+    for _ in range(2400):  # services and gateway start before the held demo does
+        if calls:
+            return
+        await asyncio.sleep(0.05)
+
+
 @pytest.mark.usefixtures("env")
-async def test_healthz_answers_while_the_demo_is_seeded_and_readyz_waits_for_it(
+async def test_healthz_answers_at_once_and_the_rest_waits_for_the_start(
         monkeypatch: pytest.MonkeyPatch) -> None:
     release, calls = _held(monkeypatch)
     out = io.StringIO()
-    app = allinone.build_app(demo=True, out=out, demo_after_start=True)
+    app = allinone.build_app(demo=True, out=out, serve_first=True)
     async with app.router.lifespan_context(app):
         async for client in _client(app):
-            await asyncio.sleep(0)
-            assert calls == ["started"]
             assert (await client.get("/healthz")).status_code == 200
             waiting = await client.get("/readyz")
             assert (waiting.status_code, waiting.json()) == (503, {"status": "starting"})
+            await _started(calls)
+            assert calls == ["started"]  # services and gateway up, the demo held
+            assert (await client.get("/healthz")).status_code == 200
+            assert (await client.get("/readyz")).json() == {"status": "starting"}
+            refused = await client.get("/api/v1/catalog")
+            assert refused.status_code == 503 and refused.headers["retry-after"] == "2"
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert refused.json()["code"] == "starting"
+            assert "sedang dimulai" in refused.json()["detail"]
+            english = await client.get("/api/v1/catalog", headers={"accept-language": "en"})
+            assert english.json()["detail"] == "Halo Lamsel is starting. Try again in a moment."
             assert out.getvalue() == ""
             release.set()
             assert (await _ready(client)).json() == {"status": "ready"}
             assert calls == ["started", "done"]
             assert "warga1@demo.halo.lamsel" in out.getvalue()
+            assert (await client.get("/api/v1/catalog")).status_code == 200
             login = await client.post("/api/v1/auth/login", json={
                 "login": "warga1@demo.halo.lamsel", "password": "Demo-Warga-2026"})
             assert login.status_code == 200
 
 
 @pytest.mark.usefixtures("env")
-async def test_a_failed_demo_leaves_a_ready_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    release, _ = _held(monkeypatch, fail=True)
-    app = allinone.build_app(demo=True, out=io.StringIO(), demo_after_start=True)
+async def test_a_failed_start_is_reported_and_never_ready(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    release, calls = _held(monkeypatch, fail=True)
+    stopped: list[bool] = []
+    app = allinone.build_app(demo=True, out=io.StringIO(), serve_first=True,
+                             on_start_error=lambda: stopped.append(True))
     async with app.router.lifespan_context(app):
         async for client in _client(app):
+            await _started(calls)
             release.set()
-            assert (await _ready(client)).status_code == 200
+            for _ in range(400):
+                if stopped:
+                    break
+                await asyncio.sleep(0.05)
+            assert stopped == [True]
+            assert isinstance(app.state.starting.error, RuntimeError)
+            assert (await client.get("/readyz")).status_code == 503
+            assert (await client.get("/api/v1/catalog")).status_code == 503
 
 
 @pytest.mark.usefixtures("env")
-async def test_stopping_before_the_demo_is_done_stops_cleanly(
+async def test_stopping_during_the_start_stops_cleanly(
         monkeypatch: pytest.MonkeyPatch) -> None:
     _, calls = _held(monkeypatch)
-    app = allinone.build_app(demo=True, out=io.StringIO(), demo_after_start=True)
+    app = allinone.build_app(demo=True, out=io.StringIO(), serve_first=True)
     async with app.router.lifespan_context(app):
-        await asyncio.sleep(0)
-    assert calls == ["started"]
+        await _started(calls)
+    assert calls == ["started"] and app.state.starting.error is None
 
 
-def test_the_program_seeds_after_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_program_serves_first_and_fails_when_the_start_fails(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(allinone, "build_app", lambda **kw: seen.update(kw) or "app")
+    starting = Starting()
+
+    class App:
+        state = type("State", (), {"starting": starting})
+
+    def build(**kw: Any) -> App:
+        seen.update(kw)
+        return App()
+    monkeypatch.setattr(allinone, "build_app", build)
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(app=app, **kw))
     monkeypatch.setattr("shared.observability.logging.configure_logging", lambda: None)
     monkeypatch.setenv("HALO_PUBLIC_BASE_URL", "http://127.0.0.1:8010")
+    monkeypatch.setenv("HALO_METRICS_PORT", "0")  # no second listener here
     assert allinone.main(["--port", "8010"]) == 0
-    assert seen["demo_after_start"] is True and seen["app"] == "app" and seen["port"] == 8010
+    assert seen["serve_first"] is True and seen["port"] == 8010
+    starting.error = RuntimeError("migration failed")
+    assert allinone.main(["--port", "8010"]) == 1
