@@ -40,8 +40,9 @@ export async function startAllInOne({ varDir = mkdtempSync(join(tmpdir(), "halo-
   const python = process.env.HALO_PYTHON || join(ROOT, ".venv", "bin", "python");
   const child = spawn(python, ["-m", "gateway.allinone", "--host", "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
+    // No metrics listener: a `make run` on this machine may hold its port (9464).
     env: { ...process.env, PYTHONPATH: ROOT, HALO_VAR_DIR: varDir, HALO_WEB_DIST: join(WEB, "dist"),
-      HALO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
+      HALO_METRICS_PORT: "0", HALO_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
