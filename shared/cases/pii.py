@@ -4,7 +4,8 @@ Fields an SOP marks personal (and every ``nik``/``phone`` field) are stored encr
 AES-GCM under the service's PII key; the database never holds them in clear. The applicant
 reads their own answers in full; everyone else (officers, admins) reads them masked
 (``3201********0001``) with the masked names listed, and an officer working on the case
-reveals them on purpose, with a reason, audited (:mod:`shared.cases.unmask`).
+reveals them on purpose, with a reason, audited (:mod:`shared.cases.unmask`; a platform admin
+or the agency's kepala dinas by break-glass, audited apart).
 """
 
 from __future__ import annotations
