@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks of bench/ (docs/benchmarks.md): starts PostgreSQL and Kafka if they are not
-# already running, runs the five scripts, and stops what it started, pass or fail.
+# already running, runs the six scripts, and stops what it started, pass or fail.
 #
 #   deploy/local/bench.sh            full run (several minutes)
 #   deploy/local/bench.sh --quick    short run; also BENCH_QUICK=1 (e.g. `make bench BENCH_QUICK=1`)
@@ -68,3 +68,5 @@ echo "== bench/gateway_overhead.py ${ARGS[*]:-}"
 "$PY" bench/gateway_overhead.py "${ARGS[@]}"
 echo "== bench/tracking_freshness.py ${ARGS[*]:-}"
 "$PY" bench/tracking_freshness.py "${ARGS[@]}"
+echo "== bench/startup.py"
+if [[ ${#ARGS[@]} -gt 0 ]]; then "$PY" bench/startup.py --runs 1; else "$PY" bench/startup.py; fi
