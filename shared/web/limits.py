@@ -32,7 +32,6 @@ DEFAULT_MAX_DEPTH = 32
 AUTH_PREFIX = "/api/v1/auth/"
 STATE_KEY = "body_limits"
 """Where the limits are in the request's state, for readers of multipart ``data`` parts."""
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 MESSAGES = {
     "payload-too-large": ("Isi permintaan melebihi batas {limit} byte untuk alamat ini. "
@@ -109,10 +108,13 @@ class BodyLimits:
         self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        if headers.get(b"content-length", b"0") == b"0" and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # no body, whatever the method
+            return
         content_type = headers.get(b"content-type", b"").decode("latin-1")
         if content_type.lower().startswith("multipart/"):
             await self.app(scope, receive, send)

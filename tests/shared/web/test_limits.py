@@ -20,7 +20,7 @@ def _app(reached: list[bytes]) -> FastAPI:
     install_problem_handlers(app)
     app.add_middleware(BodyLimits, limits=LIMITS)
 
-    @app.post("/{path:path}")
+    @app.api_route("/{path:path}", methods=["GET", "POST"])
     async def echo(request: Request) -> dict[str, int]:
         reached.append(await request.body())
         return {"size": len(reached[-1])}
@@ -119,3 +119,13 @@ def test_limits_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HALO_MAX_AUTH_JSON_BYTES", "512")
     monkeypatch.setenv("HALO_MAX_JSON_DEPTH", "8")
     assert JsonLimits.from_env() == JsonLimits(2048, 512, 8)
+
+
+async def test_a_body_on_any_method_is_bounded(client: httpx.AsyncClient,
+                                               reached: list[bytes]) -> None:
+    big = await client.request("GET", "/api/v1/dukcapil/cases", content=b"x" * 2000)
+    small = await client.request("GET", "/api/v1/dukcapil/cases", content=b"[[[[[[]]]]]]",
+                                 headers={"content-type": "application/json"})
+    plain = await client.get("/api/v1/dukcapil/cases")
+    assert big.status_code == 413 and small.status_code == 422
+    assert plain.status_code == 200 and reached == [b""]
