@@ -12,6 +12,7 @@ from gateway.catalog import agencies
 from gateway.catalog.merge import merged_catalog
 from gateway.catalog.search import search
 from gateway.runtime import GatewayPart, GatewayRuntime
+from shared.web.text import Line
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
 
@@ -52,7 +53,7 @@ class Catalog(BaseModel):
 
 @router.get("", response_model=Catalog)
 async def catalog(request: Request,
-                  q: Annotated[str | None, Query(max_length=200)] = None) -> Catalog:
+                  q: Annotated[Line | None, Query(max_length=200)] = None) -> Catalog:
     """Every SOP of every service; ``q`` searches titles, agencies, categories and SOP keys,
     and knows the abbreviations people type (KIA, KK, KTP, SIP, PBB, IMB/PBG)."""
     runtime: GatewayRuntime = request.app.state.runtime

@@ -24,6 +24,7 @@ from shared.engine.state import Principal
 from shared.web.deps import CurrentPrincipal
 from shared.web.paging import MAX_OFFSET
 from shared.web.problems import ProblemError
+from shared.web.text import Line
 
 router = APIRouter(prefix="/api/v1/agencies", tags=["tracking"])
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -47,7 +48,7 @@ async def workload(agency: str, who: CurrentPrincipal, runtime: RuntimeDep,
                    view: Literal["today", "overdue", "open"] = "today",
                    role: Annotated[str | None, Query(max_length=60)] = None,
                    sop: Annotated[str | None, Query(max_length=120)] = None,
-                   q: Annotated[str | None, Query(max_length=100)] = None,
+                   q: Annotated[Line | None, Query(max_length=100)] = None,
                    limit: Limit = 20, offset: Offset = 0) -> AgencyWorkload:
     """What the agency's roles hold: ``view=today`` open cases whose current step is due
     later today (the agency's calendar day, Asia/Jakarta; never the UTC day) and not yet late;

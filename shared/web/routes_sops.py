@@ -18,6 +18,7 @@ from shared.web.schemas import SopSummary
 from shared.web.schemas_sops import PublishedSop, ServiceStandardOut, SopVersionOut
 from shared.web.sop_body import MAX_DEFINITION_BYTES, read_definition
 from shared.web.standard_html import render_standard
+from shared.web.text import Line
 
 router = APIRouter(prefix="/sops", tags=["sops"])
 Version = Annotated[int | None, Query(ge=1, le=MAX_VERSION)]
@@ -25,7 +26,7 @@ Version = Annotated[int | None, Query(ge=1, le=MAX_VERSION)]
 
 @router.get("", response_model=list[SopSummary])
 async def list_sops(session: SessionDep, runtime: RuntimeDep, request: Request,
-                    q: Annotated[str | None, Query(max_length=200)] = None
+                    q: Annotated[Line | None, Query(max_length=200)] = None
                     ) -> list[SopSummary]:
     """The service's SOPs (newest version of each), optionally filtered by ``q``."""
     sops = await runtime.catalog.latest_all(session)

@@ -111,3 +111,13 @@ def test_every_text_field_of_the_request_schemas_is_bounded(model: type[BaseMode
             problems = {e["type"] for e in refused.value.errors()
                         if e["loc"][0] == name}
             assert problems & {problem, "string_too_long"}, (name, problems)
+
+
+async def test_a_search_query_with_control_characters_is_422(
+        client: tuple[object, httpx.AsyncClient]) -> None:
+    _, http = client
+    assert (await http.get("/sops", params={"q": "kia"})).status_code == 200
+    refused = await http.get("/sops", params={"q": "kia\x00"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["problem"] == "control-characters"
+    assert (await http.get("/sops", params={"q": "k" * 201})).status_code == 422
