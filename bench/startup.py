@@ -3,7 +3,11 @@ data on), in a fresh var folder: seconds from the process start to the first ``2
 ``/healthz`` and of ``/readyz``, the resident memory (RSS) once ready, and the 15 largest
 cumulative imports of ``import gateway.allinone`` (``python -X importtime``).
 
-    .venv/bin/python bench/startup.py [--runs 3] [--port 0]
+    .venv/bin/python bench/startup.py [--runs 3] [--port 0] [--baseline DIR]
+
+``--baseline DIR``: another tree of the code (e.g. ``git archive <commit> | tar -x -C DIR``),
+started with the same Python and packages, its runs alternating with this tree's in the same
+process, so that both see the same machine load; the ratios (this tree / baseline) are printed.
 
 Each run gets its own temporary ``HALO_VAR_DIR`` (nothing of ``var/`` is reused, so every run
 migrates and seeds from scratch); the caller's other ``HALO_*`` variables are dropped. The
@@ -42,9 +46,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def child_env(var_dir: Path) -> dict[str, str]:
+def child_env(var_dir: Path, tree: Path = ROOT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HALO_")}
-    env.update(HALO_VAR_DIR=str(var_dir), PYTHONPATH=str(ROOT))
+    env.update(HALO_VAR_DIR=str(var_dir), PYTHONPATH=str(tree))
     return env
 
 
@@ -62,14 +66,14 @@ def _answers(client: httpx.Client, url: str) -> bool:
         return False
 
 
-def one_run(port: int) -> Run:
+def one_run(port: int, tree: Path = ROOT) -> Run:
     with tempfile.TemporaryDirectory(prefix="halo-startup-") as tmp:
         var = Path(tmp) / "var"
         start = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, "-m", "gateway.allinone", "--host", "127.0.0.1",
              "--port", str(port)],
-            cwd=tmp, env=child_env(var), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=tmp, env=child_env(var, tree), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         healthz: float | None = None
         readyz: float | None = None
@@ -98,10 +102,10 @@ def one_run(port: int) -> Run:
                 proc.wait()
 
 
-def top_imports(count: int = 15) -> list[tuple[int, str]]:
+def top_imports(count: int = 15, tree: Path = ROOT) -> list[tuple[int, str]]:
     """The ``count`` largest cumulative import times (µs) of ``import gateway.allinone``."""
     run = subprocess.run([sys.executable, "-X", "importtime", "-c", "import gateway.allinone"],
-                         cwd=ROOT, env=child_env(ROOT / "var"), capture_output=True,
+                         cwd=tree, env=child_env(tree / "var", tree), capture_output=True,
                          text=True, check=True)
     rows = []
     for line in run.stderr.splitlines():
@@ -112,26 +116,44 @@ def top_imports(count: int = 15) -> list[tuple[int, str]]:
     return sorted(rows, reverse=True)[:count]
 
 
+def summary(label: str, runs: list[Run]) -> tuple[float, float, float]:
+    medians = (statistics.median(r.healthz_s for r in runs),
+               statistics.median(r.readyz_s for r in runs),
+               statistics.median(r.rss_mb for r in runs))
+    print(f"{label} median of {len(runs)}: /healthz {medians[0]:.2f} s, "
+          f"/readyz {medians[1]:.2f} s, RSS {medians[2]:.0f} MB")
+    return medians
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/startup.py", description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--port", type=int, default=0, help="0: a free port per run")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another tree of the code to compare with (runs alternate)")
     args = parser.parse_args(argv)
     print(f"== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} on {os.cpu_count()} cores, "
           f"load: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
-    runs = []
+    trees = [("this tree", ROOT)]
+    if args.baseline is not None:
+        trees.insert(0, ("baseline", args.baseline.resolve()))
+    runs: dict[str, list[Run]] = {label: [] for label, _ in trees}
     for number in range(1, args.runs + 1):
-        run = one_run(args.port or free_port())
-        runs.append(run)
-        print(f"run {number}: /healthz {run.healthz_s:.2f} s, /readyz {run.readyz_s:.2f} s, "
-              f"RSS {run.rss_mb:.0f} MB")
-    print(f"median of {len(runs)}: "
-          f"/healthz {statistics.median(r.healthz_s for r in runs):.2f} s, "
-          f"/readyz {statistics.median(r.readyz_s for r in runs):.2f} s, "
-          f"RSS {statistics.median(r.rss_mb for r in runs):.0f} MB")
-    print("top 15 cumulative imports of `import gateway.allinone` (python -X importtime):")
-    for cumulative, name in top_imports():
-        print(f"  {cumulative / 1e6:6.3f} s  {name.strip()}")
+        for label, tree in trees:
+            run = one_run(args.port or free_port(), tree)
+            runs[label].append(run)
+            print(f"{label} run {number}: /healthz {run.healthz_s:.2f} s, "
+                  f"/readyz {run.readyz_s:.2f} s, RSS {run.rss_mb:.0f} MB", flush=True)
+    medians = {label: summary(label, runs[label]) for label, _ in trees}
+    if args.baseline is not None:
+        now, base = medians["this tree"], medians["baseline"]
+        print(f"ratio this tree / baseline: /healthz {now[0] / base[0]:.2f}, "
+              f"/readyz {now[1] / base[1]:.2f}, RSS {now[2] / base[2]:.2f}")
+    for label, tree in trees:
+        print(f"top 15 cumulative imports of `import gateway.allinone` ({label}, "
+              "python -X importtime):")
+        for cumulative, name in top_imports(tree=tree):
+            print(f"  {cumulative / 1e6:6.3f} s  {name.strip()}")
     return 0
 
 
