@@ -512,7 +512,8 @@ export interface paths {
         };
         /**
          * Download Document
-         * @description One document of the case, streamed.
+         * @description One document of the case, streamed. An agency admin (accounts only, no case work) gets
+         *     403 ``document-not-permitted``: documents are personal data, like the masked form.
          */
         get: operations["damkar_download_document"];
         put?: never;
@@ -628,6 +629,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/damkar/cases/{case_id}/unmask/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break Glass Case
+         * @description Break-glass: a platform admin or the kepala dinas of the SOP's agency, who holds no
+         *     step of the case, reads its form in full, with a reason of at least 20 characters. One
+         *     audit row `pii.break_glass` per call (who, when, case, field names, reason; never the
+         *     values), limited per account like `unmask`. The answer is never cached.
+         */
+        post: operations["damkar_break_glass_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/damkar/healthz": {
         parameters: {
             query?: never;
@@ -702,7 +726,11 @@ export interface paths {
          *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
          *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
          *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+         *     for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+         *     another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+         *     (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+         *     active version, and the key takes no further version (409 `sop-version-pending`).
          */
         post: operations["damkar_publish_sop"];
         delete?: never;
@@ -763,6 +791,28 @@ export interface paths {
         get: operations["damkar_sop_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/damkar/sops/{key}/versions/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Version
+         * @description The admin of an agency given steps in a pending version accepts them (audited
+         *     ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+         *     active one: new cases start on it; running cases keep their version.
+         */
+        post: operations["damkar_accept_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -864,7 +914,8 @@ export interface paths {
         };
         /**
          * Download Document
-         * @description One document of the case, streamed.
+         * @description One document of the case, streamed. An agency admin (accounts only, no case work) gets
+         *     403 ``document-not-permitted``: documents are personal data, like the masked form.
          */
         get: operations["dukcapil_download_document"];
         put?: never;
@@ -980,6 +1031,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dukcapil/cases/{case_id}/unmask/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break Glass Case
+         * @description Break-glass: a platform admin or the kepala dinas of the SOP's agency, who holds no
+         *     step of the case, reads its form in full, with a reason of at least 20 characters. One
+         *     audit row `pii.break_glass` per call (who, when, case, field names, reason; never the
+         *     values), limited per account like `unmask`. The answer is never cached.
+         */
+        post: operations["dukcapil_break_glass_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dukcapil/healthz": {
         parameters: {
             query?: never;
@@ -1054,7 +1128,11 @@ export interface paths {
          *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
          *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
          *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+         *     for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+         *     another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+         *     (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+         *     active version, and the key takes no further version (409 `sop-version-pending`).
          */
         post: operations["dukcapil_publish_sop"];
         delete?: never;
@@ -1115,6 +1193,28 @@ export interface paths {
         get: operations["dukcapil_sop_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dukcapil/sops/{key}/versions/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Version
+         * @description The admin of an agency given steps in a pending version accepts them (audited
+         *     ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+         *     active one: new cases start on it; running cases keep their version.
+         */
+        post: operations["dukcapil_accept_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1239,7 +1339,8 @@ export interface paths {
         };
         /**
          * Download Document
-         * @description One document of the case, streamed.
+         * @description One document of the case, streamed. An agency admin (accounts only, no case work) gets
+         *     403 ``document-not-permitted``: documents are personal data, like the masked form.
          */
         get: operations["kepegawaian_download_document"];
         put?: never;
@@ -1355,6 +1456,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kepegawaian/cases/{case_id}/unmask/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break Glass Case
+         * @description Break-glass: a platform admin or the kepala dinas of the SOP's agency, who holds no
+         *     step of the case, reads its form in full, with a reason of at least 20 characters. One
+         *     audit row `pii.break_glass` per call (who, when, case, field names, reason; never the
+         *     values), limited per account like `unmask`. The answer is never cached.
+         */
+        post: operations["kepegawaian_break_glass_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kepegawaian/healthz": {
         parameters: {
             query?: never;
@@ -1429,7 +1553,11 @@ export interface paths {
          *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
          *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
          *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+         *     for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+         *     another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+         *     (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+         *     active version, and the key takes no further version (409 `sop-version-pending`).
          */
         post: operations["kepegawaian_publish_sop"];
         delete?: never;
@@ -1490,6 +1618,28 @@ export interface paths {
         get: operations["kepegawaian_sop_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/sops/{key}/versions/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Version
+         * @description The admin of an agency given steps in a pending version accepts them (audited
+         *     ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+         *     active one: new cases start on it; running cases keep their version.
+         */
+        post: operations["kepegawaian_accept_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1699,7 +1849,8 @@ export interface paths {
         };
         /**
          * Download Document
-         * @description One document of the case, streamed.
+         * @description One document of the case, streamed. An agency admin (accounts only, no case work) gets
+         *     403 ``document-not-permitted``: documents are personal data, like the masked form.
          */
         get: operations["pajak_download_document"];
         put?: never;
@@ -1815,6 +1966,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pajak/cases/{case_id}/unmask/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break Glass Case
+         * @description Break-glass: a platform admin or the kepala dinas of the SOP's agency, who holds no
+         *     step of the case, reads its form in full, with a reason of at least 20 characters. One
+         *     audit row `pii.break_glass` per call (who, when, case, field names, reason; never the
+         *     values), limited per account like `unmask`. The answer is never cached.
+         */
+        post: operations["pajak_break_glass_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pajak/healthz": {
         parameters: {
             query?: never;
@@ -1909,7 +2083,11 @@ export interface paths {
          *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
          *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
          *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+         *     for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+         *     another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+         *     (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+         *     active version, and the key takes no further version (409 `sop-version-pending`).
          */
         post: operations["pajak_publish_sop"];
         delete?: never;
@@ -1970,6 +2148,28 @@ export interface paths {
         get: operations["pajak_sop_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pajak/sops/{key}/versions/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Version
+         * @description The admin of an agency given steps in a pending version accepts them (audited
+         *     ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+         *     active one: new cases start on it; running cases keep their version.
+         */
+        post: operations["pajak_accept_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2071,7 +2271,8 @@ export interface paths {
         };
         /**
          * Download Document
-         * @description One document of the case, streamed.
+         * @description One document of the case, streamed. An agency admin (accounts only, no case work) gets
+         *     403 ``document-not-permitted``: documents are personal data, like the masked form.
          */
         get: operations["pengaduan_download_document"];
         put?: never;
@@ -2187,6 +2388,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pengaduan/cases/{case_id}/unmask/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break Glass Case
+         * @description Break-glass: a platform admin or the kepala dinas of the SOP's agency, who holds no
+         *     step of the case, reads its form in full, with a reason of at least 20 characters. One
+         *     audit row `pii.break_glass` per call (who, when, case, field names, reason; never the
+         *     values), limited per account like `unmask`. The answer is never cached.
+         */
+        post: operations["pengaduan_break_glass_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pengaduan/healthz": {
         parameters: {
             query?: never;
@@ -2261,7 +2485,11 @@ export interface paths {
          *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
          *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
          *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+         *     for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+         *     another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+         *     (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+         *     active version, and the key takes no further version (409 `sop-version-pending`).
          */
         post: operations["pengaduan_publish_sop"];
         delete?: never;
@@ -2322,6 +2550,28 @@ export interface paths {
         get: operations["pengaduan_sop_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/sops/{key}/versions/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Version
+         * @description The admin of an agency given steps in a pending version accepts them (audited
+         *     ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+         *     active one: new cases start on it; running cases keep their version.
+         */
+        post: operations["pengaduan_accept_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2423,7 +2673,8 @@ export interface paths {
         };
         /**
          * Download Document
-         * @description One document of the case, streamed.
+         * @description One document of the case, streamed. An agency admin (accounts only, no case work) gets
+         *     403 ``document-not-permitted``: documents are personal data, like the masked form.
          */
         get: operations["perizinan_download_document"];
         put?: never;
@@ -2539,6 +2790,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/perizinan/cases/{case_id}/unmask/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break Glass Case
+         * @description Break-glass: a platform admin or the kepala dinas of the SOP's agency, who holds no
+         *     step of the case, reads its form in full, with a reason of at least 20 characters. One
+         *     audit row `pii.break_glass` per call (who, when, case, field names, reason; never the
+         *     values), limited per account like `unmask`. The answer is never cached.
+         */
+        post: operations["perizinan_break_glass_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/perizinan/healthz": {
         parameters: {
             query?: never;
@@ -2613,7 +2887,11 @@ export interface paths {
          *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
          *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
          *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+         *     for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+         *     another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+         *     (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+         *     active version, and the key takes no further version (409 `sop-version-pending`).
          */
         post: operations["perizinan_publish_sop"];
         delete?: never;
@@ -2674,6 +2952,28 @@ export interface paths {
         get: operations["perizinan_sop_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/perizinan/sops/{key}/versions/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Version
+         * @description The admin of an agency given steps in a pending version accepts them (audited
+         *     ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+         *     active one: new cases start on it; running cases keep their version.
+         */
+        post: operations["perizinan_accept_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2871,7 +3171,8 @@ export interface paths {
         };
         /**
          * Download Document
-         * @description One document of the case, streamed.
+         * @description One document of the case, streamed. An agency admin (accounts only, no case work) gets
+         *     403 ``document-not-permitted``: documents are personal data, like the masked form.
          */
         get: operations["umum_download_document"];
         put?: never;
@@ -2987,6 +3288,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/umum/cases/{case_id}/unmask/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Break Glass Case
+         * @description Break-glass: a platform admin or the kepala dinas of the SOP's agency, who holds no
+         *     step of the case, reads its form in full, with a reason of at least 20 characters. One
+         *     audit row `pii.break_glass` per call (who, when, case, field names, reason; never the
+         *     values), limited per account like `unmask`. The answer is never cached.
+         */
+        post: operations["umum_break_glass_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/umum/healthz": {
         parameters: {
             query?: never;
@@ -3061,7 +3385,11 @@ export interface paths {
          *     The body is the definition as JSON, or the YAML file itself (`application/yaml` or
          *     `text/yaml`). Validated like the files at start-up; every problem is listed (422
          *     `sop-invalid`, `errors[]` with `step`, `field` and `message`). Earlier versions stay and
-         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may.
+         *     cases already running keep theirs. Only the agency's admin (or a platform admin) may,
+         *     for an agency the service hosts (403 `sop-agency-not-hosted`). A version giving steps to
+         *     another agency (`steps[].agency`) is stored `pending` until that agency's admin accepts it
+         *     (`POST /sops/{key}/versions/{version}/accept`); until then new cases start on the newest
+         *     active version, and the key takes no further version (409 `sop-version-pending`).
          */
         post: operations["umum_publish_sop"];
         delete?: never;
@@ -3122,6 +3450,28 @@ export interface paths {
         get: operations["umum_sop_versions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/umum/sops/{key}/versions/{version}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Version
+         * @description The admin of an agency given steps in a pending version accepts them (audited
+         *     ``sop.accepted``). When every such agency has accepted, the version becomes the newest
+         *     active one: new cases start on it; running cases keep their version.
+         */
+        post: operations["umum_accept_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3413,6 +3763,19 @@ export interface components {
             email: boolean;
             /** Whatsapp */
             whatsapp: boolean;
+        };
+        /**
+         * BreakGlassRequest
+         * @example {
+         *       "reason": "Permintaan tertulis Kepolisian Resor Lampung Selatan atas laporan pemalsuan dokumen"
+         *     }
+         */
+        BreakGlassRequest: {
+            /**
+             * Reason
+             * @description Why the values are needed in full without holding a step of the case (20 to 500 characters, no control characters). Written to the audit log as `pii.break_glass`.
+             */
+            reason: string;
         };
         /** CaseOut */
         CaseOut: {
@@ -3747,6 +4110,8 @@ export interface components {
             choices: string[];
             /** Label */
             label: string;
+            /** Max Length */
+            max_length?: number | null;
             /** Name */
             name: string;
             /**
@@ -3923,7 +4288,10 @@ export interface components {
              * @description The NIK (16 digits), the e-mail address or the WhatsApp number (08…, 628… or +628…).
              */
             login: string | null;
-            /** Password */
+            /**
+             * Password
+             * @description Refused (422) over 256 characters, before any hashing.
+             */
             password: string | null;
         };
         /** NopOut */
@@ -4272,8 +4640,18 @@ export interface components {
         PublishedSop: {
             /** Agency */
             agency: string;
+            /**
+             * Awaiting
+             * @default []
+             */
+            awaiting: string[];
             /** Key */
             key: string;
+            /**
+             * Status
+             * @default active
+             */
+            status: string;
             /** Title */
             title: string;
             /** Version */
@@ -4628,6 +5006,16 @@ export interface components {
         };
         /** SopVersionOut */
         SopVersionOut: {
+            /**
+             * Accepted
+             * @default []
+             */
+            accepted: string[];
+            /**
+             * Awaiting
+             * @default []
+             */
+            awaiting: string[];
             /** Origin */
             origin: string;
             /**
@@ -4636,6 +5024,11 @@ export interface components {
              * @description RFC 3339, UTC (Z)
              */
             published_at: string;
+            /**
+             * Status
+             * @default active
+             */
+            status: string;
             /** Title */
             title: string;
             /** Version */
@@ -6649,6 +7042,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    damkar_break_glass_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a platform admin nor the kepala dinas of the SOP's agency (`break-glass-not-permitted`): agency admins, officers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many break-glass reveals by this account (`rate-limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     damkar_healthz: {
         parameters: {
             query?: never;
@@ -6956,6 +7421,73 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    damkar_accept_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-accept-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
@@ -7523,6 +8055,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    dukcapil_break_glass_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a platform admin nor the kepala dinas of the SOP's agency (`break-glass-not-permitted`): agency admins, officers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many break-glass reveals by this account (`rate-limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     dukcapil_healthz: {
         parameters: {
             query?: never;
@@ -7830,6 +8434,73 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    dukcapil_accept_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-accept-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
@@ -8443,6 +9114,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    kepegawaian_break_glass_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a platform admin nor the kepala dinas of the SOP's agency (`break-glass-not-permitted`): agency admins, officers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many break-glass reveals by this account (`rate-limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     kepegawaian_healthz: {
         parameters: {
             query?: never;
@@ -8750,6 +9493,73 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_accept_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-accept-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
@@ -9555,6 +10365,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    pajak_break_glass_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a platform admin nor the kepala dinas of the SOP's agency (`break-glass-not-permitted`): agency admins, officers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many break-glass reveals by this account (`rate-limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     pajak_healthz: {
         parameters: {
             query?: never;
@@ -9904,6 +10786,73 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pajak_accept_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-accept-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
@@ -10471,6 +11420,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    pengaduan_break_glass_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a platform admin nor the kepala dinas of the SOP's agency (`break-glass-not-permitted`): agency admins, officers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many break-glass reveals by this account (`rate-limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     pengaduan_healthz: {
         parameters: {
             query?: never;
@@ -10778,6 +11799,73 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_accept_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-accept-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
@@ -11345,6 +12433,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    perizinan_break_glass_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a platform admin nor the kepala dinas of the SOP's agency (`break-glass-not-permitted`): agency admins, officers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many break-glass reveals by this account (`rate-limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     perizinan_healthz: {
         parameters: {
             query?: never;
@@ -11652,6 +12812,73 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    perizinan_accept_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-accept-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
@@ -12439,6 +13666,78 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    umum_break_glass_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description Always `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmaskOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a platform admin nor the kepala dinas of the SOP's agency (`break-glass-not-permitted`): agency admins, officers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or the caller may not read it (`case-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many break-glass reveals by this account (`rate-limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     umum_healthz: {
         parameters: {
             query?: never;
@@ -12746,6 +14045,73 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    umum_accept_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-accept-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
