@@ -45,6 +45,18 @@ export function loadAgency(agency: string): Promise<Agency> {
   return found;
 }
 
+let agencyNames: Promise<Map<string, string>> | undefined;
+
+/** Every agency's name by its key (read once per page load): for the agencies a version awaits. */
+export function loadAgencyNames(): Promise<Map<string, string>> {
+  agencyNames ??= call<AgencyBrief[]>("GET", "/api/v1/agencies", { anonymous: true })
+    .then((list) => new Map(list.map((a) => [a.key, a.name])), (err: unknown) => {
+      agencyNames = undefined;
+      throw err;
+    });
+  return agencyNames;
+}
+
 export function roleLabel(agency: Agency | undefined, scoped: string): string {
   const bare = scoped.includes(":") ? scoped.slice(scoped.indexOf(":") + 1) : scoped;
   return agency?.roles.find((r) => r.key === bare)?.label ?? bare;

@@ -5,7 +5,7 @@ import { ApiError, call } from "../api/client";
 import type { FieldProblem, PublishedSop, SopDetail, SopVersion } from "../api/types";
 import { formatBytes, formatTime, t } from "../i18n";
 import { ErrorBox, Loading, useLoad } from "../ui";
-import { AdminFrame, loadAgency, ProblemList } from "./admin-shared";
+import { AdminFrame, loadAgency, loadAgencyNames, ProblemList } from "./admin-shared";
 import { SopForm } from "./admin-sop-form";
 
 const MAX_YAML = 256 * 1024;
@@ -63,15 +63,50 @@ function YamlUpload({ service, sopKey, onPublished, steps }: { service: string; 
   </form>;
 }
 
-function Versions({ versions, title }: { versions: SopVersion[]; title: string | undefined }) {
+function Versions({ versions, title, agency, service, sopKey, onAccepted }: { versions: SopVersion[];
+  title: string | undefined; agency: string; service: string; sopKey: string; onAccepted: () => void }) {
+  const [names] = useLoad(() => loadAgencyNames(), []);
+  const name = (key: string) => names?.get(key) ?? key;
   return <ul class="versions" aria-labelledby="versions-title">
     {[...versions].reverse().map((v) => <li key={v.version}>
       <strong>{t("admin.sop.version", { n: v.version })}</strong>
       <span class="meta"> · {v.origin === "api" ? t("admin.sop.originApi") : t("admin.sop.originFile")} ·{" "}
         {formatTime(v.published_at)}</span>
       {title !== undefined && v.title !== title ? <span class="meta version-title">{v.title}</span> : null}
+      {v.status === "pending" ? <p class="pending">
+        <span class="badge badge-late">{t("admin.sop.pending")}</span>{" "}
+        {t("admin.sop.awaiting", { agencies: v.awaiting.map(name).join(", ") })}
+        {v.accepted.length ? <> · {t("admin.sop.acceptedBy", { agencies: v.accepted.map(name).join(", ") })}</> : null}
+      </p> : null}
+      {v.status === "pending" && v.awaiting.includes(agency)
+        ? <Accept service={service} sopKey={sopKey} version={v.version} onAccepted={onAccepted} /> : null}
     </li>)}
   </ul>;
+}
+
+/** The awaited agency's admin accepts the steps a pending version gives it. */
+function Accept({ service, sopKey, version, onAccepted }: { service: string; sopKey: string;
+  version: number; onAccepted: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const accept = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await call("POST", `/api/v1/${service}/sops/${sopKey}/versions/${version}/accept`);
+      onAccepted();
+    } catch (err) {
+      setFailure(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return <div class="accept">
+    <p>{t("admin.sop.acceptHint")}</p>
+    <ErrorBox error={failure} />
+    <button type="button" onClick={accept} disabled={busy}>
+      {busy ? t("admin.sop.accepting") : t("admin.sop.accept", { n: version })}</button>
+  </div>;
 }
 
 function Sop({ agency, service, sopKey }: { agency: string; service: string; sopKey: string }) {
@@ -94,11 +129,14 @@ function Sop({ agency, service, sopKey }: { agency: string; service: string; sop
     <p class="meta mono">{sopKey}</p>
     <ErrorBox error={sopError ?? versionsError} />
     {published ? <p class="alert ok" role="status" id="published" tabIndex={-1}>
-      {t("admin.sop.published", { version: published.version })}{" "}
+      {published.status === "pending"
+        ? t("admin.sop.publishedPending", { version: published.version })
+        : t("admin.sop.published", { version: published.version })}{" "}
       <a href={`/layanan/${service}/${sopKey}`}>{t("admin.sop.seeStandard")}</a></p> : null}
     {foreign ? <p class="alert warn" role="status">{t("admin.sop.foreign")}</p> : null}
     <h2 id="versions-title">{t("admin.sop.versions")}</h2>
-    {versions ? <Versions versions={versions} title={sop?.title} /> : versionsError ? null : <Loading />}
+    {versions ? <Versions versions={versions} title={sop?.title} agency={agency} service={service}
+      sopKey={sopKey} onAccepted={() => setTick((n) => n + 1)} /> : versionsError ? null : <Loading />}
     {sop && !foreign ? <>
       <SopForm key={`${sop.version}-${tick}`} service={service} current={sop} agency={info} onPublished={done} />
       <YamlUpload service={service} sopKey={sopKey} onPublished={done} steps={sop.steps} />

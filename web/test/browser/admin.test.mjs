@@ -148,6 +148,44 @@ describe("agency admin", { concurrency: false }, () => {
     assert.ok(!text.includes(FORM_ACTIVITY));
   });
 
+  it("keeps a version that gives a step to another agency pending until that agency accepts", async () => {
+    const { page } = admin;
+    await page.goto(`/admin/sop/dukcapil/${KIA}`);
+    await page.getByText("Versi 3", { exact: true }).waitFor();
+    const handover = "  - id: penyerahan\n    nomor: 6\n    actor: operator\n";
+    assert.ok(KIA_YAML.includes(handover));
+    const given = KIA_YAML.replace(FIRST_ACTIVITY, YAML_ACTIVITY)
+      .replace(handover, "  - id: penyerahan\n    nomor: 6\n    actor: front_office\n    agency: dpmptsp\n");
+    const answer = await uploadYaml(page, given);
+    assert.equal(answer.status(), 201, await answer.text());
+    assert.equal((await answer.json()).status, "pending");
+    await page.getByText("Versi 4 tersimpan dan menunggu persetujuan instansi lain.").waitFor();
+    const pending = page.locator("ul.versions > li", { hasText: "Versi 4" });
+    await pending.getByText("Menunggu persetujuan", { exact: true }).waitFor();
+    await pending.getByText(/menunggu persetujuan admin: Dinas Penanaman Modal/).waitFor();
+    assert.equal(await pending.getByRole("button", { name: /Setujui/ }).count(), 0, "not the awaited agency");
+    await checkPage(page, "admin-sop-pending");
+
+    // The DPMPTSP admin accepts; the version becomes the active one.
+    const other = await person(browser, server.base);
+    await other.page.goto("/masuk");
+    await other.page.getByLabel(/^NIK, e-mail/).fill("admin.dpmptsp@demo.halo.lamsel");
+    await other.page.getByLabel(/^Kata sandi/).fill(ADMIN.password);
+    await other.page.getByRole("button", { name: "Masuk" }).click();
+    await other.page.getByRole("heading", { name: "Admin instansi" }).waitFor();
+    await other.page.goto(`/admin/sop/dukcapil/${KIA}`);
+    const row = other.page.locator("ul.versions > li", { hasText: "Versi 4" });
+    const [accepted] = await Promise.all([
+      other.page.waitForResponse((r) => r.url().endsWith("/versions/4/accept")),
+      row.getByRole("button", { name: "Setujui versi 4" }).click()]);
+    assert.equal(accepted.status(), 200, await accepted.text());
+    await row.getByText("Menunggu persetujuan", { exact: true }).waitFor({ state: "detached" });
+    await other.context.close();
+    const detail = await (await fetch(`${server.base}/api/v1/dukcapil/sops/${KIA}`)).json();
+    assert.equal(detail.version, 4);
+    assert.equal(detail.steps.at(-1).agency, "dpmptsp");
+  });
+
   it("opens the SKM and SLA reports for a period", async () => {
     const { page } = admin;
     await page.goto("/admin/skm");

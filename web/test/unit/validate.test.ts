@@ -95,3 +95,31 @@ describe("registration checks", () => {
       email: "siti@contoh.id", phone: "0812-3456-7890", password: "Lampung-Selatan-77" })).toEqual([]);
   });
 });
+
+describe("problem words", () => {
+  it("has a word of its own for every problem the client checks can name", async () => {
+    const { id } = await import("../../src/i18n-id");
+    const today = new Date("2026-12-03T00:00:00Z");
+    const codes = new Set<string>([
+      ...identityProblems("0000000000000000", false, today),
+      ...identityProblems("1801014513990000", false, today),
+      ...identityProblems("1801019912300000", true, today),
+      ...identityProblems("1801010101300001", false, today),
+      ...identityProblems("9999992202200003", true, today),
+    ]);
+    for (const [field, value] of [
+      [{ name: "nama", label: "Nama", type: "string" }, "x".repeat(201)],
+      [{ name: "nama", label: "Nama", type: "string" }, "a\u0000b"],
+      [{ name: "nik", label: "NIK", type: "nik" }, "123"],
+      [{ name: "nomor_kk", label: "KK", type: "nik" }, "123"],
+    ] as [FormField, string][]) {
+      const code = checkValue(field, value, today);
+      expect(code, field.name).not.toBeNull();
+      codes.add(code as string);
+    }
+    expect([...codes].sort()).toEqual(["control-characters", "kk-date", "kk-region", "kk-serial",
+      "nik-birth-date", "nik-region", "nik-serial", "not-kk", "not-nik", "too-long"]);
+    const missing = [...codes].filter((c) => !(`problem.${c}` in id));
+    expect(missing).toEqual([]);
+  });
+});
