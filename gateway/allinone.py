@@ -42,7 +42,7 @@ from typing import Any, TextIO
 import httpx
 from fastapi import FastAPI
 
-from gateway.allinone_start import Starting, StartingGuard, behind_the_listener
+from gateway.allinone_start import Starting, StartingGuard, behind_the_listener, internal
 from gateway.app import GatewayWiring, create_gateway_app
 from gateway.notifications.settings import startup_line
 from gateway.routing.asgi_stream import StreamingASGITransport
@@ -147,7 +147,8 @@ async def seed_demo(app: FastAPI, base_url: str, out: TextIO) -> None:
     seeded = importlib.import_module(DEMO_MODULE).seed_demo_accounts(runtime)
     accounts: list[dict[str, Any]] = await seeded if inspect.isawaitable(seeded) else seeded
     numbers: list[str] = []
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    # In process, through the gateway; marked internal so the start-up guard lets it pass.
+    transport = httpx.ASGITransport(app=internal(app), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://halo.local") as client:
         try:
             numbers = await open_demo_cases(client, accounts)

@@ -23,6 +23,10 @@ from shared.web.problems import problem_response
 
 log = logging.getLogger("halo.allinone")
 OPEN_PATHS = frozenset({"/healthz", "/readyz"})
+INTERNAL = "halo.start.internal"
+"""An ASGI scope key set only by :func:`internal`: the start's own in-process requests (the
+demo opening its cases through the gateway) pass the guard; no request from the network can
+set a scope key."""
 RETRY_AFTER_S = 2
 MESSAGES = {"starting": ("Halo Lamsel sedang dimulai. Coba lagi sebentar lagi.",
                          "Halo Lamsel is starting. Try again in a moment.")}
@@ -48,12 +52,19 @@ class StartingGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] == "http" and not self.state.done
-                and scope["path"] not in OPEN_PATHS):
+                and scope["path"] not in OPEN_PATHS and not scope.get(INTERNAL)):
             response = problem_response(Request(scope), 503, "starting",
                                         headers={"Retry-After": str(RETRY_AFTER_S)})
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def internal(app: ASGIApp) -> ASGIApp:
+    """``app`` for the start's own in-process client: its requests pass :class:`StartingGuard`."""
+    async def call(scope: Scope, receive: Receive, send: Send) -> None:
+        await app({**scope, INTERNAL: True}, receive, send)
+    return call
 
 
 @asynccontextmanager

@@ -72,7 +72,7 @@ async def _started(calls: list[str]) -> None:
 
 @pytest.mark.usefixtures("env")
 async def test_healthz_answers_at_once_and_the_rest_waits_for_the_start(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     release, calls = _held(monkeypatch)
     out = io.StringIO()
     app = allinone.build_app(demo=True, out=out, serve_first=True)
@@ -97,6 +97,9 @@ async def test_healthz_answers_at_once_and_the_rest_waits_for_the_start(
             assert (await _ready(client)).json() == {"status": "ready"}
             assert calls == ["started", "done"]
             assert "warga1@demo.halo.lamsel" in out.getvalue()
+            # The demo opened its cases through the gateway while the guard stood.
+            assert "Demo cases of warga1@demo.halo.lamsel" in out.getvalue(), out.getvalue()
+            assert "demo cases not opened" not in caplog.text
             assert (await client.get("/api/v1/catalog")).status_code == 200
             login = await client.post("/api/v1/auth/login", json={
                 "login": "warga1@demo.halo.lamsel", "password": "Demo-Warga-2026"})
