@@ -190,7 +190,10 @@ def test_the_allinone_serves_metrics_on_localhost_9464_by_default(
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw, started=list(started)))
     monkeypatch.setattr("shared.observability.logging.configure_logging", lambda: None)
     for name in ("HALO_METRICS_PORT", "HALO_METRICS_HOST", "HALO_PUBLIC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+        # set, then removed: monkeypatch then restores the variable's state after the test,
+        # also when main() sets it (HALO_PUBLIC_BASE_URL), so nothing leaks into later tests
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     # even when the public port listens on every address, the metrics stay on 127.0.0.1
     assert gateway.allinone.main(["--host", "0.0.0.0", "--port", "18998"]) == 0
     assert served["started"] == [MetricsListener("127.0.0.1", ALLINONE_PORT)]
