@@ -5,8 +5,6 @@ with nothing stored; a valid Lampung Selatan NIK still opens the case."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,32 +12,24 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from services.dukcapil.app import create_app
 from shared.db.tables import CaseRow, HistoryRow, OutboxRow
-from tests.support.apps import rolled_back, running, runtime_of, service_settings, wiring
+from tests.services.security_harness import OWNER, Service
+from tests.support.apps import runtime_of
 from tests.support.kia import FORM, KIA, PDF
-from tests.support.tokens import TestTokens
 
-TOKENS = TestTokens()
-CITIZEN = TOKENS.headers("warga-id", "citizen")
-
-
-@pytest.fixture(scope="module")
-async def app_client(tmp_path_factory: pytest.TempPathFactory
-                     ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    tmp = Path(tmp_path_factory.mktemp("form-values"))
-    app = create_app(service_settings("dukcapil", f"sqlite+aiosqlite:///{tmp / 'd.db'}", tmp),
-                     wiring(TOKENS))
-    async with running(app) as client:
-        yield app, client
+CITIZEN = OWNER
 
 
 @pytest.fixture
-async def client(app_client: tuple[FastAPI, httpx.AsyncClient]
-                 ) -> AsyncIterator[httpx.AsyncClient]:
-    app, http = app_client
-    async with rolled_back(app):
-        yield http
+def app_client(dukcapil: Service) -> tuple[FastAPI, httpx.AsyncClient]:
+    """The services' Dukcapil app (SQLite, and PostgreSQL in the integration tier), rolled
+    back after each test."""
+    return dukcapil.app, dukcapil.client
+
+
+@pytest.fixture
+def client(dukcapil: Service) -> httpx.AsyncClient:
+    return dukcapil.client
 
 
 async def _counts(app: FastAPI) -> tuple[int, ...]:
