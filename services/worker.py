@@ -23,6 +23,7 @@ from shared.observability import heartbeat
 from shared.observability.exposition import PORT_ENV, MetricsListener, start_or_exit
 from shared.observability.logging import configure_logging
 from shared.settings import ServiceSettings
+from shared.web.app import department_migrations
 from shared.web.runtime import ServiceRuntime, build_runtime, jwks_from_url
 
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
@@ -34,13 +35,15 @@ async def run(service: str) -> None:
     bus = bus_from_settings(settings.bus, settings.kafka_bootstrap, f"halo-{service}-worker")
     await bus.start()
     verifier = TokenVerifier(jwks_from_url(settings.jwks_url), settings.tokens)
-    runtime = await build_runtime(settings, spec.sops_dir, spec.hooks, bus, verifier)
+    runtime = await build_runtime(settings, spec.sops_dir, spec.hooks, bus, verifier,
+                                  department=department_migrations(spec))
     stop = runtime.stop_event
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        loops = [runtime.relay.run(stop), runtime.sweeper.run(stop, settings.sweeper_interval_s)]
+        loops = [runtime.relay.run(stop), runtime.sweeper.run(stop, settings.sweeper_interval_s),
+                 *(loop(runtime, stop) for loop in spec.background)]
         if runtime.outputs is not None:
             loops.append(runtime.outputs.worker.run(stop))
         if settings.database_url.startswith("postgresql"):

@@ -57,7 +57,7 @@ up() {
   fi
   for s in "${SERVICES[@]}"; do
     var="HALO_${s^^}_DATABASE_URL"
-    "$PY" -m shared.db.migrate upgrade "${!var}"
+    "$PY" -m services.migrate "$s" upgrade "${!var}"
   done
   HALO_DEMO="${HALO_DEMO:-1}" HALO_METRICS_PORT="${METRICS[gateway]}" \
     start_proc gateway "$PY" -m gateway.run --port "${PORT[gateway]}"

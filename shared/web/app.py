@@ -8,11 +8,13 @@ outbox relay and the overdue sweeper.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -35,8 +37,18 @@ from shared.web.middleware import RequestContext
 from shared.web.openapi import install_openapi, route_name_id
 from shared.web.openapi_examples import SERVICE_EXAMPLES
 from shared.web.problems import install_problem_handlers
-from shared.web.runtime import build_runtime, jwks_from_url, start_workers, utc_now
+from shared.web.runtime import (
+    ServiceRuntime,
+    build_runtime,
+    jwks_from_url,
+    start_workers,
+    utc_now,
+)
 from shared.web.vocabulary import SERVICE_SCHEMAS, with_old_schema_names
+
+BackgroundLoop = Callable[[ServiceRuntime, asyncio.Event], Coroutine[Any, Any, None]]
+"""A department's own background work (reminders, reconciliations): runs until the event is set,
+in the worker process (or in the HTTP process when it runs the workers, as all-in-one does)."""
 
 
 @dataclass
@@ -48,6 +60,11 @@ class ServiceSpec:
     sops_dir: Path
     hooks: Hooks = field(default_factory=Hooks)
     routers: list[APIRouter] = field(default_factory=list)
+    migrations: Path | None = None
+    """The department's own Alembic folder (``services/<name>/migrations``) for the tables of
+    its domain, in the service's database with the version table ``alembic_version_<name>``;
+    run after the platform's (``python -m services.migrate <name> upgrade``)."""
+    background: list[BackgroundLoop] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +76,11 @@ class Wiring:
     clock: Callable[[], datetime] = utc_now
     limits: JsonLimits | None = None
     """Body limits (None: ``HALO_MAX_JSON_*``, :mod:`shared.web.limits`)."""
+
+
+def department_migrations(spec: ServiceSpec) -> tuple[Path, str] | None:
+    """The department's migration folder and its version table, if it has tables of its own."""
+    return (spec.migrations, f"alembic_version_{spec.name}") if spec.migrations else None
 
 
 def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = None,
@@ -73,13 +95,13 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
         await bus.start()
         try:
             runtime = await build_runtime(conf, spec.sops_dir, spec.hooks, bus, verifier,
-                                          wiring.clock)
+                                          wiring.clock, department_migrations(spec))
         except BaseException:
             if wiring.bus is None:
                 await bus.stop()
             raise
         app.state.runtime = runtime
-        start_workers(runtime)
+        start_workers(runtime, spec.background)
         runtime.ready = True
         try:
             yield

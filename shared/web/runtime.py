@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,13 +98,17 @@ def jwks_from_url(url: str, client: httpx.AsyncClient | None = None
 
 async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
                         bus: EventBus, verifier: TokenVerifier,
-                        clock: Callable[[], datetime] = utc_now) -> ServiceRuntime:
-    """Migrate (if asked), load and sync the SOP files, and wire the service's parts."""
+                        clock: Callable[[], datetime] = utc_now,
+                        department: tuple[Path, str] | None = None) -> ServiceRuntime:
+    """Migrate (if asked: the platform tables, then the department's own ``department``
+    folder and version table), load and sync the SOP files, and wire the service's parts."""
     clock = shifted(clock, settings.clock_offset)
     registry = load_registry()
     sops = load_sop_folder(sops_dir, registry, settings.service)
     if settings.run_migrations:
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
+        if department is not None:
+            await asyncio.to_thread(migrate.upgrade, settings.database_url, "head", *department)
     db = make_engine(settings.database_url)
     sessions = make_sessionmaker(db)
     catalog = SopCatalog(settings.service, registry)
@@ -134,8 +138,14 @@ async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
                           relay=relay, sweeper=sweeper, clock=clock, outputs=outputs)
 
 
-def start_workers(runtime: ServiceRuntime) -> None:
+def start_workers(runtime: ServiceRuntime,
+                  background: Sequence[Callable[[ServiceRuntime, asyncio.Event],
+                                                Coroutine[Any, Any, None]]] = ()) -> None:
+    """The relay, the sweeper, the output worker and the department's ``background`` loops,
+    when this process runs the workers (``HALO_WORKERS=1``)."""
     if runtime.settings.workers:
+        for loop in background:
+            runtime.tasks.append(asyncio.create_task(loop(runtime, runtime.stop_event)))
         runtime.tasks.append(asyncio.create_task(runtime.relay.run(runtime.stop_event)))
         runtime.tasks.append(asyncio.create_task(runtime.sweeper.run(
             runtime.stop_event, runtime.settings.sweeper_interval_s)))

@@ -61,7 +61,8 @@ def test_every_kubernetes_command_is_a_real_entry_point() -> None:
 def test_every_database_is_migrated_by_a_job_the_gateway_included() -> None:
     docs = render()
     jobs = of_kind(docs, "Job")
-    assert set(jobs) == {f"{s}-migrate-1" for s in SERVICES} | {"gateway-migrate-1"}
+    # The service Jobs run services.migrate (platform and department tables): release 2.
+    assert set(jobs) == {f"{s}-migrate-2" for s in SERVICES} | {"gateway-migrate-1"}
     gateway_job = pod_spec(jobs["gateway-migrate-1"])["containers"][0]
     module, _ = _command_target(gateway_job["command"])
     assert module == "gateway.migrate" and gateway_job["command"][-1] == "upgrade"
@@ -70,10 +71,11 @@ def test_every_database_is_migrated_by_a_job_the_gateway_included() -> None:
         container = pod_spec(dep)["containers"][0]
         if _env(container).get("HALO_RUN_MIGRATIONS") == "0":
             owner = name.removesuffix("-worker")
-            assert f"{owner}-migrate-1" in jobs, name
+            assert f"{owner}-migrate-{1 if owner == 'gateway' else 2}" in jobs, name
     for service in SERVICES:
-        command = " ".join(pod_spec(jobs[f"{service}-migrate-1"])["containers"][0]["command"])
+        command = " ".join(pod_spec(jobs[f"{service}-migrate-2"])["containers"][0]["command"])
         assert f"HALO_{service.upper()}_DATABASE_URL" in command
+        assert f"python -m services.migrate {service} upgrade" in command
 
 
 def test_the_base_applies_no_secret_and_the_example_lives_apart() -> None:
