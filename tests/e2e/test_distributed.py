@@ -6,38 +6,16 @@ officers walk it to completion, and the unified tracking (fed over Kafka) shows 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 G = "http://127.0.0.1:8000"
 FORM = {"nik_anak": "1801014505240001", "nama_anak": "Siti", "tanggal_lahir_anak": "2024-05-05",
         "nomor_kk": "1801012202200003", "pengambilan": "ambil_di_mpp"}
-
-
-def _script(action: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HALO_SKIP_INFRA": "1", "HALO_DEMO": "1"}
-    return subprocess.run([str(ROOT / "deploy/local/distributed.sh"), action], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=420, check=False)
-
-
-@pytest.fixture(scope="module")
-def distributed(pg_url: str, kafka_bootstrap: str) -> Iterator[None]:
-    up = _script("up")
-    try:
-        assert up.returncode == 0, up.stdout + up.stderr
-        yield
-    finally:
-        down = _script("down")
-        assert down.returncode == 0, down.stdout + down.stderr
 
 
 def _login(client: httpx.Client, login: str, password: str) -> dict[str, str]:
