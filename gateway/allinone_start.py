@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.early_listener import RETRY_AFTER_S, STARTING
 from shared.web.i18n import register_messages
 from shared.web.problems import problem_response
 
@@ -27,9 +28,7 @@ INTERNAL = "halo.start.internal"
 """An ASGI scope key set only by :func:`internal`: the start's own in-process requests (the
 demo opening its cases through the gateway) pass the guard; no request from the network can
 set a scope key."""
-RETRY_AFTER_S = 2
-MESSAGES = {"starting": ("Halo Lamsel sedang dimulai. Coba lagi sebentar lagi.",
-                         "Halo Lamsel is starting. Try again in a moment.")}
+MESSAGES = {"starting": STARTING}
 register_messages(MESSAGES)
 
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from gateway.allinone import DEMO_FORM, DEMO_PDF, DEMO_SOP, build_app
+from gateway.allinone_app import DEMO_FORM, DEMO_PDF, DEMO_SOP, build_app
 from gateway.settings import SERVICES
 
 DEMO_PASSWORDS = {"citizen": "Demo-Warga-2026", "officer": "Demo-Petugas-2026"}

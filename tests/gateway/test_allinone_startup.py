@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-import gateway.allinone as allinone
+import gateway.allinone as program
+import gateway.allinone_app as allinone
 from gateway.allinone_start import Starting
 from gateway.settings import SERVICES
 
@@ -148,12 +149,14 @@ def test_the_program_serves_first_and_fails_when_the_start_fails(
     def build(**kw: Any) -> App:
         seen.update(kw)
         return App()
-    monkeypatch.setattr(allinone, "build_app", build)
-    monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(app=app, **kw))
+    async def run_server(app: Any, sock: Any, options: dict[str, Any]) -> None:
+        seen.update(app=app, bound=sock.getsockname()[1], **options)
+    monkeypatch.setattr(program, "build_app", build)
+    monkeypatch.setattr(program, "run_server", run_server)
     monkeypatch.setattr("shared.observability.logging.configure_logging", lambda: None)
     monkeypatch.setenv("HALO_PUBLIC_BASE_URL", "http://127.0.0.1:8010")
     monkeypatch.setenv("HALO_METRICS_PORT", "0")  # no second listener here
-    assert allinone.main(["--port", "8010"]) == 0
-    assert seen["serve_first"] is True and seen["port"] == 8010
+    assert program.main(["--port", "8010"]) == 0
+    assert seen["serve_first"] is True and seen["port"] == seen["bound"] == 8010
     starting.error = RuntimeError("migration failed")
-    assert allinone.main(["--port", "8010"]) == 1
+    assert program.main(["--port", "8010"]) == 1

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from gateway.allinone import DEMO_FORM, DEMO_SOP
+from gateway.allinone_app import DEMO_FORM, DEMO_SOP
 from tests.gateway.routing.harness import KIA, KIA_FORM, gateway_stack
 from tests.gateway.test_allinone import DEMO_PASSWORDS, allinone, login  # noqa: F401
 from tests.shared.documents.samples import HTML, image, pdf

@@ -173,7 +173,6 @@ def test_a_process_whose_metrics_port_is_taken_does_not_start(taken_port: int,
 
 def test_the_allinone_serves_metrics_on_localhost_9464_by_default(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import uvicorn
 
     import gateway.allinone
     import shared.observability.exposition as exposition
@@ -187,7 +186,9 @@ def test_the_allinone_serves_metrics_on_localhost_9464_by_default(
         return app
 
     monkeypatch.setattr(gateway.allinone, "build_app", build_app)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw, started=list(started)))
+    async def run_server(app: Any, sock: Any, options: dict[str, Any]) -> None:
+        served.update(options, started=list(started))
+    monkeypatch.setattr(gateway.allinone, "run_server", run_server)
     monkeypatch.setattr("shared.observability.logging.configure_logging", lambda: None)
     for name in ("HALO_METRICS_PORT", "HALO_METRICS_HOST", "HALO_PUBLIC_BASE_URL"):
         # set, then removed: monkeypatch then restores the variable's state after the test,

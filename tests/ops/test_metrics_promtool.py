@@ -133,7 +133,7 @@ async def test_allinone_metrics_pass_promtool(tmp_path: Path,
     import asyncio
     import io
 
-    from gateway.allinone import build_app
+    from gateway.allinone_app import build_app
     from gateway.settings import SERVICES as GATEWAY_SERVICES
 
     monkeypatch.setenv("HALO_VAR_DIR", str(tmp_path))

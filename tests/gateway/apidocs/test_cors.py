@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.allinone import build_app
+from gateway.allinone_app import build_app
 from gateway.settings import DEV_ORIGINS, GatewaySettings
 from tests.gateway.routing.harness import gateway_stack
 

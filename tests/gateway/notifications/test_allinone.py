@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.allinone import build_app
+from gateway.allinone_app import build_app
 from gateway.app import PART_MODULES
 from gateway.settings import SERVICES
 from tests.gateway.test_allinone import eventually, login
