@@ -1,7 +1,9 @@
 """Start-up of the all-in-one as ``make run`` starts it (``python -m gateway.allinone``, demo
 data on), in a fresh var folder: seconds from the process start to the first ``200`` of
 ``/healthz`` and of ``/readyz``, the resident memory (RSS) once ready, and the 15 largest
-cumulative imports of ``import gateway.allinone`` (``python -X importtime``).
+cumulative imports of the composed app (``import gateway.allinone_app``, which the program imports
+in a thread while its port already answers; ``gateway.allinone`` in a tree older than that split)
+(``python -X importtime``).
 
     .venv/bin/python bench/startup.py [--runs 3] [--port 0] [--baseline DIR]
 
@@ -102,9 +104,16 @@ def one_run(port: int, tree: Path = ROOT) -> Run:
                 proc.wait()
 
 
+def app_module(tree: Path) -> str:
+    """The module that composes the app in ``tree``."""
+    return ("gateway.allinone_app" if (tree / "gateway" / "allinone_app.py").exists()
+            else "gateway.allinone")
+
+
 def top_imports(count: int = 15, tree: Path = ROOT) -> list[tuple[int, str]]:
-    """The ``count`` largest cumulative import times (µs) of ``import gateway.allinone``."""
-    run = subprocess.run([sys.executable, "-X", "importtime", "-c", "import gateway.allinone"],
+    """The ``count`` largest cumulative import times (µs) of the module composing the app."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                          f"import {app_module(tree)}"],
                          cwd=tree, env=child_env(tree / "var", tree), capture_output=True,
                          text=True, check=True)
     rows = []
@@ -150,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio this tree / baseline: /healthz {now[0] / base[0]:.2f}, "
               f"/readyz {now[1] / base[1]:.2f}, RSS {now[2] / base[2]:.2f}")
     for label, tree in trees:
-        print(f"top 15 cumulative imports of `import gateway.allinone` ({label}, "
+        print(f"top 15 cumulative imports of `import {app_module(tree)}` ({label}, "
               "python -X importtime):")
         for cumulative, name in top_imports(tree=tree):
             print(f"  {cumulative / 1e6:6.3f} s  {name.strip()}")
