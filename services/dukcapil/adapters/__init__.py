@@ -1,0 +1,1 @@
+"""Disdukcapil's external systems, one module each, behind a small interface."""
