@@ -13,7 +13,7 @@ database, so every replica sees a newly published version at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,9 @@ from shared.sop.model import SopDefinition
 from shared.sop.validate import Problem, SopValidationError
 
 ACTIVE, PENDING = "active", "pending"
+WITHDRAWN, DECLINED = "withdrawn", "declined"
+"""A pending version closed unaccepted: by its publishing agency (or a platform admin), or by
+an agency it gave steps to. Never active; its number stays taken (versions are immutable)."""
 
 
 def _definition_data(sop: SopDefinition) -> dict[str, Any]:
@@ -181,3 +184,21 @@ class SopCatalog:
         session.add(row)
         await session.flush()
         return row, mine
+
+    async def close_pending(self, session: AsyncSession, key: str, version: int, status: str,
+                            may: Callable[[SopVersionRow], bool]) -> SopVersionRow:
+        """Close a pending version unaccepted (``withdrawn`` or ``declined``) when ``may`` allows
+        it for the row; the key then takes a new version again. The caller audits."""
+        await lock(session, f"halo-catalog-{self.service}")
+        row = await self.version_row(session, key, version)
+        if row is None:
+            raise AcceptRefused(404, "sop-not-found")
+        if row.status != PENDING:
+            raise AcceptRefused(409, "sop-version-not-pending")
+        if not may(row):
+            raise AcceptRefused(403, f"sop-{'withdraw' if status == WITHDRAWN else 'decline'}"
+                                     "-not-permitted")
+        row.status = status
+        session.add(row)
+        await session.flush()
+        return row

@@ -83,9 +83,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "The {service} service does not host SOPs of {agency}; publish "
                               "it in that agency's service."),
     "sop-version-pending": ("SOP '{key}' masih punya versi yang menunggu persetujuan instansi "
-                            "lain; versi baru dapat diterbitkan setelah disetujui.",
+                            "lain; versi baru dapat diterbitkan setelah versi itu disetujui, "
+                            "ditolak atau ditarik kembali.",
                             "SOP '{key}' has a version awaiting another agency's acceptance; "
-                            "a new version can be published once it is accepted."),
+                            "a new version can be published once it is accepted, declined or "
+                            "withdrawn."),
+    "sop-withdraw-not-permitted": ("Versi SOP '{key}' ini hanya dapat ditarik kembali oleh admin "
+                                   "instansi yang menerbitkannya.",
+                                   "This version of SOP '{key}' can only be withdrawn by the "
+                                   "admin of the agency that published it."),
+    "sop-decline-not-permitted": ("Versi SOP '{key}' ini hanya dapat ditolak oleh admin instansi "
+                                  "yang diberi langkahnya dan belum menyetujui.",
+                                  "This version of SOP '{key}' can only be declined by the admin "
+                                  "of an agency given its steps that has not accepted yet."),
     "sop-version-not-pending": ("Versi SOP '{key}' ini tidak sedang menunggu persetujuan.",
                                 "This version of SOP '{key}' is not awaiting acceptance."),
     "sop-accept-not-permitted": ("Versi SOP '{key}' ini hanya dapat disetujui oleh admin "

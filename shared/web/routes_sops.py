@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.cases.catalog import AcceptRefused, foreign_agencies
+from shared.cases.catalog import DECLINED, WITHDRAWN, AcceptRefused, foreign_agencies
+from shared.db.tables import SopVersionRow
+from shared.engine.state import Principal
+from shared.redact import scrub
 from shared.sop.categories import category_label
 from shared.sop.model import SopDefinition
 from shared.sop.standard import service_standard, total_time
 from shared.web.deps import CurrentPrincipal, RuntimeDep, SessionDep
 from shared.web.paging import MAX_VERSION
 from shared.web.problems import ProblemError
+from shared.web.runtime import ServiceRuntime
 from shared.web.schemas import SopSummary
-from shared.web.schemas_sops import PublishedSop, ServiceStandardOut, SopVersionOut
+from shared.web.schemas_sops import (
+    PublishedSop,
+    ServiceStandardOut,
+    SopVersionClose,
+    SopVersionOut,
+)
 from shared.web.sop_body import MAX_DEFINITION_BYTES, read_definition
 from shared.web.standard_html import render_standard
 from shared.web.text import Line
@@ -152,6 +163,57 @@ async def accept_version(key: str, version: Annotated[int, Path(ge=1, le=MAX_VER
     await runtime.cases.audit(session, who, "sop.accepted",
                               f"{runtime.settings.service}/{key}@v{version}",
                               {"agencies": accepted, "active": row.status == "active"})
+    return _version_out(row)
+
+
+CLOSE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such version (`sop-not-found`)"},
+    409: {"description": "The version is not pending (`sop-version-not-pending`)"},
+    422: {"description": "No reason, or one too short or too long (`validation-error`)"}}
+
+
+@router.post("/{key}/versions/{version}/withdraw", response_model=SopVersionOut, responses={
+    403: {"description": "The caller is neither the admin of the publishing agency nor a "
+                         "platform admin (`sop-withdraw-not-permitted`)"}, **CLOSE_RESPONSES})
+async def withdraw_version(key: str, version: Annotated[int, Path(ge=1, le=MAX_VERSION)],
+                           body: SopVersionClose, session: SessionDep, runtime: RuntimeDep,
+                           who: CurrentPrincipal) -> SopVersionOut:
+    """The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+    acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+    takes a new version again (the withdrawn number stays taken)."""
+    def may(row: SopVersionRow) -> bool:
+        return who.is_admin or who.has(row.agency, "admin")
+    return await _close(session, runtime, who, key, version, WITHDRAWN, may, body.reason)
+
+
+@router.post("/{key}/versions/{version}/decline", response_model=SopVersionOut, responses={
+    403: {"description": "The caller is not the admin of an agency the version awaits "
+                         "(`sop-decline-not-permitted`)"}, **CLOSE_RESPONSES})
+async def decline_version(key: str, version: Annotated[int, Path(ge=1, le=MAX_VERSION)],
+                          body: SopVersionClose, session: SessionDep, runtime: RuntimeDep,
+                          who: CurrentPrincipal) -> SopVersionOut:
+    """The admin of an agency a pending version gives steps to, and that has not accepted it,
+    declines it with a reason (audited ``sop.declined``). It never becomes active; the
+    publishing agency may publish a new version."""
+    def may(row: SopVersionRow) -> bool:
+        return any(who.has(agency, "admin") for agency in row.awaiting)
+    return await _close(session, runtime, who, key, version, DECLINED, may, body.reason)
+
+
+async def _close(session: AsyncSession, runtime: ServiceRuntime, who: Principal, key: str,
+                 version: int, status: str, may: Callable[[SopVersionRow], bool], reason: str
+                 ) -> SopVersionOut:
+    try:
+        row = await runtime.catalog.close_pending(session, key, version, status, may)
+    except AcceptRefused as exc:
+        raise ProblemError(exc.status, exc.code, key=key) from None
+    await runtime.cases.audit(session, who, f"sop.{status}",
+                              f"{runtime.settings.service}/{key}@v{version}",
+                              {"awaiting": list(row.awaiting), "reason": scrub(reason)})
+    return _version_out(row)
+
+
+def _version_out(row: SopVersionRow) -> SopVersionOut:
     return SopVersionOut(version=row.version, origin=row.origin, published_at=row.published_at,
                          title=row.title, status=row.status, awaiting=list(row.awaiting),
                          accepted=list(row.accepted))

@@ -7,10 +7,13 @@ definition is its ``form`` and ``documents``); the service standard is the dict 
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from shared.sop.model import CalendarName, FieldType, StepKind
 from shared.times import UtcDatetime
+from shared.web.text import TEXT_CHECK
 
 
 class StandardDocument(BaseModel):
@@ -97,8 +100,10 @@ class SopVersionOut(BaseModel):
     published_at: UtcDatetime
     title: str
     status: str = "active"
-    """``active`` (cases start on the newest active version) or ``pending``: it gives steps
-    to other agencies whose admins have not all accepted it yet."""
+    """``active`` (cases start on the newest active version); ``pending``: it gives steps
+    to other agencies whose admins have not all accepted it yet; ``withdrawn`` (by its
+    publishing agency) or ``declined`` (by an agency it gave steps to): closed unaccepted,
+    never active."""
     awaiting: list[str] = []
     """The agencies whose admin must still accept the version (``POST .../accept``)."""
     accepted: list[str] = []
@@ -113,3 +118,11 @@ class PublishedSop(BaseModel):
     status: str = "active"
     """``pending`` when steps are given to other agencies: see ``awaiting``."""
     awaiting: list[str] = []
+
+
+class SopVersionClose(BaseModel):
+    """Why a pending version is withdrawn or declined (audited, long numbers masked)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5,
+                                             max_length=500), TEXT_CHECK]
