@@ -6,6 +6,7 @@ import type { FieldProblem, PublishedSop, SopDetail, SopVersion } from "../api/t
 import { formatBytes, formatTime, t } from "../i18n";
 import { ErrorBox, Loading, useLoad } from "../ui";
 import { AdminFrame, loadAgency, loadAgencyNames, ProblemList } from "./admin-shared";
+import { CloseVersion } from "./admin-sop-close";
 import { SopForm } from "./admin-sop-form";
 
 const MAX_YAML = 256 * 1024;
@@ -63,8 +64,9 @@ function YamlUpload({ service, sopKey, onPublished, steps }: { service: string; 
   </form>;
 }
 
-function Versions({ versions, title, agency, service, sopKey, onAccepted }: { versions: SopVersion[];
-  title: string | undefined; agency: string; service: string; sopKey: string; onAccepted: () => void }) {
+function Versions({ versions, title, agency, owner, service, sopKey, onAccepted }: { versions: SopVersion[];
+  title: string | undefined; agency: string; owner: boolean; service: string; sopKey: string;
+  onAccepted: () => void }) {
   const [names] = useLoad(() => loadAgencyNames(), []);
   const name = (key: string) => names?.get(key) ?? key;
   return <ul class="versions" aria-labelledby="versions-title">
@@ -78,8 +80,14 @@ function Versions({ versions, title, agency, service, sopKey, onAccepted }: { ve
         {t("admin.sop.awaiting", { agencies: v.awaiting.map(name).join(", ") })}
         {v.accepted.length ? <> · {t("admin.sop.acceptedBy", { agencies: v.accepted.map(name).join(", ") })}</> : null}
       </p> : null}
-      {v.status === "pending" && v.awaiting.includes(agency)
-        ? <Accept service={service} sopKey={sopKey} version={v.version} onAccepted={onAccepted} /> : null}
+      {v.status === "withdrawn" || v.status === "declined" ? <p class="pending">
+        <span class="badge">{t(v.status === "withdrawn" ? "admin.sop.withdrawn" : "admin.sop.declined")}</span></p> : null}
+      {v.status === "pending" && v.awaiting.includes(agency) ? <>
+        <Accept service={service} sopKey={sopKey} version={v.version} onAccepted={onAccepted} />
+        <CloseVersion kind="decline" service={service} sopKey={sopKey} version={v.version} onClosed={onAccepted} />
+      </> : null}
+      {v.status === "pending" && owner
+        ? <CloseVersion kind="withdraw" service={service} sopKey={sopKey} version={v.version} onClosed={onAccepted} /> : null}
     </li>)}
   </ul>;
 }
@@ -135,7 +143,7 @@ function Sop({ agency, service, sopKey }: { agency: string; service: string; sop
       <a href={`/layanan/${service}/${sopKey}`}>{t("admin.sop.seeStandard")}</a></p> : null}
     {foreign ? <p class="alert warn" role="status">{t("admin.sop.foreign")}</p> : null}
     <h2 id="versions-title">{t("admin.sop.versions")}</h2>
-    {versions ? <Versions versions={versions} title={sop?.title} agency={agency} service={service}
+    {versions ? <Versions versions={versions} title={sop?.title} agency={agency} owner={!!sop && !foreign} service={service}
       sopKey={sopKey} onAccepted={() => setTick((n) => n + 1)} /> : versionsError ? null : <Loading />}
     {sop && !foreign ? <>
       <SopForm key={`${sop.version}-${tick}`} service={service} current={sop} agency={info} onPublished={done} />

@@ -184,6 +184,26 @@ describe("agency admin", { concurrency: false }, () => {
     const detail = await (await fetch(`${server.base}/api/v1/dukcapil/sops/${KIA}`)).json();
     assert.equal(detail.version, 4);
     assert.equal(detail.steps.at(-1).agency, "dpmptsp");
+
+    // A further version giving the step again waits too; its publisher withdraws it with a
+    // reason (a too-short one is refused at the field first), and the SOP stays on version 4.
+    await page.reload();
+    const again = await uploadYaml(page, given);
+    assert.equal(again.status(), 201, await again.text());
+    const fifth = page.locator("ul.versions > li", { hasText: "Versi 5" });
+    await fifth.getByText("Menunggu persetujuan", { exact: true }).waitFor();
+    await fifth.getByRole("button", { name: "Tarik kembali versi 5" }).click();
+    await fifth.getByRole("button", { name: "Tarik kembali", exact: true }).click();
+    await fifth.getByText("Tulis alasan paling sedikit 5 karakter.").waitFor();
+    await fifth.getByLabel(/^Alasan/).fill("Diterbitkan dua kali karena salah unggah");
+    await checkPage(page, "admin-sop-withdraw");
+    const [withdrawn] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/versions/5/withdraw")),
+      fifth.getByRole("button", { name: "Tarik kembali", exact: true }).click()]);
+    assert.equal(withdrawn.status(), 200, await withdrawn.text());
+    await page.locator("ul.versions > li", { hasText: "Versi 5" }).getByText("Ditarik kembali", { exact: true }).waitFor();
+    const still = await (await fetch(`${server.base}/api/v1/dukcapil/sops/${KIA}`)).json();
+    assert.equal(still.version, 4);
   });
 
   it("opens the SKM and SLA reports for a period", async () => {
