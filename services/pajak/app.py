@@ -1,20 +1,37 @@
-"""The pajak service app: its SOP folder, hooks and department routes."""
+"""The pajak service app: its SOP folder, hooks, department routes and tables."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.pajak.hooks import hooks
-from services.pajak.routes import router
+from services.pajak.hooks import PajakContext, build_hooks, hooks
+from services.pajak.routes import routers
 from shared.settings import ServiceSettings
 from shared.web.app import ServiceSpec, Wiring, create_service_app
 
 SPEC = ServiceSpec(name="pajak", title="Pajak dan Retribusi Daerah",
                    sops_dir=Path(__file__).with_name("sops"), hooks=hooks,
-                   routers=[router])
+                   routers=routers, migrations=Path(__file__).with_name("migrations"))
 
 
 def create_app(settings: ServiceSettings | None = None, wiring: Wiring | None = None) -> FastAPI:
-    return create_service_app(SPEC, settings, wiring)
+    """The service app; its hooks get the running service's PII cipher once it has started
+    (the registry seals the taxpayer's NIK and name with it)."""
+    context = PajakContext()
+    app = create_service_app(replace(SPEC, hooks=build_hooks(context)), settings, wiring)
+    started = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        async with started(application):
+            runtime = application.state.runtime
+            context.cipher, context.key = runtime.cases.cipher, runtime.settings.pii_key
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
