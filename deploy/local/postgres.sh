@@ -62,6 +62,9 @@ cmd_install() {
     # chromium: the web app's browser tests drive Debian's Chromium (playwright-core, no
     # browser download); a font so that its screenshots show text.
     command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
+    # docker-compose: `docker-compose config` checks deploy/compose against the Compose
+    # schema (it needs no Docker engine).
+    command -v docker-compose >/dev/null || missing+=(docker-compose)
     if ((${#missing[@]} == 0)); then
         return 0
     fi

@@ -1,6 +1,6 @@
-"""The compose file is checked without Docker (``docker compose config`` is not installable
-here): its shape, the images, the env files, the depends_on targets and conditions, the
-volumes, the commands (real entry points) and the metrics ports."""
+"""The compose file's own rules, beyond what ``docker-compose config`` checks
+(test_compose_config.py): its shape, the images, the env files, the depends_on targets and
+conditions, the volumes, the commands (real entry points) and the metrics ports."""
 
 from __future__ import annotations
 
