@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from shared.db.tables import CaseRow, HistoryRow, OutboxRow
 from shared.events.envelope import EventEnvelope
 from shared.sop.model import SopDefinition, Step
+from tests.support import pajak as pajak_support
 from tests.support.apps import running, runtime_of, service_settings, wiring
 from tests.support.sops import actor_for, all_sops, required_documents, route_to, sample_form
 from tests.support.tokens import TestTokens
@@ -31,7 +32,16 @@ OTHER_CITIZEN = TOKENS.headers("warga-lain", "citizen")
 PDF = b"%PDF-1.4 berkas uji"
 FORMS: dict[str, dict[str, Any]] = {
     # The NOP hook of pajak checks the number against the region's format.
-    "bpprd-pbb-pembayaran": {"nop": "18.01.010.001.001-0001.0", "tahun_pajak": 2026},
+    # A demo object with a 2026 SPPT (tests/support/pajak.py): the code step bills it.
+    "bpprd-pbb-pembayaran": {"nop": pajak_support.DEMO_NOP, "tahun_pajak": 2026},
+    # The BKD's hooks check the NIP and the leave, and the signer follows the position: the
+    # Sekretaris Daerah (the first external step) signs an Eselon III's annual leave.
+    "bkd-cuti-pegawai": {
+        "nip": "198507152010011002", "nama": "Siti Aminah", "jabatan": "Kepala Bagian",
+        "jenis_jabatan": "struktural_eselon_iii", "unit_kerja": "Sekretariat Daerah",
+        "jenis_cuti": "tahunan", "tanggal_mulai": "2026-05-04", "tanggal_selesai": "2026-05-05",
+        "di_luar_negeri": False, "alamat_selama_cuti": "Kalianda",
+        "telepon": "+6281234567890"},
 }
 
 CHOSEN = [
@@ -71,6 +81,8 @@ async def apps(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[s
             client = await context.__aenter__()
             opened.append(context)
             out[service] = (app, client)
+            if service == "pajak":
+                await pajak_support.seed_bills(app)
         yield out
     finally:
         for context in reversed(opened):
@@ -157,6 +169,8 @@ async def test_an_integration_callback_completes_the_external_step(
     assert still["current_step"]["id"] == step.id and still["status"] == "open"
 
     system = TOKENS.headers(f"sistem-{agency}", f"{agency}:integrasi")
+    await pajak_support.before_action(app, sop.key, step.id, case["id"])
+    before = await _counts(app)  # the bank's payment is the pajak domain's, not the case's
     shown = (await client.get(f"/cases/{case['id']}", headers=system)).json()
     assert [a["name"] for a in shown["actions"]] == [a.name for a in step.actions]
     done = await client.post(url, headers=system, json={

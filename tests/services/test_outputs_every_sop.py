@@ -20,6 +20,7 @@ from shared.outputs.ca import LocalCa
 from shared.outputs.signing import LocalSigner
 from shared.sop.model import OutputSpec, SopDefinition
 from tests.shared.outputs.support import qr_texts, validate
+from tests.support import pajak as pajak_support
 from tests.support.apps import running, runtime_of, service_settings, wiring
 from tests.support.sops import (
     APPLICANT,
@@ -36,8 +37,11 @@ from tests.support.tokens import TestTokens
 TOKENS = TestTokens()
 CA = LocalCa()
 PDF = b"%PDF-1.4 berkas persyaratan uji"
-FIELDS = {"nop": "18.01.040.005.001-0123.0"}
-"""Fields a department checks beyond their type (pajak: a NOP of this regency)."""
+FIELDS = {"nop": "18.01.040.005.001-0123.0", "nip": "198507152010011002",
+          "jenis_jabatan": "fungsional", "di_luar_negeri": False}
+"""Fields a department checks beyond their type (pajak: a NOP of this regency; kepegawaian:
+a NIP, and a leave at home of a position whose Surat Cuti the Kepala BKD signs, the signer
+the walker reaches first)."""
 NUMBER = re.compile(r"\d{3}(\.\d+)?/\d{4}/[A-Z0-9.\-]+/[IVX]+/20\d\d")
 
 
@@ -72,8 +76,8 @@ def issuing_action(sop: SopDefinition, spec: OutputSpec) -> str:
                                if a.kind == "forward" and a.to != "@rejected")
 
 
-async def issue(client: httpx.AsyncClient, sop: SopDefinition, spec: OutputSpec
-                ) -> dict[str, Any]:
+async def issue(client: httpx.AsyncClient, sop: SopDefinition, spec: OutputSpec,
+                app: Any = None) -> dict[str, Any]:
     form = sample_form(sop)
     body = {"sop_key": sop.key, "form": {**form, **{k: v for k, v in FIELDS.items()
                                                     if k in form}}}
@@ -92,6 +96,8 @@ async def issue(client: httpx.AsyncClient, sop: SopDefinition, spec: OutputSpec
         assert walk is not None, (sop.key, current, spec.step)
         walk.append((spec.step, issuing_action(sop, spec)))
     for step_id, action in walk:
+        if app is not None:  # a bank pays the pembayaran case's code before its bank step
+            await pajak_support.before_action(app, sop.key, step_id, case["id"])
         inputs, _ = action_inputs(sop, step_id, action)
         files = action_files(sop, step_id, action)
         act = {"action": action, "comment": "Catatan uji", **({"form": inputs} if inputs else {})}
@@ -123,7 +129,9 @@ async def test_every_declared_output_is_issued_and_signed(service: str, tmp_path
         outputs = runtime_of(app).outputs
         assert outputs is not None
         outputs.worker.signer = LocalSigner(CA)
-        issued = [await issue(client, sop, spec) for sop, spec in declared]
+        if service == "pajak":  # the demo objects: the pembayaran case bills one of them
+            await pajak_support.seed_bills(app)
+        issued = [await issue(client, sop, spec, app) for sop, spec in declared]
         numbers = [i["output"]["number"] for i in issued]
         assert len(set(numbers)) == len(numbers)
         while await outputs.worker.run_once():

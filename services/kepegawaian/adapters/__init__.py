@@ -1,0 +1,1 @@
+"""External systems of the BKD, each behind a small interface (ARCHITECTURE.md §8)."""
