@@ -162,7 +162,7 @@ async def orphaned(session: AsyncSession, limit: int = 100
         .join(CaseRow, col(CaseRow.id) == LeaveRequestRow.case_id)
         .where(LeaveRequestRow.status == "pending",
                col(CaseRow.status).not_in(("open", "returned"))).limit(limit))
-    return [(r, s) for r, s in found.tuples()]
+    return [(r, s) for r, s in found.all()]
 
 
 async def queued_for_siasn(session: AsyncSession, limit: int = 20) -> list[LeaveRequestRow]:
