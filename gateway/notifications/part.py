@@ -2,7 +2,9 @@
 
 The consumer reads all seven ``halo.<service>.case-events.v1`` topics as group
 ``gateway-notifications`` (``HALO_NOTIFICATIONS_GROUP``) and writes notification rows
-(:mod:`.service`); the delivery worker sends the e-mail and WhatsApp rows (:mod:`.delivery`).
+(:mod:`.service`); a second consumer (group ``<group>-notices``) reads every service's
+``halo.<service>.notices.v1`` and writes the rows of each notice (:mod:`.notices`); the
+delivery worker sends the e-mail and WhatsApp rows (:mod:`.delivery`).
 With ``workers`` on (the default) both run as tasks until the runtime's stop event; with it
 off (tests, or a replica that only serves reads) they are started but not run:
 ``runtime.state["notifications"].consumer.poll_once()`` and ``.worker.run_once()`` drive
@@ -16,8 +18,9 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -26,6 +29,7 @@ from gateway.notifications.channels.base import Channel
 from gateway.notifications.channels.mail import MaildirChannel, SmtpChannel
 from gateway.notifications.channels.whatsapp import WhatsAppChannel
 from gateway.notifications.delivery import DeliveryWorker
+from gateway.notifications.notices import NoticeNotifier, NoticeTemplates
 from gateway.notifications.routes import STATE_KEY, router
 from gateway.notifications.service import Notifier
 from gateway.notifications.settings import NotificationSettings, SmtpSettings
@@ -34,7 +38,8 @@ from gateway.runtime import GatewayPart, GatewayRuntime
 from gateway.settings import SERVICES
 from shared.events.bus import EventBus
 from shared.events.consumer import EventConsumer, Handler
-from shared.events.envelope import case_topic
+from shared.events.envelope import EventEnvelope, case_topic
+from shared.events.notice import NoticeEnvelope, notice_topic
 
 messages.install()
 
@@ -55,8 +60,9 @@ class NotifyingConsumer(EventConsumer):
 
     def __init__(self, bus: EventBus, topics: list[str], group: str,
                  sessions: async_sessionmaker[AsyncSession],
-                 handler: Handler, after_batch: Callable[[], None]) -> None:
-        super().__init__(bus, topics, group, sessions, handler)
+                 handler: Handler, after_batch: Callable[[], None],
+                 decode: Callable[[bytes], Any] = EventEnvelope.from_bytes) -> None:
+        super().__init__(bus, topics, group, sessions, handler, decode=decode)
         self._after_batch = after_batch
 
     async def poll_once(self, timeout_ms: int = 500) -> int:
@@ -72,6 +78,8 @@ class NotificationsState:
     notifier: Notifier
     consumer: EventConsumer
     worker: DeliveryWorker
+    notices: EventConsumer | None = None
+    """The consumer of the services' notices (:mod:`.notices`)."""
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
 
@@ -80,6 +88,22 @@ def make_consumer(bus: EventBus, topics: list[str], group: str,
                   worker: DeliveryWorker) -> NotifyingConsumer:
     """The notification consumer of ``topics`` (the seven case topics in the gateway)."""
     return NotifyingConsumer(bus, topics, group, sessions, notifier.handle, worker.wake.set)
+
+
+def make_notice_consumer(bus: EventBus, sessions: async_sessionmaker[AsyncSession],
+                         conf: NotificationSettings, channels: dict[str, Channel],
+                         clock: Callable[[], datetime], worker: DeliveryWorker
+                         ) -> NotifyingConsumer:
+    """The consumer of every service's notices (``halo.<service>.notices.v1``), rendered
+    from ``templates/notices/`` through the same channels (:mod:`.notices`)."""
+    templates = NoticeTemplates.load(conf.templates_dir / "notices")
+    notifier = NoticeNotifier(templates, clock, email="email" in channels,
+                              whatsapp="whatsapp" in channels)
+    consumer = NotifyingConsumer(bus, [notice_topic(s) for s in SERVICES],
+                                 f"{conf.group}-notices", sessions,
+                                 cast(Handler, notifier.handle), worker.wake.set,
+                                 decode=NoticeEnvelope.from_bytes)
+    return consumer
 
 
 def load_templates(settings: NotificationSettings) -> Templates:
@@ -121,11 +145,16 @@ def make_part(settings: NotificationSettings | None = None,
         consumer = make_consumer(runtime.bus, [case_topic(s) for s in SERVICES], conf.group,
                                  runtime.sessions, notifier, worker)
         await consumer.start()
-        state = NotificationsState(conf, notifier, consumer, worker)
+        notices = make_notice_consumer(runtime.bus, runtime.sessions, conf, chosen,
+                                       runtime.clock, worker)
+        await notices.start()
+        state = NotificationsState(conf, notifier, consumer, worker, notices)
         if runtime.settings.workers:
             state.tasks = [
                 asyncio.create_task(consumer.run(runtime.stop_event),
                                     name="gateway-notifications-consumer"),
+                asyncio.create_task(notices.run(runtime.stop_event),
+                                    name="gateway-notifications-notices"),
                 asyncio.create_task(worker.run(runtime.stop_event),
                                     name="gateway-notifications-delivery")]
             runtime.tasks.extend(state.tasks)
@@ -142,6 +171,8 @@ def make_part(settings: NotificationSettings | None = None,
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         await state.consumer.stop()
+        if state.notices is not None:
+            await state.notices.stop()
         await state.worker.aclose()
 
     return GatewayPart(name="notifications", router=router, start=start, stop=stop,

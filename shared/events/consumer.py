@@ -19,6 +19,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import exc as sa_exc
@@ -53,7 +54,11 @@ def is_transient(exc: BaseException) -> bool:
 class EventConsumer:
     def __init__(self, bus: EventBus, topics: list[str], group: str,
                  sessions: async_sessionmaker[AsyncSession], handler: Handler,
-                 *, attempts: int = 3) -> None:
+                 *, attempts: int = 3,
+                 decode: Callable[[bytes], Any] = EventEnvelope.from_bytes) -> None:
+        """``decode`` reads a record's value: the case envelope, or another envelope with an
+        ``event_id`` (e.g. :class:`shared.events.notice.NoticeEnvelope`)."""
+        self._decode = decode
         self._bus = bus
         self._topics = topics
         self.group = group
@@ -113,7 +118,7 @@ class EventConsumer:
 
     async def _handle(self, record: Record) -> None:
         try:
-            envelope = EventEnvelope.from_bytes(record.value)
+            envelope = self._decode(record.value)
         except ValidationError:
             await self._dead_letter(record, "undecodable", "ValidationError")
             return

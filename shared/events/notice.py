@@ -62,6 +62,11 @@ class NoticeEnvelope(BaseModel):
         """Runs of nine or more digits (a NIK or phone) never travel in a notice."""
         return {k: scrub(str(v))[:300] for k, v in value.items()}
 
+    @property
+    def event_id(self) -> str:
+        """The idempotency key under the name consumers know (``processed_events``)."""
+        return self.notice_id
+
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode()
 
