@@ -140,7 +140,7 @@ async def _hold(session: AsyncSession, who: EmployeeRow, row: CaseRow, at: Any) 
         abroad = bool(form.get("di_luar_negeri"))
         ask = LeaveAsk(kind, start, end, who.service_start, who.kind,
                        await store.childbirths(session, who.nip, besides=row.id))
-        book = await store.ledger(session, who.nip, start.year, "tahunan") \
+        book = await store.ledger(session, who.nip, start.year, "tahunan", lock=True) \
             if kind == "tahunan" else None
         got = quote(ask, OFFICE, store.as_year(book) if book is not None else None)
         signer = signer_for(kind, who.position, abroad)
@@ -154,6 +154,7 @@ async def _hold(session: AsyncSession, who: EmployeeRow, row: CaseRow, at: Any) 
     item.kind, item.start, item.end, item.year = kind, start, end, got.year
     item.working_days, item.abroad = got.days, abroad
     item.signer, item.signer_assumed = signer.signer, signer.assumed
+    item.closed_at = None
     await store.reserve(session, item)
 
 

@@ -18,6 +18,7 @@ from sqlmodel import col
 from services.kepegawaian import rules
 from services.kepegawaian.domain import YearLedger, carried_into
 from services.kepegawaian.tables import AdjustmentRow, EmployeeRow, LeaveRequestRow, LedgerRow
+from shared.db.session import is_postgres
 from shared.db.tables import CaseRow
 
 ANNUAL = "tahunan"
@@ -45,10 +46,13 @@ def as_year(row: LedgerRow) -> YearLedger:
                       row.pending)
 
 
-async def _row(session: AsyncSession, nip: str, year: int, kind: str) -> LedgerRow | None:
-    found = await session.execute(select(LedgerRow).where(
-        LedgerRow.nip == nip, LedgerRow.year == year, LedgerRow.kind == kind))
-    return found.scalar_one_or_none()
+async def _row(session: AsyncSession, nip: str, year: int, kind: str, lock: bool = False
+               ) -> LedgerRow | None:
+    query = select(LedgerRow).where(LedgerRow.nip == nip, LedgerRow.year == year,
+                                    LedgerRow.kind == kind)
+    if lock and is_postgres(session):
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def _carry(session: AsyncSession, nip: str, year: int) -> int:
@@ -58,9 +62,12 @@ async def _carry(session: AsyncSession, nip: str, year: int) -> int:
                         as_year(before) if before else None)
 
 
-async def ledger(session: AsyncSession, nip: str, year: int, kind: str) -> LedgerRow:
-    """The ledger row of one year and type, made on first use."""
-    row = await _row(session, nip, year, kind)
+async def ledger(session: AsyncSession, nip: str, year: int, kind: str, lock: bool = False
+                 ) -> LedgerRow:
+    """The ledger row of one year and type, made on first use; ``lock``: held (PostgreSQL
+    ``FOR UPDATE``) until the transaction ends, so two requests of one employee at the same
+    moment are checked against the balance one after the other."""
+    row = await _row(session, nip, year, kind, lock)
     if row is None:
         annual = kind == ANNUAL
         row = LedgerRow(nip=nip, year=year, kind=kind,

@@ -188,3 +188,36 @@ async def test_other_rules_at_opening(svc: tuple[Any, httpx.AsyncClient]) -> Non
         refused = await client.post("/cases", headers=ASN, json=body)
         assert refused.status_code == 422, refused.text
         assert refused.json()["errors"][0]["problem"] == problem
+
+
+async def test_a_corrected_request_is_counted_again(svc: tuple[Any, httpx.AsyncClient]) -> None:
+    """11-22 May holds 8 days (4 left); returned as incomplete, the ASN corrects the dates
+    to Mon 11 - Tue 12 May: the 8 are released and 2 held (10 left). A correction over the
+    balance (1 June - 30 June: 22 weekdays - Pancasila 1 June, Tahun Baru Islam 16 June =
+    20 > 12) is refused and the earlier hold stays."""
+    _, client = svc
+    case = (await open_leave(client, leave_form("tahunan", "2026-05-11", "2026-05-22"))).json()
+    for role, action in TO_SIGNING[:2]:
+        assert (await act(client, case["id"], role, action)).status_code == 200
+    returned = await act(client, case["id"], "analis_sdm_aparatur", "tidak_lengkap",
+                         "Lampirkan surat permohonan yang ditandatangani")
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    url = f"/cases/{case['id']}/actions"
+    over = await client.post(url, headers=ASN, json={"action": "lengkapi", "form": {
+        "tanggal_mulai": "2026-06-01", "tanggal_selesai": "2026-06-30"}})
+    assert over.status_code == 422, over.text
+    assert over.json()["errors"][0]["diminta"] == 20
+    fixed = await client.post(url, headers=ASN, json={"action": "lengkapi", "form": {
+        "tanggal_mulai": "2026-05-11", "tanggal_selesai": "2026-05-12"}})
+    assert fixed.status_code == 200, fixed.text
+    held = (await client.get(f"/cuti/kasus/{case['id']}", headers=ASN)).json()
+    assert (held["hari_kerja"], held["status"]) == (2, "pending")
+    mine = (await client.get("/cuti/saya", params={"tahun": 2026}, headers=ASN)).json()
+    assert (annual(mine)["menunggu"], annual(mine)["sisa"]) == (2, 10)
+
+
+async def test_refusals_speak_english_when_asked(svc: tuple[Any, httpx.AsyncClient]) -> None:
+    _, client = svc
+    body = leave_form("tahunan", "2026-03-21", "2026-03-22")
+    answer = await open_leave(client, body, {**ASN, "Accept-Language": "en"})
+    assert answer.json()["errors"][0]["message"].startswith("These dates hold no working day")
