@@ -26,7 +26,9 @@ def _invalid(exc: ValidationError) -> ProblemError:
 async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[Upload]]:
     content_type = request.headers.get("content-type", "")
     uploads: list[Upload] = []
+    field = "body"  # where a problem of the JSON itself is reported: the body, or its part
     if content_type.startswith("multipart/form-data"):
+        field = "data"
         form = await request.form(max_files=50, max_fields=50)
         raw = form.get("data")
         if not isinstance(raw, str):
@@ -48,8 +50,8 @@ async def read_body(request: Request, model: type[Model]) -> tuple[Model, list[U
         raise ProblemError(422, "json-too-deep", limit=limits.max_depth)
     try:
         return model.model_validate(json.loads(payload or "{}")), uploads
-    except json.JSONDecodeError:
-        raise ProblemError(422, "validation-error",
-                           errors=[{"field": "data", "problem": "invalid-json"}]) from None
+    except json.JSONDecodeError as exc:
+        raise ProblemError(422, "validation-error", errors=[
+            {"field": field, "problem": "invalid-json", "position": exc.pos}]) from None
     except ValidationError as exc:
         raise _invalid(exc) from None

@@ -21,6 +21,7 @@ from shared.documents.intake import DocumentRefused
 from shared.engine.errors import EngineError, InvalidSubmission
 from shared.sop.validate import Problem, SopValidationError
 from shared.web.i18n import field_message, language, message, title
+from shared.web.problems_db import install_database_problems
 
 log = logging.getLogger("halo.http")
 PROBLEM_TYPE_BASE = "https://halo.lampungselatankab.go.id/problems/"
@@ -55,6 +56,20 @@ def problem_response(request: Request, status: int, code: str, params: dict[str,
             body["errors"] = [_with_message(e, lang) for e in body["errors"]]
     return JSONResponse(body, status_code=status, media_type="application/problem+json",
                         headers={"Content-Language": lang, **(headers or {})})
+
+
+def _field_error(error: Any) -> dict[str, Any]:
+    """One request validation error as a field problem. A body that is not JSON is the one
+    problem ``invalid-json`` of the field ``body`` (with the character ``position`` where the
+    parser stopped), as every other body reader of the platform reports it."""
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid" and loc[:1] == ("body",):
+        found: dict[str, Any] = {"field": "body", "problem": "invalid-json"}
+        if len(loc) > 1 and isinstance(loc[1], int):
+            found["position"] = loc[1]
+        return found
+    return {"field": ".".join(str(p) for p in loc), "problem": error.get("type"),
+            "ctx": error.get("ctx")}
 
 
 def _with_message(error: Any, lang: str) -> Any:
@@ -120,8 +135,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("type"),
-                   "ctx": e.get("ctx")} for e in exc.errors()]
+        errors = [_field_error(e) for e in exc.errors()]
         return problem_response(request, 422, "validation-error", {}, {"errors": errors})
 
     @app.exception_handler(StarletteHTTPException)
@@ -135,3 +149,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"error": type(exc).__name__})
         return problem_response(request, 500, "internal-error")
+
+    install_database_problems(app)

@@ -173,7 +173,8 @@ def _codes(errors: list[dict] | None) -> list[dict] | None:
 
 
 @pytest.mark.parametrize(("content_type", "content", "status", "errors"), [
-    ("application/json", "bukan json", 422, [{"field": "data", "problem": "invalid-json"}]),
+    ("application/json", "bukan json", 422,
+     [{"field": "body", "problem": "invalid-json", "position": 0}]),
     ("application/x-www-form-urlencoded", "sop_key=x", 415, None),
     ("text/plain", "{}", 415, None),
 ])

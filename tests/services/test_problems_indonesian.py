@@ -101,7 +101,7 @@ async def test_a_malformed_body_is_explained_in_indonesian(
                                  headers={**CITIZEN, "content-type": "application/json"})
     problem = assert_indonesian(response, 422, "validation-error", "Data tidak dapat diproses",
                                 "Permintaan tidak valid; periksa kolom yang disebutkan.")
-    assert problem["errors"] == [{"field": "data", "problem": "invalid-json",
+    assert problem["errors"] == [{"field": "body", "problem": "invalid-json", "position": 1,
                                   "message": "Isi bukan JSON yang valid."}]
     wrong_type = await client.post("/cases", content="sop_key=x",
                                    headers={**CITIZEN, "content-type": "text/csv"})

@@ -57,7 +57,7 @@ async def test_a_case_walk_answers_what_the_spec_says(tmp_path: Path) -> None:
         opened = await stack.client.post(
             "/api/v1/dukcapil/cases", headers=citizen,
             data={"data": '{"sop_key": "dukcapil-kia-0-5-tahun", "form": {"nik_anak": '
-                          '"1801010101200001", "nama_anak": "Budi", "tanggal_lahir_anak": '
+                          '"1801010101230001", "nama_anak": "Budi", "tanggal_lahir_anak": '
                           '"2023-01-01", "nomor_kk": "1801010101200002", '
                           '"pengambilan": "ambil_di_mpp"}}'},
             files={"berkas_persyaratan": ("berkas.pdf", b"%PDF-1.4 berkas", "application/pdf")})

@@ -101,3 +101,19 @@ async def test_registration_refuses_control_characters_and_long_names(gw: Gatewa
     assert tab.status_code == 422 and tab.json()["errors"][0]["problem"] == "control-characters"
     assert long.status_code == 422
     assert await gw.rows(AccountRow) == []
+
+
+async def test_a_login_body_that_is_not_json_is_the_invalid_json_problem(
+        gw: Gateway, hasher: Counting) -> None:
+    """The gateway's own JSON routes say it as the services do: field ``body``, problem
+    ``invalid-json``, where the parser stopped; nothing hashed or counted."""
+    for path in ("/api/v1/auth/login", "/api/v1/auth/register"):
+        answer = await gw.client.post(path, content=b'{"login": ',
+                                      headers={"content-type": "application/json"})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["code"] == "validation-error"
+        assert answer.json()["errors"] == [{"field": "body", "problem": "invalid-json",
+                                            "position": 10,
+                                            "message": "Isi bukan JSON yang valid."}]
+    assert hasher.calls == 0
+    await _unchanged(gw)

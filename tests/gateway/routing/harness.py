@@ -36,7 +36,7 @@ from tests.support.tokens import SETTINGS, TestTokens
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 KIA = "dukcapil-kia-0-5-tahun"
-KIA_FORM = {"nik_anak": "1801010101200001", "nama_anak": "Budi", "tanggal_lahir_anak":
+KIA_FORM = {"nik_anak": "1801010101230001", "nama_anak": "Budi", "tanggal_lahir_anak":
             "2023-01-01", "nomor_kk": "1801010101200002", "pengambilan": "ambil_di_mpp"}
 PDF = b"%PDF-1.4 berkas persyaratan"
 

@@ -88,3 +88,36 @@ async def test_an_oversized_json_body_is_refused_before_it_is_relayed(tmp_path: 
                      "content-length": str(2 << 20)})
         assert declared.status_code == 413 and relayed == []
         assert await _counts(stack) == before
+
+
+async def test_a_body_that_is_not_json_is_one_invalid_json_problem_everywhere(
+        tmp_path: Path) -> None:
+    """Not JSON, on a JSON route of a service (directly and through the gateway) and in the
+    multipart ``data`` part: 422 ``validation-error`` with
+    the one field problem ``invalid-json`` of its field, in Indonesian; nothing stored."""
+    broken = b'{"action": "teruskan", '
+    async with gateway_stack(tmp_path) as stack:
+        citizen = stack.headers("warga-a", "citizen")
+        case = await stack.open_kia(citizen)
+        before = await _counts(stack)
+        officer = stack.headers("op-1", "disdukcapil:operator")
+        service = httpx.AsyncClient(transport=httpx.ASGITransport(
+            app=stack.services["dukcapil"]), base_url="http://dukcapil")
+        async with service:
+            direct = await service.post(f"/cases/{case['id']}/actions", content=broken,
+                                        headers={**officer, "content-type": "application/json"})
+        relayed = await stack.client.post(f"/api/v1/dukcapil/cases/{case['id']}/actions",
+                                          content=broken,
+                                          headers={**officer, "content-type": "application/json"})
+        multipart = await stack.client.post(
+            "/api/v1/dukcapil/cases", headers=citizen, data={"data": '{"sop_key": '},
+            files={"berkas_persyaratan": ("b.pdf", PDF, "application/pdf")})
+        for answer, field in ((direct, "body"), (relayed, "body"), (multipart, "data")):
+            assert answer.status_code == 422, answer.text
+            problem = answer.json()
+            assert problem["code"] == "validation-error"
+            (error,) = problem["errors"]
+            assert (error["field"], error["problem"]) == (field, "invalid-json"), problem
+            assert error["message"] == "Isi bukan JSON yang valid."
+        assert direct.json()["errors"][0]["position"] == len(broken)
+        assert await _counts(stack) == before
