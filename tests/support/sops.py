@@ -4,9 +4,11 @@ and the principal a step names."""
 from __future__ import annotations
 
 from collections import deque
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from shared.engine.state import Principal
 from shared.engine.submission import is_kk_field
@@ -40,10 +42,35 @@ def all_sops() -> dict[str, list[SopDefinition]]:
     return {s: load_sop_folder(ROOT / "services" / s / "sops", registry, s) for s in SERVICES}
 
 
+def _nik_born(born: date) -> str:
+    """A Lampung Selatan NIK of a boy born on ``born``."""
+    return f"180101{born.day:02d}{born.month:02d}{born.year % 100:02d}0001"
+
+
+def dated_samples(sop_key: str) -> dict[str, Any]:
+    """Values a Disdukcapil SOP checks against the day (services/dukcapil/domain_checks.py):
+    a child whose NIK and birth date agree and whose age (today, Asia/Jakarta) is in the
+    SOP's band: 2 years for KIA 0-5, 8 for KIA 5-17, 10 days or a year for the akta."""
+    today = datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    two, eight = date(today.year - 2, 1, 1), date(today.year - 8, 1, 1)
+    samples: dict[str, dict[str, Any]] = {
+        "dukcapil-kia-0-5-tahun": {"nik_anak": _nik_born(two),
+                                   "tanggal_lahir_anak": two.isoformat()},
+        "dukcapil-kia-5-17-tahun": {"nik_anak": _nik_born(eight),
+                                    "tanggal_lahir_anak": eight.isoformat()},
+        "dukcapil-akta-kelahiran-1-60-hari": {
+            "tanggal_lahir_anak": (today - timedelta(days=10)).isoformat()},
+        "dukcapil-akta-kelahiran-lebih-60-hari": {
+            "tanggal_lahir_anak": date(today.year - 1, 1, 1).isoformat()},
+    }
+    return samples.get(sop_key, {})
+
+
 def sample_form(sop: SopDefinition) -> dict[str, Any]:
     form: dict[str, Any] = {}
     for spec in sop.form:
         form[spec.name] = sample_value(spec)
+    form.update({k: v for k, v in dated_samples(sop.key).items() if k in form})
     return form
 
 

@@ -160,7 +160,8 @@ class HttpSiak:
         answer = await self._post("/api/v1/penduduk/verifikasi", {
             "nik": query.nik, "nomor_kk": query.nomor_kk, "nama": query.nama,
             "tanggal_lahir": query.tanggal_lahir.isoformat() if query.tanggal_lahir else None})
-        matches = answer.get("cocok") if isinstance(answer.get("cocok"), dict) else {}
+        cocok = answer.get("cocok")
+        matches: dict[str, Any] = cocok if isinstance(cocok, dict) else {}
         status = answer.get("status")
         return SiakAnswer(
             found=answer.get("ditemukan") is True,
