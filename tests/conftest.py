@@ -17,6 +17,8 @@ import pytest
 
 # The shared test helpers assert too: give their failures the same detail as a test's.
 pytest.register_assert_rewrite("tests.support")
+# Every event and notice a test writes to an outbox is validated against the contract.
+pytest_plugins = ["tests.support.event_contract"]
 
 
 def _need(var: str) -> str:
