@@ -33,7 +33,7 @@ async def next_nop(session: AsyncSession, neighbour: str) -> str:
     """A new NOP in the neighbour's block: the next object number after every registered one
     (and after the neighbour's own), kind code 0."""
     near = parse_nop(neighbour)
-    block = near.formatted[:17]  # PP.KK.KKK.DDD.BBB-
+    block = near.formatted[:18]  # PP.KK.KKK.DDD.BBB-
     taken = await session.scalars(select(Objek.nop).where(Objek.nop.like(block + "%")))
     numbers = [int(n[18:22]) for n in taken] + [int(near.digits[13:17])]
     number = max(numbers) + 1

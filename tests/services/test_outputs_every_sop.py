@@ -37,7 +37,8 @@ from tests.support.tokens import TestTokens
 TOKENS = TestTokens()
 CA = LocalCa()
 PDF = b"%PDF-1.4 berkas persyaratan uji"
-FIELDS = {"nop": "18.01.040.005.001-0123.0", "nip": "198507152010011002",
+FIELDS = {"nop": "18.01.040.005.001-0123.0", "nop_tetangga": "18.01.040.005.001-0123.0",
+          "tahun_pajak": 2026, "nip": "198507152010011002",
           "jenis_jabatan": "fungsional", "di_luar_negeri": False}
 """Fields a department checks beyond their type (pajak: a NOP of this regency; kepegawaian:
 a NIP, and a leave at home of a position whose Surat Cuti the Kepala BKD signs, the signer
@@ -120,7 +121,11 @@ async def test_every_declared_output_is_issued_and_signed(service: str, tmp_path
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     monkeypatch.setenv("HALO_VAR_DIR", str(tmp_path / "var"))
-    declared = [(s, o) for s in all_sops()[service] for o in s.outputs]
+    newest: dict[str, SopDefinition] = {}
+    for sop in all_sops()[service]:  # cases open on the newest version of a key
+        if sop.key not in newest or sop.version > newest[sop.key].version:
+            newest[sop.key] = sop
+    declared = [(s, o) for s in newest.values() for o in s.outputs]
     assert declared, service
     module = __import__(f"services.{service}.app", fromlist=["create_app"])
     app = module.create_app(service_settings(
