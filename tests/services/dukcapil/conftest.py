@@ -40,6 +40,7 @@ class Dukcapil:
     client: httpx.AsyncClient
     clock: Clock
     siak: SiakStandIn
+    siak_client: HttpSiak
 
 
 async def _own_database() -> tuple[str, str, str]:
@@ -78,7 +79,7 @@ async def dukcapil_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.
                      siak=client)
     try:
         async with running(app) as http:
-            yield Dukcapil(app, http, clock, siak)
+            yield Dukcapil(app, http, clock, siak, client)
     finally:
         await client.aclose()
         if dropped is not None:

@@ -118,3 +118,16 @@ def test_no_band_for_other_sops_or_unknown_births() -> None:
     assert band_refusal("dukcapil-akta-kematian", {}, TODAY) is None
     assert band_refusal(AKTA60, {"tanggal_lahir_anak": "2026-12-09"}, TODAY) is None
     assert band_refusal(KIA05, {"tanggal_lahir_anak": "bukan tanggal"}, TODAY) is None
+
+
+def test_a_nik_s_sex_agrees_with_a_sex_field() -> None:
+    """No shipped form has a person's NIK and sex together (the akta's jenis_kelamin is the
+    baby's, who has no NIK yet), so the check is offered for SOP authors and tested alone:
+    1801014505240001 is a girl's (45 > 40), 1801010106200001 a boy's."""
+    from services.dukcapil.domain_checks import nik_agrees_with_sex
+
+    check = nik_agrees_with_sex("nik", "jenis_kelamin")
+    assert check({"nik": "1801014505240001", "jenis_kelamin": "perempuan"}, TODAY) == []
+    assert check({"nik": "1801010106200001", "jenis_kelamin": "laki_laki"}, TODAY) == []
+    assert check({"nik": "1801010106200001", "jenis_kelamin": "perempuan"}, TODAY) == [
+        {"field": "nik", "problem": "nik-sex-mismatch", "ctx": {"sex_field": "jenis_kelamin"}}]
