@@ -14,6 +14,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from gateway.apidocs.events import router as events_router
 from gateway.apidocs.examples import GATEWAY_EXAMPLES
 from gateway.apidocs.merge import merge, service_specs
 from gateway.runtime import GatewayPart, GatewayRuntime
@@ -130,6 +131,7 @@ def create_gateway_app(settings: GatewaySettings | None = None,
     add_cors(app, settings.cors_origins if settings else cors_origins())
     app.include_router(ops.router)
     app.include_router(docs.router)
+    app.include_router(events_router)
     for part in chosen:
         app.include_router(part.router)
     install_openapi(app, examples=GATEWAY_EXAMPLES,
