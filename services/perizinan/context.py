@@ -1,15 +1,15 @@
 """What the permit hooks need from the running service: its PII cipher, the NIK hash key
 and its clock.
 
-Engine hooks are module-level functions called with a session only, so the service binds
-its runtime here when it starts (the HTTP app's lifespan, and the worker's expiry loop,
-which runs in the worker process). One perizinan runtime runs per process.
+Engine hooks are called with a session only, so each app gets its own
+:class:`PermitContext`, bound to its runtime when it starts (the HTTP app's lifespan; in the
+worker process, the expiry loop binds the context of ``SPEC``, the spec the worker runs).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.perizinan.domain import hash_key
@@ -18,23 +18,22 @@ from shared.web.runtime import ServiceRuntime
 
 
 @dataclass(frozen=True)
-class PermitContext:
+class Bound:
     cipher: PiiCipher
     hash_key: bytes
     clock: Callable[[], datetime]
 
 
-_bound: list[PermitContext] = []
+@dataclass
+class PermitContext:
+    _bound: list[Bound] = field(default_factory=list)
 
+    def bind(self, runtime: ServiceRuntime) -> Bound:
+        bound = Bound(runtime.cases.cipher, hash_key(runtime.settings.pii_key), runtime.clock)
+        self._bound[:] = [bound]
+        return bound
 
-def bind(runtime: ServiceRuntime) -> PermitContext:
-    context = PermitContext(runtime.cases.cipher, hash_key(runtime.settings.pii_key),
-                            runtime.clock)
-    _bound[:] = [context]
-    return context
-
-
-def current() -> PermitContext:
-    if not _bound:
-        raise RuntimeError("perizinan: runtime not bound (services.perizinan.context.bind)")
-    return _bound[0]
+    def current(self) -> Bound:
+        if not self._bound:
+            raise RuntimeError("perizinan: the app's runtime is not bound to its hooks")
+        return self._bound[0]

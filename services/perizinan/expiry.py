@@ -16,13 +16,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.perizinan import context, store
+from services.perizinan import store
+from services.perizinan.context import PermitContext
 from services.perizinan.domain import days_left, reminders_due
 from services.perizinan.settings import RegistrySettings
 from services.perizinan.tables import PermitReminderRow
 from shared.aio.waiting import sleep_or_stop
 from shared.events.notice import new_notice, notice_topic, publish_notice
 from shared.times import utc_text
+from shared.web.app import BackgroundLoop
 from shared.web.runtime import ServiceRuntime
 
 log = logging.getLogger("halo.perizinan.expiry")
@@ -56,22 +58,28 @@ async def sweep(session: AsyncSession, now: datetime, settings: RegistrySettings
     return expired, reminded
 
 
-async def run(runtime: ServiceRuntime, stop: asyncio.Event,
-              settings: RegistrySettings | None = None) -> None:
-    """The background loop (ServiceSpec.background): one round per interval."""
-    conf = settings or RegistrySettings.from_env()
-    context.bind(runtime)
-    await runtime.bus.ensure_topics([notice_topic(SERVICE)])
-    while not stop.is_set():
-        try:
-            async with runtime.sessions() as session:
-                expired, reminded = await sweep(session, runtime.clock(), conf)
-                await session.commit()
-            if reminded:
-                runtime.relay.notify()
-            if expired or reminded:
-                log.info("permit expiry round", extra={"expired": expired,
-                                                       "reminded": reminded})
-        except Exception as exc:  # the database is down: try again next round
-            log.warning("permit expiry round failed", extra={"error": type(exc).__name__})
-        await sleep_or_stop(stop, conf.sweep_interval_s)
+def expiry_loop(context: PermitContext, settings: RegistrySettings | None = None
+                ) -> BackgroundLoop:
+    """The background loop (ServiceSpec.background): binds ``context`` (the worker process
+    has no HTTP lifespan to do it), then one round per interval."""
+
+    async def run(runtime: ServiceRuntime, stop: asyncio.Event) -> None:
+        conf = settings or RegistrySettings.from_env()
+        context.bind(runtime)
+        await runtime.bus.ensure_topics([notice_topic(SERVICE)])
+        while not stop.is_set():
+            try:
+                async with runtime.sessions() as session:
+                    expired, reminded = await sweep(session, runtime.clock(), conf)
+                    await session.commit()
+                if reminded:
+                    runtime.relay.notify()
+                if expired or reminded:
+                    log.info("permit expiry round", extra={"expired": expired,
+                                                           "reminded": reminded})
+            except Exception as exc:  # the database is down: try again next round
+                log.warning("permit expiry round failed",
+                            extra={"error": type(exc).__name__})
+            await sleep_or_stop(stop, conf.sweep_interval_s)
+
+    return run

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.perizinan import messages  # noqa: F401  (registers the problem codes)
-from services.perizinan.context import current
+from services.perizinan.context import PermitContext
 from services.perizinan.registry import enforce_limit, register
 from services.perizinan.rules import profession_of
 from shared.cases.hooks import Hooks
@@ -24,17 +24,20 @@ from shared.sop.model import SopDefinition
 
 SOPS_DIR = Path(__file__).with_name("sops")
 CHECKED_AT = ("case.submitted", "case.resubmitted")
-hooks = Hooks()
 
 
-async def permit_registry(session: AsyncSession, sop: SopDefinition, row: CaseRow,
-                          done: Transition) -> None:
-    ctx = current()
-    if profession_of(sop.key) and any(e.event in CHECKED_AT for e in done.entries):
-        clear = ctx.cipher.open_form(row.form or {}, sop.personal_fields())
-        await enforce_limit(session, ctx, sop, row, clear)
-    await register(session, ctx, sop, row, done)
+def build_hooks(context: PermitContext) -> Hooks:
+    """The hooks of one app, reading ``context`` once the app has started."""
+    hooks = Hooks()
 
+    async def permit_registry(session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                              done: Transition) -> None:
+        ctx = context.current()
+        if profession_of(sop.key) and any(e.event in CHECKED_AT for e in done.entries):
+            clear = ctx.cipher.open_form(row.form or {}, sop.personal_fields())
+            await enforce_limit(session, ctx, sop, row, clear)
+        await register(session, ctx, sop, row, done)
 
-for _path in sorted(SOPS_DIR.glob("*.yaml")):
-    hooks.after_leaving(_path.stem)(permit_registry)
+    for path in sorted(SOPS_DIR.glob("*.yaml")):
+        hooks.after_leaving(path.stem)(permit_registry)
+    return hooks

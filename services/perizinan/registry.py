@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.perizinan import store
-from services.perizinan.context import PermitContext
+from services.perizinan.context import Bound
 from services.perizinan.domain import (
     PERMIT_KINDS,
     check_limit,
@@ -43,7 +43,7 @@ def _text(form: dict[str, Any], name: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-async def enforce_limit(session: AsyncSession, ctx: PermitContext, sop: SopDefinition,
+async def enforce_limit(session: AsyncSession, ctx: Bound, sop: SopDefinition,
                         row: CaseRow, clear: dict[str, Any]) -> None:
     """Refuse (422 ``practice-limit-reached``) a health permit the holder may not add."""
     profession = profession_of(sop.key)
@@ -69,7 +69,7 @@ def permit_outputs(outputs: list[CaseOutputRow]) -> list[CaseOutputRow]:
     return found[-1:] if found else []
 
 
-async def register(session: AsyncSession, ctx: PermitContext, sop: SopDefinition,
+async def register(session: AsyncSession, ctx: Bound, sop: SopDefinition,
                    row: CaseRow, done: Transition) -> list[str]:
     """Write a permit for each permit output ``done`` just issued; returns their ids."""
     seqs = [e.seq for e in done.entries]
@@ -92,11 +92,11 @@ async def register(session: AsyncSession, ctx: PermitContext, sop: SopDefinition
     return written
 
 
-def _sealed(ctx: PermitContext, value: str | None) -> str | None:
+def _sealed(ctx: Bound, value: str | None) -> str | None:
     return ctx.cipher.encrypt(value) if value else None
 
 
-def _permit(ctx: PermitContext, sop: SopDefinition, row: CaseRow, out: CaseOutputRow,
+def _permit(ctx: Bound, sop: SopDefinition, row: CaseRow, out: CaseOutputRow,
             clear: dict[str, Any]) -> PermitRow:
     profession = profession_of(sop.key)
     rule = rule_for(profession) if profession else None

@@ -4,6 +4,7 @@ send nothing twice, and a lapsed permit is marked expired and verifies as expire
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from sqlmodel import col
 
 from services.perizinan import expiry
 from services.perizinan.app import SPEC
+from services.perizinan.context import PermitContext
 from services.perizinan.settings import RegistrySettings
 from services.perizinan.tables import PermitReminderRow, PermitRow
 from shared.db.tables import OutboxRow
@@ -40,8 +42,17 @@ async def _notices(app: Any) -> list[NoticeEnvelope]:
     return [NoticeEnvelope.from_bytes(r.payload.encode()) for r in rows]
 
 
-def test_the_loop_is_the_services_background_work() -> None:
-    assert expiry.run in SPEC.background
+async def test_the_loop_binds_the_workers_context_and_runs_a_round(
+        client: httpx.AsyncClient, app_client: tuple[Any, httpx.AsyncClient]) -> None:
+    """The worker process runs ``SPEC.background`` with ``SPEC.hooks``: the loop binds
+    their context. Run with the stop already set, it binds and ends without a round."""
+    context = PermitContext()
+    loop = expiry.expiry_loop(context, SETTINGS)
+    stop = asyncio.Event()
+    stop.set()
+    await loop(runtime_of(app_client[0]), stop)
+    assert context.current().clock is runtime_of(app_client[0]).clock
+    assert len(SPEC.background) == 1
 
 
 async def test_reminders_once_per_threshold_then_the_permit_expires(
