@@ -68,9 +68,14 @@ LEAVE_MESSAGES: dict[str, tuple[str, str]] = {
                             "negatif.",
                             "This adjustment makes the entitlement or the days taken "
                             "negative."),
-    "siasn-unavailable": ("SIASN tidak dapat dihubungi atau tidak dikonfigurasi; coba lagi "
-                          "nanti.",
-                          "SIASN cannot be reached or is not configured; try again later."),
+    "siasn-unavailable": ("SIASN tidak dapat dihubungi; coba lagi nanti.",
+                          "SIASN cannot be reached; try again later."),
+    "siasn-not-configured": ("Sambungan ke SIASN belum dikonfigurasi pada layanan ini "
+                             "(HALO_KEPEGAWAIAN_SIASN_URL); data pegawai diisi dari formulir "
+                             "atau oleh BKD.",
+                             "The link to SIASN is not configured on this service "
+                             "(HALO_KEPEGAWAIAN_SIASN_URL); employee data comes from the form "
+                             "or the BKD."),
     "siasn-not-found": ("SIASN tidak mengenal NIP ini.", "SIASN does not know this NIP."),
 }
 

@@ -242,8 +242,8 @@ async def sync_from_siasn(nip: NipPath, session: SessionDep, runtime: RuntimeDep
     """BKD officers: take the employee's position, unit, kind and TMT CPNS from SIASN
     (registers the employee when new); SIASN's data then chooses the signer."""
     _officer(who)
-    if siasn is None:
-        raise ProblemError(503, "siasn-unavailable")
+    if siasn is None:  # a state of this deployment, not an outage: 409, not 5xx
+        raise ProblemError(409, "siasn-not-configured")
     try:
         found = await siasn.employee(nip)
     except SiasnUnavailable:

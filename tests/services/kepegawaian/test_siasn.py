@@ -161,12 +161,16 @@ async def test_siasn_position_chooses_the_signer_and_the_leave_is_recorded(
     assert len(standin.records) == 1
 
 
-async def test_no_siasn_configured_answers_503(
+async def test_siasn_not_configured_or_down(
         svc: tuple[Any, httpx.AsyncClient, SiasnStandIn]) -> None:
-    app, client, _ = svc
+    """Not configured: 409 (a state of the deployment); configured but down: 503."""
+    app, client, standin = svc
+    standin.fail(500, 500)
+    down = await client.post(f"/cuti/pegawai/{NIP}/siasn", headers=STAF)
+    assert down.status_code == 503 and down.json()["code"] == "siasn-unavailable"
     app.dependency_overrides[siasn_dep] = lambda: None
     answer = await client.post(f"/cuti/pegawai/{NIP}/siasn", headers=STAF)
-    assert answer.status_code == 503 and answer.json()["code"] == "siasn-unavailable"
+    assert answer.status_code == 409 and answer.json()["code"] == "siasn-not-configured"
 
 
 async def test_reconciliation_releases_an_expired_case_and_withdrawal_releases(
