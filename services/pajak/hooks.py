@@ -19,7 +19,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.pajak import (
@@ -31,7 +30,7 @@ from services.pajak import (
 from services.pajak.domain import RuleError
 from services.pajak.domain_interest import wib_date
 from services.pajak.nop import NopError, parse_nop
-from services.pajak.tables import CekTagihan, Objek, Sppt
+from services.pajak.tables import CekTagihan
 from shared.cases.hooks import Hooks
 from shared.cases.pii import PiiCipher
 from shared.db.tables import CaseRow
@@ -109,9 +108,8 @@ async def code_paid(session: AsyncSession, _sop: SopDefinition, row: CaseRow,
 
 async def sppt_paid(session: AsyncSession, _sop: SopDefinition, row: CaseRow,
                     _done: Transition) -> None:
-    objek = await session.scalar(select(Objek).where(Objek.case_id == row.id))
-    sppt = await session.scalar(select(Sppt).where(Sppt.nop == objek.nop)
-                                .order_by(Sppt.tahun.desc())) if objek else None
+    objek = await store.objek_of_case(session, row.id)
+    sppt = await store.latest_sppt(session, objek.nop) if objek else None
     if sppt is None or not sppt.lunas:
         raise ProblemError(409, "kode-bayar-belum-lunas")
 

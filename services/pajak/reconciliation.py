@@ -76,6 +76,12 @@ async def report(session: AsyncSession, day: date) -> ReportOut:
                                    diterima_pada=u.received_at.astimezone(WIB)) for u in odd])
 
 
+def _cell(value: object) -> object:
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def as_csv(r: ReportOut) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -84,7 +90,7 @@ def as_csv(r: ReportOut) -> str:
         writer.writerow(["pembayaran", p.bank, p.referensi, p.kode, p.jumlah,
                          p.dibayar_pada.isoformat(), ""])
     for u in r.tidak_cocok:
-        writer.writerow(["tidak_cocok", u.bank, u.referensi, u.kode, u.jumlah,
+        writer.writerow(["tidak_cocok", u.bank, u.referensi, _cell(u.kode), u.jumlah,
                          u.diterima_pada.isoformat(), u.alasan])
     writer.writerow(["total", "", "", "", r.nilai_pembayaran, r.tanggal.isoformat(),
                      f"{r.pembayaran} pembayaran; {r.kode_terbit} kode terbit"])

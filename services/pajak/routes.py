@@ -100,15 +100,10 @@ async def case_facts(case: CaseDep, session: SessionDep) -> KasusPajakOut:
     cek = await store.cek_of_case(session, case.id)
     codes = await store.codes_of_case(session, case.id)
     objek = await store.objek_of_case(session, case.id)
-    sppt = None
-    if objek is not None:
-        rows = [s for s in [await store.sppt(session, objek.nop, y)
-                            for y in range(objek.registered_at.year - 1,
-                                           objek.registered_at.year + 2)] if s]
-        if rows:
-            s = rows[0]
-            sppt = SpptOut(nop=s.nop, tahun=s.tahun, njop=s.njop, pokok=s.pokok,
-                           jatuh_tempo=s.jatuh_tempo, status="lunas" if s.lunas else "terutang")
+    s = await store.latest_sppt(session, objek.nop) if objek is not None else None
+    sppt = SpptOut(nop=s.nop, tahun=s.tahun, njop=s.njop, pokok=s.pokok,
+                   jatuh_tempo=s.jatuh_tempo, status="lunas" if s.lunas else "terutang") \
+        if s is not None else None
     years = {c.sppt_id: await _year(session, c.sppt_id) for c in codes}
     return KasusPajakOut(
         cek_tagihan=[CekOut.model_validate(c, from_attributes=True) for c in cek],

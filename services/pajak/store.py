@@ -116,3 +116,9 @@ async def codes_of_case(session: AsyncSession, case_id: str) -> list[KodeBayar]:
 async def objek_of_case(session: AsyncSession, case_id: str) -> Objek | None:
     found: Objek | None = await session.scalar(select(Objek).where(Objek.case_id == case_id))
     return found
+
+
+async def latest_sppt(session: AsyncSession, nop: str) -> Sppt | None:
+    found: Sppt | None = await session.scalar(select(Sppt).where(Sppt.nop == nop)
+                                              .order_by(Sppt.tahun.desc()).limit(1))
+    return found

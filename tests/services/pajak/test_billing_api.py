@@ -154,3 +154,13 @@ async def test_the_subject_is_stored_sealed(pajak: Pajak) -> None:
         assert row.nik_cipher.startswith("enc:v1:") and row.nama_cipher.startswith("enc:v1:")
         assert "*" in row.nik_masked and len(row.nik_hash) == 64
     assert datetime.now(WIB)  # the test never reads the clock of the machine for figures
+
+
+async def test_a_confirmation_text_never_becomes_a_spreadsheet_formula(pajak: Pajak) -> None:
+    refused = await pajak.client.post("/bank/konfirmasi", headers=BANK,
+                                      json=_confirm("=HYPERLINK(1)", 5, ref="BL-F"))
+    assert refused.status_code == 404
+    text = (await pajak.client.get("/bank/rekonsiliasi", headers=PETUGAS, params={
+        "tanggal": "2026-12-03", "format": "csv"})).text
+    [row] = [r for r in csv.reader(io.StringIO(text)) if r[0] == "tidak_cocok"]
+    assert row[3] == "'=HYPERLINK(1)"
