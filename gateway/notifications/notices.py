@@ -136,7 +136,7 @@ class NoticeNotifier:
             "id": str(uuid.uuid4()), "event_id": notice.notice_id, "account_id": who.id,
             "channel": channel, "kind": KIND, "event_type": notice.template[:40],
             "audience": "applicant", "case_id": "", "service": notice.source,
-            "tracking_no": notice.tracking_no or "", "language": pick.language,
+            "tracking_no": (notice.tracking_no or "")[:20], "language": pick.language,
             "title": text.title, "body": text.whatsapp if channel == "whatsapp" else text.body,
             "template": None, "status": "sent" if channel == "inapp" else "pending",
             "attempts": 0, "next_attempt_at": None if channel == "inapp" else now,

@@ -59,6 +59,9 @@ async def test_a_notice_becomes_the_recipients_notification_once_per_channel(
     await publish(gw, sent)  # the relay publishing it again
     assert await consume(gw) == 1
     assert len(await gw.rows()) == 2
+    assert await gw.deliver() == 1  # the e-mail goes out like a case event's
+    [mail] = await gw.rows(channel="email")
+    assert mail.status == "sent"
 
 
 async def test_an_unknown_template_or_spec_version_is_dead_lettered(gw: Gateway) -> None:
