@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.pajak.bank_sync import bank_sync
 from services.pajak.hooks import PajakContext, build_hooks, hooks
 from services.pajak.routes import routers
 from shared.settings import ServiceSettings
@@ -16,7 +17,8 @@ from shared.web.app import ServiceSpec, Wiring, create_service_app
 
 SPEC = ServiceSpec(name="pajak", title="Pajak dan Retribusi Daerah",
                    sops_dir=Path(__file__).with_name("sops"), hooks=hooks,
-                   routers=routers, migrations=Path(__file__).with_name("migrations"))
+                   routers=routers, migrations=Path(__file__).with_name("migrations"),
+                   background=[bank_sync])
 
 
 def create_app(settings: ServiceSettings | None = None, wiring: Wiring | None = None) -> FastAPI:

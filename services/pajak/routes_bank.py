@@ -9,17 +9,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from services.pajak import billing, reconciliation
+from services.pajak import billing, payments, reconciliation
 from services.pajak.schemas import KonfirmasiIn, KonfirmasiOut
 from services.pajak.tables import Sppt
 from shared.engine.access import INTEGRATION_ROLE
-from shared.engine.state import Principal
 from shared.web.deps import CurrentPrincipal, RuntimeDep, SessionDep
 from shared.web.problems import ProblemError, problem_response
-from shared.web.runtime import ServiceRuntime
 
-AGENCY = "bpprd"
-PAYMENT_SOP, PAYMENT_STEP, PAYMENT_ACTION = "bpprd-pbb-pembayaran", "pembayaran_bank", "lunas"
+AGENCY = payments.AGENCY
 router = APIRouter(prefix="/bank", tags=["pajak"])
 
 
@@ -42,29 +39,13 @@ async def confirm_payment(body: KonfirmasiIn, request: Request, session: Session
     except billing.Refused as exc:
         session.add(billing.unmatched(c, exc.code, now))
         return problem_response(request, exc.status, exc.code, exc.params)
-    moved = False if done.replay else await _move_case(session, runtime, done.code.case_id, who)
+    moved = False if done.replay else await payments.move_cases(session, runtime, done, who)
     sppt = await session.get(Sppt, done.code.sppt_id)
     assert sppt is not None
     p = done.payment
     return KonfirmasiOut(kode=p.kode, bank=p.bank, referensi=p.referensi, jumlah=p.jumlah,
                          dibayar_pada=p.paid_at, nop=sppt.nop, tahun=sppt.tahun,
                          status="lunas", ulangan=done.replay, kasus_dilanjutkan=moved)
-
-
-async def _move_case(session: Any, runtime: ServiceRuntime, case_id: str | None,
-                     who: Principal) -> bool:
-    """The pembayaran case whose code was paid leaves the bank step, acted on by the bank's
-    integration account (its history and event name the role); a case that moved on or was
-    withdrawn stays as it is: the money is received either way."""
-    if case_id is None:
-        return False
-    row = await runtime.store.get(session, case_id, lock=True)
-    if row is None or row.status != "open" or row.step_id != PAYMENT_STEP \
-            or row.sop_key != PAYMENT_SOP:
-        return False
-    await runtime.cases.act(session, row, who, PAYMENT_ACTION, step=PAYMENT_STEP, comment=None,
-                            form=None, uploads=[])
-    return True
 
 
 @router.get("/rekonsiliasi", response_model=reconciliation.ReportOut)

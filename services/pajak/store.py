@@ -122,3 +122,27 @@ async def latest_sppt(session: AsyncSession, nop: str) -> Sppt | None:
     found: Sppt | None = await session.scalar(select(Sppt).where(Sppt.nop == nop)
                                               .order_by(Sppt.tahun.desc()).limit(1))
     return found
+
+
+async def sppt_by_id(session: AsyncSession, sppt_id: str) -> Sppt:
+    found = await session.get(Sppt, sppt_id)
+    assert found is not None  # a code's SPPT exists (foreign key)
+    return found
+
+
+async def codes_to_register(session: AsyncSession, now: datetime, limit: int = 100
+                            ) -> list[KodeBayar]:
+    rows = await session.scalars(select(KodeBayar).where(
+        KodeBayar.status == "aktif", KodeBayar.pushed_at.is_(None),
+        KodeBayar.expires_at > now).order_by(KodeBayar.issued_at).limit(limit))
+    return list(rows)
+
+
+async def codes_to_check(session: AsyncSession, since: datetime, limit: int = 100
+                         ) -> list[KodeBayar]:
+    """Registered codes still unpaid here whose validity ended after ``since`` (a payment
+    inside their validity may not have been confirmed to us)."""
+    rows = await session.scalars(select(KodeBayar).where(
+        KodeBayar.status.in_(("aktif", "diganti")), KodeBayar.pushed_at.is_not(None),
+        KodeBayar.expires_at > since).order_by(KodeBayar.issued_at).limit(limit))
+    return list(rows)

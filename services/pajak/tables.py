@@ -95,6 +95,8 @@ class KodeBayar(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_by: Mapped[str] = mapped_column(String(64))
     case_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the code was registered with the bank (``None``: not yet)."""
 
 
 class Pembayaran(Base):
