@@ -36,28 +36,35 @@ class LeaveRefused(ValueError):
 
 @dataclass(frozen=True)
 class Nip:
-    """Nomor Induk Pegawai: 18 digits, birth date (8), TMT CPNS year and month (6), sex (1),
-    serial (3), as BKN assigns it."""
+    """Nomor Induk Pegawai, 18 digits as BKN assigns them: birth date (8), then for a PNS the
+    TMT CPNS year and month (6), for a PPPK (NI PPPK) the year of appointment (4) and a
+    two-digit code of the work agreement (21, 24, ...: never a month), then sex (1) and
+    serial (3)."""
 
     digits: str
     birth: date
     tmt: date
-    """The first day of the month of the TMT CPNS (digits 9-14): the start of service."""
+    """The start of service: the first day of the TMT CPNS month; for a PPPK, whose NI holds
+    no month, the first day of the year of appointment until SIASN gives the TMT."""
     sex: int
+    kind: str = "pns"
+    """``pns`` or ``pppk`` (read from the number)."""
 
 
 def parse_nip(text: str) -> Nip:
     digits = re.sub(r"\s", "", text)
     if not re.fullmatch(r"[0-9]{18}", digits):
         raise LeaveRefused("not-nip", "nip")
+    code = int(digits[12:14])
+    kind = "pppk" if code > 12 else "pns"
     try:
         birth = date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
-        tmt = date(int(digits[8:12]), int(digits[12:14]), 1)
+        tmt = date(int(digits[8:12]), 1 if kind == "pppk" else code, 1)
     except ValueError:
         raise LeaveRefused("not-nip", "nip") from None
     if digits[14] not in "12" or tmt <= birth or birth.year < 1940:
         raise LeaveRefused("not-nip", "nip")
-    return Nip(digits, birth, tmt, int(digits[14]))
+    return Nip(digits, birth, tmt, int(digits[14]), kind)
 
 
 def full_years(since: date, on: date) -> int:

@@ -21,8 +21,10 @@ request through a context variable, never stored elsewhere.
 
 from __future__ import annotations
 
+import os
 from contextvars import ContextVar
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +43,7 @@ from services.kepegawaian.domain import (
 )
 from services.kepegawaian.tables import EmployeeRow, LeaveRequestRow
 from shared.calendar import OfficeCalendar
+from shared.calendar.config import parse_dates
 from shared.cases.hooks import Hooks
 from shared.db.tables import CaseRow
 from shared.engine.errors import InvalidSubmission
@@ -52,9 +55,18 @@ hooks = Hooks()
 CUTI = "bkd-cuti-pegawai"
 CLTN = "bkd-cuti-diluar-tanggungan-negara"
 SIGNING_STEP = "terbitkan_surat_cuti"
-OFFICE = OfficeCalendar()
-"""The national office calendar (weekends, national holidays, cuti bersama) the leave days
-are counted on."""
+
+
+@cache
+def _calendar(extra: str) -> OfficeCalendar:
+    return OfficeCalendar(extra_holidays=parse_dates(extra))
+
+
+def office_calendar() -> OfficeCalendar:
+    """The office calendar the leave days are counted on: weekends, national holidays and
+    cuti bersama, and the regency's own days off (``HALO_EXTRA_HOLIDAYS``, the setting the
+    engine's office calendar reads too)."""
+    return _calendar(os.environ.get("HALO_EXTRA_HOLIDAYS", ""))
 _OPENING: ContextVar[str | None] = ContextVar("bkd_opening_nip", default=None)
 
 
@@ -112,12 +124,13 @@ async def _employee(session: AsyncSession, nip: str, row: CaseRow, at: Any) -> E
     if linked is not None and linked.nip != nip:
         raise ProblemError(409, "akun-nip-lain")
     if found is None:
+        number = parse_nip(nip)
         found = EmployeeRow(nip=nip, account_id=row.applicant_id,
                             name_sealed=str(form.get("nama") or ""),
                             jabatan=str(form.get("jabatan") or "")[:200],
                             position=str(form.get("jenis_jabatan") or "pelaksana"),
-                            unit=str(form.get("unit_kerja") or "")[:200], kind="pns",
-                            service_start=parse_nip(nip).tmt, source="formulir",
+                            unit=str(form.get("unit_kerja") or "")[:200], kind=number.kind,
+                            service_start=number.tmt, source="formulir",
                             created_at=at, updated_at=at)
         session.add(found)
     else:
@@ -142,7 +155,8 @@ async def _hold(session: AsyncSession, who: EmployeeRow, row: CaseRow, at: Any) 
                        await store.childbirths(session, who.nip, besides=row.id))
         book = await store.ledger(session, who.nip, start.year, "tahunan", lock=True) \
             if kind == "tahunan" else None
-        got = quote(ask, OFFICE, store.as_year(book) if book is not None else None)
+        got = quote(ask, office_calendar(),
+                    store.as_year(book) if book is not None else None)
         signer = signer_for(kind, who.position, abroad)
     except LeaveRefused as exc:
         raise refused(exc) from None

@@ -35,7 +35,11 @@ def test_nip_reads_birth_date_and_tmt() -> None:
     """198507152010011002: born 1985-07-15, TMT CPNS January 2010, sex 1, serial 002."""
     nip = parse_nip("19850715 201001 1 002")
     assert (nip.birth, nip.tmt, nip.sex) == (date(1985, 7, 15), date(2010, 1, 1), 1)
-    for bad in ("1985071520100110", "198513152010011002", "198507152010131002",
+    assert nip.kind == "pns"
+    pppk = parse_nip("199009132025242014")  # NI PPPK: 2025, agreement code 24, sex 2, 014
+    assert (pppk.kind, pppk.birth, pppk.tmt, pppk.sex) == ("pppk", date(1990, 9, 13),
+                                                          date(2025, 1, 1), 2)
+    for bad in ("1985071520100110", "198513152010011002", "198507152010001002",
                 "198507152010013002", "202007151990011002"):
         with pytest.raises(LeaveRefused) as refused:
             parse_nip(bad)

@@ -167,7 +167,8 @@ async def test_who_may_use_and_read_the_ledger(svc: tuple[Any, httpx.AsyncClient
 
 async def test_other_rules_at_opening(svc: tuple[Any, httpx.AsyncClient]) -> None:
     """Cuti melahirkan over 3 months (1 June - 1 Sept) and dates over another request are
-    refused; a weekend-and-holiday-only span counts no day; CLTN needs 5 years' service
+    refused; a weekend-and-holiday-only span counts no day; a PPPK (NI 1990-09-13, 2020,
+    code 24) has no cuti besar; CLTN needs 5 years' service
     (TMT 2023: 3 years on 1 June 2026) and a pemberian at most 36 months."""
     _, client = svc
     long = await open_leave(client, leave_form("bersalin", "2026-06-01", "2026-09-01"))
@@ -178,6 +179,10 @@ async def test_other_rules_at_opening(svc: tuple[Any, httpx.AsyncClient]) -> Non
             ).status_code == 201
     overlap = await open_leave(client, leave_form("tahunan", "2026-06-10", "2026-06-12"))
     assert overlap.json()["errors"][0]["problem"] == "cuti-bertumpuk"
+    pppk = await open_leave(client, leave_form("besar", "2026-07-01", "2026-07-31",
+                                               nip="199009132020242014"), OTHER)
+    assert pppk.json()["errors"][0]["problem"] == "cuti-jenis-tidak-berhak"  # PP 49/2018
+    assert "PPPK" in pppk.json()["errors"][0]["message"]
     for nip, months, problem in (("199001012023011001", 12, "cuti-masa-kerja-kurang"),
                                  (NIP, 40, "cuti-melebihi-batas")):
         body = {"sop_key": "bkd-cuti-diluar-tanggungan-negara", "form": {
@@ -221,3 +226,14 @@ async def test_refusals_speak_english_when_asked(svc: tuple[Any, httpx.AsyncClie
     body = leave_form("tahunan", "2026-03-21", "2026-03-22")
     answer = await open_leave(client, body, {**ASN, "Accept-Language": "en"})
     assert answer.json()["errors"][0]["message"].startswith("These dates hold no working day")
+
+
+async def test_a_regency_day_off_is_not_counted(svc: tuple[Any, httpx.AsyncClient],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """HALO_EXTRA_HOLIDAYS=2026-05-12 (a day off the Bupati declares): Mon 11 - Wed 13 May
+    counts 11 and 13 only: 2 working days."""
+    _, client = svc
+    monkeypatch.setenv("HALO_EXTRA_HOLIDAYS", "2026-05-12")
+    case = (await open_leave(client, leave_form("tahunan", "2026-05-11", "2026-05-13"))).json()
+    held = (await client.get(f"/cuti/kasus/{case['id']}", headers=ASN)).json()
+    assert held["hari_kerja"] == 2
