@@ -44,7 +44,7 @@ DEFAULT_FILE = Path(__file__).resolve().parents[2] / "docs" / "events" / "asynca
 KAFKA_BINDING = "0.5.0"
 DLQ_HEADERS = {
     "halo-dlq-reason": "Why: `undecodable`, `spec-version`, `handler-failed`.",
-    "halo-dlq-error": "The error's class name (never its message).",
+    "halo-dlq-error": "The error's class name (never its message), or `spec_version <v>`.",
     "halo-dlq-consumer": "The consumer group that gave up on it.",
     "halo-dlq-source": "`<topic>/<partition>/<offset>` of the original record.",
 }

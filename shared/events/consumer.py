@@ -5,7 +5,10 @@ id; otherwise run the handler and record the event id in the same transaction. O
 committed after the batch is handled, so a crash re-delivers and the processed-event table
 drops the repeats. A record that cannot be decoded, or whose handler keeps failing, goes to
 the topic's dead-letter topic (``<topic>.dlq``) with headers saying why and where it came
-from; it is never silently dropped.
+from; it is never silently dropped. So does an envelope of another major ``spec_version``
+than the decoder's (:mod:`shared.events.spec_version`; counted in
+``halo_events_refused_total{reason="spec_version"}``); a newer minor is applied, its unknown
+keys ignored.
 
 A failure of the consumer's own infrastructure (its database unreachable, a connection
 dropped, a timeout) says nothing about the event: the batch is rewound to its first record
@@ -29,7 +32,8 @@ from shared.aio.waiting import sleep_or_stop
 from shared.db.tables import ProcessedEventRow
 from shared.events.bus import BusConsumer, EventBus, Record
 from shared.events.envelope import EventEnvelope, dead_letter_topic
-from shared.observability.metrics import CONSUMER_LAG, EVENTS_CONSUMED
+from shared.events.spec_version import refused_version, spoken_version
+from shared.observability.metrics import CONSUMER_LAG, EVENTS_CONSUMED, EVENTS_REFUSED
 
 log = logging.getLogger("halo.consumer")
 Handler = Callable[[AsyncSession, EventEnvelope], Awaitable[None]]
@@ -55,10 +59,13 @@ class EventConsumer:
     def __init__(self, bus: EventBus, topics: list[str], group: str,
                  sessions: async_sessionmaker[AsyncSession], handler: Handler,
                  *, attempts: int = 3,
-                 decode: Callable[[bytes], Any] = EventEnvelope.from_bytes) -> None:
+                 decode: Callable[[bytes], Any] = EventEnvelope.from_bytes,
+                 spec_version: str | None = None) -> None:
         """``decode`` reads a record's value: the case envelope, or another envelope with an
-        ``event_id`` (e.g. :class:`shared.events.notice.NoticeEnvelope`)."""
+        ``event_id`` (e.g. :class:`shared.events.notice.NoticeEnvelope`). ``spec_version``
+        is the contract version applied (default: that of ``decode``'s model)."""
         self._decode = decode
+        self._spec_version = spec_version or spoken_version(decode)
         self._bus = bus
         self._topics = topics
         self.group = group
@@ -117,6 +124,11 @@ class EventConsumer:
                 pause = min(pause * 2, 30.0)
 
     async def _handle(self, record: Record) -> None:
+        version = refused_version(record.value, self._spec_version)
+        if version is not None:
+            EVENTS_REFUSED.labels(self.group, "spec_version").inc()
+            await self._dead_letter(record, "spec-version", f"spec_version {version}")
+            return
         try:
             envelope = self._decode(record.value)
         except ValidationError:

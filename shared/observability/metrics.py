@@ -45,6 +45,9 @@ OUTPUTS_PENDING = Gauge("halo_outputs_pending", "Output documents waiting to be 
                         ["service"])
 EVENTS_CONSUMED = Counter("halo_events_consumed_total", "Events handled by a consumer.",
                           ["consumer", "outcome"])
+EVENTS_REFUSED = Counter("halo_events_refused_total",
+                         "Events a consumer refused unread (dead-lettered), by reason.",
+                         ["consumer", "reason"])
 CONSUMER_LAG = Gauge("halo_consumer_lag", "Records not yet read by a consumer.", ["consumer"])
 HTTP_REQUESTS = Counter("halo_http_requests_total", "HTTP requests served.",
                         ["service", "method", "route", "status"])
