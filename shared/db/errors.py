@@ -1,0 +1,31 @@
+"""Telling a database that is away (stopped, restarting, unreachable, out of connections)
+from a bug, for the problem handlers: the first is a 503 the caller retries, the second a 500.
+
+While PostgreSQL is down a new connection fails in the driver before SQLAlchemy wraps
+anything (``ConnectionRefusedError``; ``CannotConnectNowError`` while it starts or shuts
+down); a connection lost mid-statement arrives wrapped, marked ``connection_invalidated``
+(the pool then drops it, and ``pool_pre_ping`` replaces the others before their next use, so
+the process recovers by itself once the database is back).
+"""
+
+from __future__ import annotations
+
+import asyncpg
+from sqlalchemy import exc as sa_exc
+
+DRIVER_UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # class 08: connection exceptions
+    asyncpg.exceptions.OperatorInterventionError,  # 57P0x: shutting down, starting up
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+HANDLED: tuple[type[Exception], ...] = (ConnectionError, sa_exc.DBAPIError,
+                                        sa_exc.TimeoutError, *DRIVER_UNAVAILABLE)
+"""The exception types a problem handler looks at with :func:`database_unavailable`."""
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be reached now, not that a query is wrong."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(exc.orig, DRIVER_UNAVAILABLE)
+    # The pool's wait for a free connection ran out: the database is overwhelmed.
+    return isinstance(exc, (ConnectionError, sa_exc.TimeoutError, *DRIVER_UNAVAILABLE))

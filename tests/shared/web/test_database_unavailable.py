@@ -1,0 +1,89 @@
+"""A database that is away answers 503 ``database-unavailable`` with ``Retry-After``, never a
+500 (shared.web.problems_db); the pool recovers by itself once the database is back; a
+database error that is a bug is still a 500. Real drivers: PostgreSQL on a port nobody listens
+on, and (integration tier) a real PostgreSQL whose server ends the request's connection."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from shared.db.session import make_engine
+from shared.web.problems import install_problem_handlers
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _app(url: str) -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+    engine = make_engine(url)
+
+    @app.get("/query")
+    async def query(sql: str = "SELECT 1") -> dict[str, int]:
+        async with engine.connect() as conn:
+            return {"value": int((await conn.execute(text(sql))).scalar_one())}
+
+    app.state.engine = engine
+    return app
+
+
+@pytest.fixture
+async def unreachable() -> AsyncIterator[httpx.AsyncClient]:
+    app = _app(f"postgresql+asyncpg://postgres@127.0.0.1:{_free_port()}/halo")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                                 base_url="http://t") as http:
+        yield http
+    await app.state.engine.dispose()
+
+
+async def test_an_unreachable_database_is_a_503_problem_with_retry_after(
+        unreachable: httpx.AsyncClient) -> None:
+    answer = await unreachable.get("/query")
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["retry-after"] == "5"
+    body = answer.json()
+    assert body["code"] == "database-unavailable" and body["status"] == 503
+    assert body["detail"].startswith("Basis data layanan sedang tidak dapat dihubungi")
+    assert body["request_id"] in body["detail"]
+    english = await unreachable.get("/query", headers={"Accept-Language": "en"})
+    assert english.json()["detail"].startswith("The service's database cannot be reached")
+
+
+async def test_a_wrong_query_is_still_a_500(tmp_path: Path) -> None:
+    app = _app(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        fine = await http.get("/query")
+        wrong = await http.get("/query", params={"sql": "SELECT * FROM no_such_table"})
+    await app.state.engine.dispose()
+    assert fine.json() == {"value": 1}
+    assert wrong.status_code == 500 and wrong.json()["code"] == "internal-error"
+    assert "no_such_table" not in wrong.text
+
+
+@pytest.mark.integration
+async def test_a_connection_the_server_ends_is_a_503_then_the_pool_recovers(pg_url: str) -> None:
+    app = _app(pg_url)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        assert (await http.get("/query")).json() == {"value": 1}
+        # The server ends this very connection, as a PostgreSQL shutdown or restart does.
+        ended = await http.get("/query", params={"sql": "SELECT pg_terminate_backend("
+                                                        "pg_backend_pid())::int"})
+        again = await http.get("/query")
+    await app.state.engine.dispose()
+    assert ended.status_code == 503, ended.text
+    assert ended.json()["code"] == "database-unavailable"
+    assert again.status_code == 200 and again.json() == {"value": 1}
