@@ -1,11 +1,13 @@
 """The expiry loop: marks lapsed permits expired and reminds holders before a permit lapses.
 
 Each round, in one transaction: active permits whose validity has passed become
-``expired``; for each active permit within the largest reminder threshold, the nearest
-threshold reached that has not been sent gets one notice (``permit.expiring``) to the
-holder's account through the outbox, and a ``permit_reminders`` row (permit, days) that
-makes it idempotent: a second round, a restart or a second worker never sends it twice (the
-row's primary key refuses the duplicate and the round rolls back).
+``expired``; an active permit whose signed output was revoked through the generic output
+route becomes ``revoked`` with the output's reason (the routes show it so at once); for
+each active permit within the largest reminder threshold, the nearest threshold reached
+that has not been sent gets one notice (``permit.expiring``) to the holder's account
+through the outbox, and a ``permit_reminders`` row (permit, days) that makes it
+idempotent: a second round, a restart or a second worker never sends it twice (the row's
+primary key refuses the duplicate and the round rolls back).
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ async def sweep(session: AsyncSession, now: datetime, settings: RegistrySettings
     for permit in await store.lapsed(session, now):
         permit.status, permit.ended_at = "expired", now
         expired += 1
+    for permit, out in await store.active_with_revoked_output(session):
+        # revoked through the generic output route: the registry follows
+        permit.status, permit.revoked_at, permit.revoked_by, permit.revoke_reason = \
+            "revoked", out.revoked_at, out.revoked_by, out.revoke_reason
     reminded = 0
     horizon = now + timedelta(days=max(settings.reminder_days))
     for permit in await store.expiring(session, now, horizon):

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -69,15 +70,15 @@ async def verify_permit(session: SessionDep, runtime: RuntimeDep, number: Number
         permit = await store.by_number(session, number)
     if permit is None:
         raise ProblemError(404, "permit-not-found", headers={"Cache-Control": "no-store"})
-    return verification(permit, runtime.clock())
+    revoked = await store.revoked_outputs(session, [permit.output_id])
+    return verification(permit, runtime.clock(), revoked.get(permit.output_id or ""))
 
 
 @router.get("/mine", response_model=list[PermitOut])
 async def my_permits(session: SessionDep, runtime: RuntimeDep, who: CurrentPrincipal
                      ) -> list[PermitOut]:
     """The permits issued to the caller."""
-    now = runtime.clock()
-    return [permit_out(p, now) for p in await store.of_holder(session, who.subject)]
+    return await _out(session, runtime.clock(), await store.of_holder(session, who.subject))
 
 
 @router.get("", response_model=PermitPage)
@@ -93,8 +94,12 @@ async def list_permits(session: SessionDep, runtime: RuntimeDep, who: CurrentPri
     rows, total = await store.search(session, agencies=scope, status=status,
                                      profession=profession, sop_key=sop_key, number=number,
                                      limit=limit, offset=offset)
-    now = runtime.clock()
-    return PermitPage(items=[permit_out(p, now) for p in rows], total=total)
+    return PermitPage(items=await _out(session, runtime.clock(), rows), total=total)
+
+
+async def _out(session: SessionDep, now: datetime, rows: list[PermitRow]) -> list[PermitOut]:
+    revoked = await store.revoked_outputs(session, [p.output_id for p in rows])
+    return [permit_out(p, now, revoked.get(p.output_id or "")) for p in rows]
 
 
 async def _readable(session: SessionDep, permit_id: str, who: Principal, *, lock: bool = False
@@ -109,7 +114,8 @@ async def _readable(session: SessionDep, permit_id: str, who: Principal, *, lock
 async def get_permit(permit_id: str, session: SessionDep, runtime: RuntimeDep,
                      who: CurrentPrincipal) -> PermitOut:
     """One permit (its holder, or an officer who may read the registry), masked."""
-    return permit_out(await _readable(session, permit_id, who), runtime.clock())
+    [out] = await _out(session, runtime.clock(), [await _readable(session, permit_id, who)])
+    return out
 
 
 @router.post("/{permit_id}/revoke", response_model=PermitOut)

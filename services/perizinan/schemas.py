@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from services.perizinan.domain import status_at
 from services.perizinan.rules import rule_for
 from services.perizinan.tables import PermitRow
+from shared.outputs.tables import CaseOutputRow
 from shared.times import UtcDatetime
 from shared.web.text import TEXT_CHECK
 
@@ -61,25 +63,31 @@ class RevokePermit(BaseModel):
                                              max_length=500), TEXT_CHECK]
 
 
-def verification(permit: PermitRow, now: object) -> PermitVerification:
-    status = status_at(permit.status, permit.valid_until, now)  # type: ignore[arg-type]
-    return PermitVerification(**_public(permit, status))
+def verification(permit: PermitRow, now: datetime,
+                 revoked: CaseOutputRow | None = None) -> PermitVerification:
+    return PermitVerification(**_public(permit, now, revoked))
 
 
-def permit_out(permit: PermitRow, now: object) -> PermitOut:
-    status = status_at(permit.status, permit.valid_until, now)  # type: ignore[arg-type]
-    return PermitOut(**_public(permit, status), id=permit.id, case_id=permit.case_id,
+def permit_out(permit: PermitRow, now: datetime,
+               revoked: CaseOutputRow | None = None) -> PermitOut:
+    return PermitOut(**_public(permit, now, revoked), id=permit.id, case_id=permit.case_id,
                      sop_key=permit.sop_key, verify_code=permit.verify_code,
                      address=permit.address_masked, str_number=permit.str_masked,
                      ended_at=permit.ended_at, replaced_by=permit.replaced_by)
 
 
-def _public(permit: PermitRow, status: str) -> dict[str, Any]:
+def _public(permit: PermitRow, now: datetime, revoked: CaseOutputRow | None
+            ) -> dict[str, Any]:
+    """``revoked``: the permit's output when it was revoked by the generic output route
+    before the expiry loop copied that onto the permit; the permit is revoked then too."""
+    status = status_at(permit.status, permit.valid_until, now)
+    revoked_at, reason = permit.revoked_at, permit.revoke_reason
+    if revoked is not None and status == "active":
+        status, revoked_at, reason = "revoked", revoked.revoked_at, revoked.revoke_reason
     return {
         "number": permit.number, "status": status, "status_label": STATUS_LABELS[status],
         "valid": status == "active", "title": permit.title, "agency": permit.agency,
         "profession": rule_for(permit.profession).label if permit.profession else None,
         "holder": permit.holder_masked, "place_name": permit.place_name,
         "issued_at": permit.issued_at, "valid_until": permit.valid_until,
-        "revoked_at": permit.revoked_at,
-        "revoke_reason": permit.revoke_reason if status == "revoked" else None}
+        "revoked_at": revoked_at, "revoke_reason": reason if status == "revoked" else None}

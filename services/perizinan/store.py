@@ -117,3 +117,23 @@ async def reminders_sent(session: AsyncSession, permit_id: str) -> set[int]:
     rows = await session.scalars(select(col(PermitReminderRow.days)).where(
         col(PermitReminderRow.permit_id) == permit_id))
     return set(rows.all())
+
+
+async def revoked_outputs(session: AsyncSession, output_ids: Sequence[str | None]
+                          ) -> dict[str, CaseOutputRow]:
+    """Of these outputs, the ones revoked (through the generic output route too)."""
+    ids = sorted({i for i in output_ids if i})
+    if not ids:
+        return {}
+    rows = await session.scalars(select(CaseOutputRow).where(
+        col(CaseOutputRow.id).in_(ids), col(CaseOutputRow.status) == "revoked"))
+    return {r.id: r for r in rows.all()}
+
+
+async def active_with_revoked_output(session: AsyncSession, limit: int = 500
+                                     ) -> list[tuple[PermitRow, CaseOutputRow]]:
+    """Active permits whose signed output was revoked by the generic output route."""
+    rows = await session.execute(select(PermitRow, CaseOutputRow).join(
+        CaseOutputRow, col(CaseOutputRow.id) == col(PermitRow.output_id)).where(
+        col(PermitRow.status) == "active", col(CaseOutputRow.status) == "revoked").limit(limit))
+    return [(p, o) for p, o in rows.all()]

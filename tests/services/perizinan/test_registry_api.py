@@ -14,6 +14,8 @@ import httpx
 from sqlalchemy import select
 from sqlmodel import col
 
+from services.perizinan import expiry
+from services.perizinan.settings import RegistrySettings
 from services.perizinan.tables import PermitRow
 from shared.db.tables import AuditRow
 from shared.outputs.tables import CaseOutputRow
@@ -156,3 +158,26 @@ async def test_the_holder_lists_their_permits_and_officers_of_other_agencies_see
     assert (await client.get(f"/permits/{row.id}", headers=OTHER)).status_code == 404
     assert (await client.get("/permits", headers=KABID,
                              params={"status": "bogus"})).status_code == 422
+
+
+async def test_an_output_revoked_by_the_generic_route_revokes_the_permit(
+        client: httpx.AsyncClient, app_client: tuple[Any, httpx.AsyncClient]) -> None:
+    """POST /cases/{id}/outputs/{oid}/revoke: the registry answers revoked at once, and
+    the expiry round copies the revocation onto the permit."""
+    case = await issue(client, bidan_form("Puskesmas Natar"))
+    outputs = runtime_of(app_client[0]).outputs
+    assert outputs is not None and await outputs.worker.run_once() == 1
+    [row] = await _permits(app_client[0])
+    revoked = await client.post(f"/cases/{case['id']}/outputs/{row.output_id}/revoke",
+                                headers=KABID, json={"reason": "Tempat praktik tutup"})
+    assert revoked.status_code == 200, revoked.text
+    public = (await client.get("/permits/verify", params={"number": row.number})).json()
+    assert (public["status"], public["revoke_reason"]) == ("revoked", "Tempat praktik tutup")
+    mine = (await client.get("/permits/mine", headers=HOLDER)).json()
+    assert mine[0]["status"] == "revoked"
+    async with runtime_of(app_client[0]).sessions() as session:
+        await expiry.sweep(session, datetime(2027, 1, 1, tzinfo=UTC), RegistrySettings())
+        await session.commit()
+    [row] = await _permits(app_client[0])
+    assert (row.status, row.revoked_by, row.revoke_reason) == (
+        "revoked", "kabid-1", "Tempat praktik tutup")
