@@ -36,6 +36,7 @@ from shared.events.contract import (
     definitions,
     type_constraints,
 )
+from shared.events.contract.examples import NOTICE_EXAMPLE, example
 from shared.events.envelope import SPEC_VERSION, case_topic, dead_letter_topic
 from shared.events.kafka_settings import MECHANISMS
 from shared.events.notice import notice_topic
@@ -81,12 +82,14 @@ def _messages() -> dict[str, Schema]:
             "payload": _rebase({"allOf": [{"$ref": "#/$defs/CaseEventEnvelope"},
                                           type_constraints(event_type)]}),
             "bindings": _key("The case id: a case's events stay in order (by `seq`)."),
+            "examples": [{"name": message_id(event_type), "payload": example(event_type)}],
         }
     messages["notice"] = {
         "name": "notice", "title": "notice", "contentType": "application/json",
         "summary": "A department tells one account something no case event says.",
         "payload": {"$ref": "#/components/schemas/NoticeEnvelope"},
-        "bindings": _key("The recipient's account id.")}
+        "bindings": _key("The recipient's account id."),
+        "examples": [{"name": "permitExpiring", "payload": NOTICE_EXAMPLE}]}
     messages["deadLettered"] = {
         "name": "dead-lettered", "title": "dead-lettered record",
         "contentType": "application/json",

@@ -128,3 +128,16 @@ async def test_the_gateway_serves_it_without_a_token(tmp_path: Path) -> None:
     assert as_yaml.headers["content-type"].startswith("application/yaml")
     assert as_yaml.text == COMMITTED.read_text(encoding="utf-8")
     assert json.loads(as_json.text) == yaml.safe_load(as_yaml.text)
+
+
+def test_each_messages_example_satisfies_its_payload() -> None:
+    messages = asyncapi.document()["components"]["messages"]
+    for name, message in messages.items():
+        if name == "deadLettered":
+            continue
+        [example] = message["examples"]
+        assert list(_payload_validator(name).iter_errors(example["payload"])) == [], name
+        others = [m for m in messages if m not in (name, "deadLettered", "notice")]
+        if name != "notice":  # an example is its own type's, no other's
+            assert all(list(_payload_validator(o).iter_errors(example["payload"]))
+                       for o in others), name

@@ -23,6 +23,7 @@ from shared.events.contract import (
     notice_schema,
     topics,
 )
+from shared.events.contract.examples import NOTICE_EXAMPLE, example
 from shared.events.envelope import EventEnvelope, StepRef
 from shared.events.notice import new_notice
 from shared.sop.model import TERMINALS
@@ -162,3 +163,9 @@ def test_a_notice_conforms_and_a_broken_one_does_not() -> None:
     without = copy.deepcopy(notice)
     del without["created_at"]
     assert contract_problems(NOTICES, without) != []
+
+
+@pytest.mark.parametrize("event_type", CASE_EVENT_TYPES)
+def test_the_published_examples_conform(event_type: str) -> None:
+    assert contract_problems(TOPIC, example(event_type)) == []
+    assert contract_problems(NOTICES, NOTICE_EXAMPLE) == []
