@@ -27,6 +27,7 @@ from services.perizinan.domain import (
 from services.perizinan.rules import PracticeRule, profession_of, rule_for
 from services.perizinan.tables import PermitRow
 from shared.cases.pii import mask
+from shared.db.session import lock
 from shared.db.tables import CaseRow
 from shared.engine.state import Transition
 from shared.outputs.issuer import holder_name, holder_nik
@@ -51,8 +52,12 @@ async def enforce_limit(session: AsyncSession, ctx: Bound, sop: SopDefinition,
     if profession is None or nik is None:
         return
     rule = rule_for(profession)
-    held = await store.places_held(session, nik_hash(ctx.hash_key, nik), profession,
-                                   ctx.clock(), excluding_case=row.id)
+    person = nik_hash(ctx.hash_key, nik)
+    # one person's applications of a profession count one at a time (PostgreSQL: an
+    # advisory lock until commit; SQLite serialises writers anyway)
+    await lock(session, f"perizinan-limit:{person}:{profession}")
+    held = await store.places_held(session, person, profession, ctx.clock(),
+                                   excluding_case=row.id)
     result = check_limit(rule, held, _text(clear, PLACE_FIELD) or "")
     if not result.allowed:
         raise _limit_problem(rule, result.held)
