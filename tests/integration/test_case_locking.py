@@ -16,7 +16,7 @@ from tests.support.apps import running, service_settings, wiring
 from tests.support.tokens import TestTokens
 
 pytestmark = pytest.mark.integration
-FORM = {"nik_anak": "1801010101010001", "nama_anak": "Anak Uji", "tanggal_lahir_anak":
+FORM = {"nik_anak": "1801011705230001", "nama_anak": "Anak Uji", "tanggal_lahir_anak":
         "2023-05-17", "nomor_kk": "1801010101010002", "pengambilan": "unduh_halo_lamsel"}
 
 

@@ -21,7 +21,7 @@ from tests.support.apps import running, runtime_of, service_settings, wiring
 from tests.support.tokens import TestTokens
 
 pytestmark = pytest.mark.integration
-FORM = {"nik_anak": "1801010101010001", "nama_anak": "Anak Uji", "tanggal_lahir_anak":
+FORM = {"nik_anak": "1801011705230001", "nama_anak": "Anak Uji", "tanggal_lahir_anak":
         "2023-05-17", "nomor_kk": "1801010101010002", "pengambilan": "unduh_halo_lamsel"}
 POLL_S = 60.0  # far longer than the test may take: only the signal can wake the relay
 

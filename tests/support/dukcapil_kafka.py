@@ -35,7 +35,7 @@ from tests.support.tokens import TestTokens
 
 SOP = "dukcapil-kia-0-5-tahun"
 SERVICE_TOPIC = case_topic("dukcapil")
-FORM = {"nik_anak": "1801010101010001", "nama_anak": "Anak Uji", "tanggal_lahir_anak":
+FORM = {"nik_anak": "1801011705230001", "nama_anak": "Anak Uji", "tanggal_lahir_anak":
         "2023-05-17", "nomor_kk": "1801010101010002", "pengambilan": "unduh_halo_lamsel"}
 
 
