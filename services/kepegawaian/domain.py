@@ -139,6 +139,8 @@ class LeaveAsk:
     service_start: date
     employee_kind: str = "pns"
     childbirths_before: int = 0
+    big_leave_that_year: bool = False
+    """A cuti besar pending or taken in the year the request starts."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,9 @@ def quote(ask: LeaveAsk, calendar: DayCalendar, ledger: YearLedger | None = None
     if ask.kind == "tahunan":
         if ask.start.year != ask.end.year:
             raise LeaveRefused("cuti-lintas-tahun", "tanggal_selesai")
+        if ask.big_leave_that_year:
+            raise LeaveRefused("cuti-tahunan-setelah-cuti-besar", tahun=ask.start.year,
+                               aturan=rules.NO_ANNUAL_AFTER_BIG)
         book = ledger or YearLedger(ask.start.year)
         if days > book.available:
             raise LeaveRefused("cuti-melebihi-saldo", "tanggal_selesai", sisa=book.available,

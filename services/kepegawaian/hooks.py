@@ -152,7 +152,8 @@ async def _hold(session: AsyncSession, who: EmployeeRow, row: CaseRow, at: Any) 
         kind = str(form["jenis_cuti"])
         abroad = bool(form.get("di_luar_negeri"))
         ask = LeaveAsk(kind, start, end, who.service_start, who.kind,
-                       await store.childbirths(session, who.nip, besides=row.id))
+                       await store.childbirths(session, who.nip, besides=row.id),
+                       await store.big_leave_in(session, who.nip, start.year, row.id))
         book = await store.ledger(session, who.nip, start.year, "tahunan", lock=True) \
             if kind == "tahunan" else None
         got = quote(ask, office_calendar(),

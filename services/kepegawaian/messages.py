@@ -40,6 +40,10 @@ LEAVE_MESSAGES: dict[str, tuple[str, str]] = {
                             "{diminta} hari kerja ({aturan}).",
                             "{sisa} working days of annual leave are left for {tahun}, "
                             "{diminta} asked ({aturan})."),
+    "cuti-tahunan-setelah-cuti-besar": ("Tahun {tahun} sudah memakai cuti besar, jadi tidak "
+                                        "ada hak cuti tahunan tahun itu ({aturan}).",
+                                        "A cuti besar is used in {tahun}, so there is no annual "
+                                        "leave that year ({aturan})."),
     "cuti-bertumpuk": ("Tanggal ini sudah tercakup usulan cuti lain yang sedang diproses atau "
                        "sudah diberikan.",
                        "These dates are already covered by another leave in progress or "

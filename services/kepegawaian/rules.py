@@ -92,6 +92,12 @@ TOTAL_MAX_ONE_YEAR = 18
 TOTAL_MAX_TWO_YEARS = 24
 """PP 11/2017 Pasal 313 ayat (2): not used 2 years or more in a row, at most 24 working days
 including the current year's (so 12 carried)."""
+NO_ANNUAL_AFTER_BIG = (
+    "Peraturan BKN 24/2017 Lampiran (cuti besar): PNS yang menggunakan hak atas cuti besar "
+    "tidak berhak atas cuti tahunan dalam tahun yang bersangkutan")
+"""Read in BKN's own account of its rule (Humas BKN, 16 Dec 2019); the summaries of Peraturan
+BKN 7/2021 found list no change to it (its changes: guru/dosen, cuti sakit, cuti tahunan
+tambahan, cuti di luar negeri)."""
 MAX_CHILDBIRTHS = 3
 """Cuti melahirkan for the first to the third child while an ASN (see ``bersalin``)."""
 CUTI_BERSAMA_SOURCE = (

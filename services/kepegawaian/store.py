@@ -106,6 +106,15 @@ async def childbirths(session: AsyncSession, nip: str, besides: str | None = Non
     return int((await session.execute(query)).scalar_one())
 
 
+async def big_leave_in(session: AsyncSession, nip: str, year: int, besides: str) -> bool:
+    """Whether a cuti besar of the employee, pending or taken, starts in ``year``."""
+    query = select(func.count()).select_from(LeaveRequestRow).where(
+        LeaveRequestRow.nip == nip, LeaveRequestRow.kind == "besar",
+        LeaveRequestRow.year == year, LeaveRequestRow.case_id != besides,
+        LeaveRequestRow.status.in_(("pending", "taken")))
+    return int((await session.execute(query)).scalar_one()) > 0
+
+
 async def request(session: AsyncSession, case_id: str) -> LeaveRequestRow | None:
     return await session.get(LeaveRequestRow, case_id)
 

@@ -192,3 +192,13 @@ def test_cltn_limits() -> None:
                                 ("pemberian", 12, date(2023, 1, 1))):
         with pytest.raises(LeaveRefused):
             cltn_check(kind, months, since, date(2026, 6, 1))
+
+
+def test_no_annual_leave_in_a_year_with_cuti_besar() -> None:
+    """Peraturan BKN 24/2017: a cuti besar in 2026 leaves no annual leave in 2026; in 2027
+    the annual right is back (Mon 11 - Tue 12 January 2027: 2 working days)."""
+    with pytest.raises(LeaveRefused) as refused:
+        quote(ask("tahunan", date(2026, 11, 2), date(2026, 11, 3), big_leave_that_year=True),
+              OFFICE)
+    assert refused.value.code == "cuti-tahunan-setelah-cuti-besar"
+    assert quote(ask("tahunan", date(2027, 1, 11), date(2027, 1, 12)), OFFICE).days == 2

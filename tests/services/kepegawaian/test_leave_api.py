@@ -167,9 +167,10 @@ async def test_who_may_use_and_read_the_ledger(svc: tuple[Any, httpx.AsyncClient
 
 async def test_other_rules_at_opening(svc: tuple[Any, httpx.AsyncClient]) -> None:
     """Cuti melahirkan over 3 months (1 June - 1 Sept) and dates over another request are
-    refused; a weekend-and-holiday-only span counts no day; a PPPK (NI 1990-09-13, 2020,
-    code 24) has no cuti besar; CLTN needs 5 years' service
-    (TMT 2023: 3 years on 1 June 2026) and a pemberian at most 36 months."""
+    refused; a weekend-and-holiday-only span counts no day; after a cuti besar in July 2026
+    no annual leave in 2026; a PPPK (NI 1990-09-13, 2020, code 24) has no cuti besar; CLTN
+    needs 5 years' service (TMT 2023: 3 years on 1 June 2026) and a pemberian at most 36
+    months."""
     _, client = svc
     long = await open_leave(client, leave_form("bersalin", "2026-06-01", "2026-09-01"))
     assert long.json()["errors"][0]["problem"] == "cuti-melebihi-batas"
@@ -179,6 +180,10 @@ async def test_other_rules_at_opening(svc: tuple[Any, httpx.AsyncClient]) -> Non
             ).status_code == 201
     overlap = await open_leave(client, leave_form("tahunan", "2026-06-10", "2026-06-12"))
     assert overlap.json()["errors"][0]["problem"] == "cuti-bertumpuk"
+    besar = await open_leave(client, leave_form("besar", "2026-07-01", "2026-07-31"))
+    assert besar.status_code == 201, besar.text
+    after = await open_leave(client, leave_form("tahunan", "2026-11-02", "2026-11-03"))
+    assert after.json()["errors"][0]["problem"] == "cuti-tahunan-setelah-cuti-besar"
     pppk = await open_leave(client, leave_form("besar", "2026-07-01", "2026-07-31",
                                                nip="199009132020242014"), OTHER)
     assert pppk.json()["errors"][0]["problem"] == "cuti-jenis-tidak-berhak"  # PP 49/2018
