@@ -5,7 +5,8 @@ output documents, :mod:`shared.outputs.revoke`), DPMPTSP's for the permits it ho
 platform admin. The permit becomes ``revoked`` with reason, by and at (the reason is public
 on the verification answer, so runs of digits are masked); the signed output is revoked too
 (``case.output_revoked`` in the case history); while the output is still being signed
-the revocation waits (409). The caller writes the audit row.
+the revocation waits (409). The holder gets a ``permit.revoked`` notice with the reason.
+The caller writes the audit row.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from services.perizinan.domain import status_at
 from services.perizinan.tables import PermitRow
 from shared.cases.service import CaseService
 from shared.engine.state import Principal
+from shared.events.notice import new_notice, publish_notice
 from shared.outputs.revoke import revoke as revoke_output
 from shared.outputs.revoke import revoking_role
 from shared.outputs.store import OutputStore
 from shared.redact import scrub
+from shared.times import utc_text
 
 HOST_AGENCY = "dpmptsp"
 
@@ -54,5 +57,9 @@ async def revoke(session: AsyncSession, cases: CaseService, outputs: OutputStore
         if row is not None:
             sop = await cases.sop_for(session, row)
             await revoke_output(session, cases.store, sop, row, out, who, role, clean, now)
+    await publish_notice(session, new_notice(
+        "perizinan", permit.holder_account, "permit.revoked",
+        {"number": permit.number, "title": permit.title, "reason": clean,
+         "revoked_at": utc_text(now)}, now, link=f"/api/v1/perizinan/permits/{permit.id}"))
     await session.flush()
     return clean

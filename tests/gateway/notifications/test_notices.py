@@ -86,7 +86,7 @@ def test_a_notice_carries_no_long_numbers() -> None:
 def test_notice_template_files_are_checked(tmp_path: Path) -> None:
     shipped = NoticeTemplates.load(Path(__file__).resolve().parents[3] / "gateway"
                                    / "notifications" / "templates" / "notices")
-    assert shipped.has("permit.expiring")
+    assert shipped.has("permit.expiring") and shipped.has("permit.revoked")
     (tmp_path / "x.yaml").write_text("recipient:\n  id: {title: a, body: b}\n")
     with pytest.raises(TemplateError, match="en"):
         NoticeTemplates.load(tmp_path)

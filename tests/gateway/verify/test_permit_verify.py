@@ -1,8 +1,9 @@
 """A practice permit through the gateway, end to end: a bidan's SIP issued through
 ``/api/v1/perizinan``, signed by the worker; anyone (no login) checks it by number at
 ``/api/v1/perizinan/permits/verify`` and by its QR code at ``/verify/{code}``, which now
-names its end of validity (5 years); the Kabid revokes it and both answers say so; the
-expiry reminder reaches the holder's notification feed through the notice consumer."""
+names its end of validity (5 years); the Kabid revokes it, both answers say so and the
+holder is told why; the expiry reminder reaches the holder's notification feed through the
+notice consumer."""
 
 from __future__ import annotations
 
@@ -92,6 +93,16 @@ async def test_anyone_checks_a_permit_by_number_and_by_qr_and_sees_its_revocatio
     assert again.json()["revoke_reason"] == "STR dicabut Konsil"
     assert (await stack.client.get(f"/verify/{permit['verify_code']}")).json()["status"] \
         == "revoked"
+    await stack.relay()  # the holder is told, with the reason
+    state: NotificationsState = stack.runtime.state["notifications"]
+    assert state.notices is not None
+    while await state.notices.poll_once(timeout_ms=5):
+        pass
+    feed = await stack.client.get("/api/v1/me/notifications",
+                                  headers=stack.headers(HOLDER_ID, "citizen"))
+    [told] = [n for n in feed.json()["items"] if n["title"].endswith("dicabut")]
+    assert told["title"] == f"Izin {permit['number']} dicabut"
+    assert "STR dicabut Konsil" in told["body"]
 
 
 async def test_the_expiry_reminder_reaches_the_holders_feed(stack: Stack) -> None:

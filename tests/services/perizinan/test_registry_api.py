@@ -17,7 +17,8 @@ from sqlmodel import col
 from services.perizinan import expiry
 from services.perizinan.settings import RegistrySettings
 from services.perizinan.tables import PermitRow
-from shared.db.tables import AuditRow
+from shared.db.tables import AuditRow, OutboxRow
+from shared.events.notice import NoticeEnvelope, notice_topic
 from shared.outputs.tables import CaseOutputRow
 from tests.services.perizinan.support import (
     DINSOS,
@@ -133,6 +134,12 @@ async def test_revocation_needs_the_head_and_shows_in_the_verification(
     assert done.json()["status"] == "revoked"
     again = await client.post(url, headers=KABID, json=reason)
     assert again.status_code == 409
+    async with runtime_of(app_client[0]).sessions() as session:
+        [sent] = (await session.scalars(select(OutboxRow).where(
+            col(OutboxRow.topic) == notice_topic("perizinan")))).all()
+    told = NoticeEnvelope.from_bytes(sent.payload.encode())
+    assert (told.recipient, told.template) == ("bidan-1", "permit.revoked")
+    assert told.params["reason"] == reason["reason"] and NIK not in sent.payload
     public = (await client.get("/permits/verify", params={"number": row.number})).json()
     assert (public["status"], public["valid"]) == ("revoked", False)
     assert public["revoke_reason"] == reason["reason"]
