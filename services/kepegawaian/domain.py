@@ -18,6 +18,8 @@ from services.kepegawaian.rules import LeaveRule, SignerRule
 
 MAX_SPAN_DAYS = 550
 """The longest span a request may name (cuti sakit 1 year + 6 months): an input bound."""
+YEARS = range(2000, 2101)
+"""The years a leave may fall in: an input bound (the ledger keeps 2000-2100)."""
 
 
 class DayCalendar(Protocol):
@@ -156,6 +158,9 @@ class Quote:
 
 def quote(ask: LeaveAsk, calendar: DayCalendar, ledger: YearLedger | None = None) -> Quote:
     """Check a request against the rules; raise :class:`LeaveRefused` with the figures."""
+    if ask.start.year not in YEARS or ask.end.year not in YEARS:
+        raise LeaveRefused("cuti-tahun-di-luar-jangkauan", "tanggal_mulai",
+                           dari=YEARS.start, sampai=YEARS.stop - 1)
     if ask.end < ask.start:
         raise LeaveRefused("cuti-tanggal-terbalik", "tanggal_selesai")
     if (ask.end - ask.start).days >= MAX_SPAN_DAYS:

@@ -11,6 +11,8 @@ LEAVE_MESSAGES: dict[str, tuple[str, str]] = {
                 "kelamin (1) dan nomor urut (3).",
                 "A NIP has 18 digits: birth date (8), TMT CPNS year and month (6), sex (1) and "
                 "serial (3)."),
+    "cuti-tahun-di-luar-jangkauan": ("Tanggal cuti harus antara tahun {dari} dan {sampai}.",
+                                     "Leave dates must fall between {dari} and {sampai}."),
     "cuti-tanggal-terbalik": ("Tanggal selesai cuti tidak boleh sebelum tanggal mulai.",
                               "The leave cannot end before it starts."),
     "cuti-terlalu-panjang": ("Rentang cuti paling lama {hari} hari kalender.",

@@ -202,3 +202,11 @@ def test_no_annual_leave_in_a_year_with_cuti_besar() -> None:
               OFFICE)
     assert refused.value.code == "cuti-tahunan-setelah-cuti-besar"
     assert quote(ask("tahunan", date(2027, 1, 11), date(2027, 1, 12)), OFFICE).days == 2
+
+
+def test_dates_outside_the_ledger_years_are_refused() -> None:
+    for start, end in ((date(1999, 12, 31), date(2000, 1, 3)), (date(2100, 12, 30),
+                                                              date(2101, 1, 2))):
+        with pytest.raises(LeaveRefused) as refused:
+            quote(ask("sakit", start, end), OFFICE)
+        assert refused.value.code == "cuti-tahun-di-luar-jangkauan"
