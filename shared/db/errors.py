@@ -25,7 +25,17 @@ HANDLED: tuple[type[Exception], ...] = (ConnectionError, sa_exc.DBAPIError,
 
 def database_unavailable(exc: BaseException) -> bool:
     """True when ``exc`` says the database cannot be reached now, not that a query is wrong."""
-    if isinstance(exc, sa_exc.DBAPIError):
-        return exc.connection_invalidated or isinstance(exc.orig, DRIVER_UNAVAILABLE)
-    # The pool's wait for a free connection ran out: the database is overwhelmed.
-    return isinstance(exc, (ConnectionError, sa_exc.TimeoutError, *DRIVER_UNAVAILABLE))
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    # SQLAlchemy's asyncpg adapter raises its own DBAPI error with the driver's as the cause
+    # ("the database system is shutting down" while a new connection is made): look down
+    # the chain. A pool that waited in vain for a free connection is an overwhelmed database.
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, (ConnectionError, sa_exc.TimeoutError, *DRIVER_UNAVAILABLE)):
+            return True
+        orig = getattr(seen, "orig", None)
+        seen = orig if isinstance(orig, BaseException) else seen.__cause__
+    return False

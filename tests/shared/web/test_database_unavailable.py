@@ -9,11 +9,14 @@ import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
+from shared.db.errors import database_unavailable
 from shared.db.session import make_engine
 from shared.web.problems import install_problem_handlers
 
@@ -87,3 +90,26 @@ async def test_a_connection_the_server_ends_is_a_503_then_the_pool_recovers(pg_u
     assert ended.status_code == 503, ended.text
     assert ended.json()["code"] == "database-unavailable"
     assert again.status_code == 200 and again.json() == {"value": 1}
+
+
+def _translated(driver_error: Exception, kind: type[sa_exc.DBAPIError] = sa_exc.DBAPIError
+                ) -> sa_exc.DBAPIError:
+    """A driver error as SQLAlchemy's asyncpg adapter raises it: its own DBAPI error (the
+    driver's as the cause) wrapped in SQLAlchemy's."""
+    adapted = Exception(str(driver_error))
+    adapted.__cause__ = driver_error
+    return kind("SELECT 1", None, adapted)
+
+
+def test_a_new_connection_refused_while_the_database_shuts_down_is_unavailable() -> None:
+    shutting_down = asyncpg.exceptions.CannotConnectNowError("the database system is shutting down")
+    assert database_unavailable(_translated(shutting_down))
+    assert database_unavailable(_translated(asyncpg.exceptions.ConnectionFailureError("x")))
+    assert database_unavailable(ConnectionRefusedError(111, "Connect call failed"))
+
+
+def test_a_refused_statement_is_not_unavailable() -> None:
+    duplicate = asyncpg.exceptions.UniqueViolationError("duplicate key value")
+    assert not database_unavailable(_translated(duplicate, sa_exc.IntegrityError))
+    assert not database_unavailable(_translated(asyncpg.exceptions.UndefinedTableError("x")))
+    assert not database_unavailable(ValueError("x"))
