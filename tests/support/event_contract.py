@@ -24,7 +24,7 @@ from shared.db.tables import OutboxRow
 from shared.events.contract import schema_for_topic, topics
 
 _found: list[str] = []
-"""Violations since the running test began."""
+"""Violations since the last test ended."""
 
 
 @lru_cache(maxsize=64)
@@ -76,8 +76,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _events_follow_the_contract() -> Iterator[None]:
-    """Fail the test if it wrote an outbox message the contract refuses."""
-    _found.clear()
+    """Fail the test if it wrote an outbox message the contract refuses (a module's fixtures
+    set up before it count as its own: they are not lost)."""
     yield
     if _found:
         found = list(_found)
