@@ -60,14 +60,20 @@ async def by_verify_code(session: AsyncSession, code: str) -> PermitRow | None:
 
 async def replace_at_place(session: AsyncSession, new: PermitRow, now: datetime) -> int:
     """End the person's active permits of the same profession at the same place: the new
-    permit (a renewal or change) replaces them."""
+    permit (a renewal or change) replaces them, and their documents verify as expired."""
     if new.nik_hash is None or new.profession is None:
         return 0
-    result = await session.execute(update(PermitRow).where(
+    old = list((await session.scalars(select(PermitRow).where(
         col(PermitRow.nik_hash) == new.nik_hash, col(PermitRow.profession) == new.profession,
         col(PermitRow.place_key) == new.place_key, col(PermitRow.status) == "active",
-        col(PermitRow.id) != new.id).values(status="expired", ended_at=now, replaced_by=new.id))
-    return int(getattr(result, "rowcount", 0) or 0)
+        col(PermitRow.id) != new.id))).all())
+    for permit in old:
+        permit.status, permit.ended_at, permit.replaced_by = "expired", now, new.id
+    outputs = [p.output_id for p in old if p.output_id]
+    if outputs:
+        await session.execute(update(CaseOutputRow).where(
+            col(CaseOutputRow.id).in_(outputs)).values(valid_until=now))
+    return len(old)
 
 
 async def search(session: AsyncSession, *, agencies: frozenset[str] | None, status: str | None,

@@ -93,6 +93,9 @@ async def test_a_renewal_at_a_place_held_opens_and_replaces_the_permit(
     rows = [by_case[c["id"]] for c in cases]
     assert [r.status for r in rows] == ["active", "expired", "active"]
     assert rows[1].replaced_by == rows[2].id and rows[1].ended_at is not None
+    async with runtime_of(app_client[0]).sessions() as session:
+        old = await session.get(CaseOutputRow, rows[1].output_id)
+    assert old is not None and old.valid_until == rows[1].ended_at  # /verify: expired
 
 
 async def test_public_verification_by_number_and_code_without_personal_data(
