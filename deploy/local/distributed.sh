@@ -2,7 +2,8 @@
 # Distributed mode on one machine: PostgreSQL (a database per service), Kafka (KRaft), the
 # gateway, and for each service an HTTP process and a worker process (outbox relay and
 # overdue sweeper), each on fixed ports. `up` starts everything and waits until ready;
-# `down` stops it all. Logs: var/log/<name>.log; pids: var/run/<name>.pid.
+# `down` stops it all. Logs: var/log/<name>.log; pids: var/run/<name>.pid. `up` again starts
+# only the processes not running (HALO_SKIP_MIGRATE=1 skips the migrations then).
 # /metrics is on a second listener of each process (HALO_METRICS_PORT, 127.0.0.1 only):
 # gateway 9400, services 9401-9407, workers 8201-8207 (deploy/prometheus/prometheus.yml).
 set -euo pipefail
@@ -28,9 +29,16 @@ for s in "${SERVICES[@]}"; do
   export "HALO_${s^^}_URL=http://127.0.0.1:${PORT[$s]}"
 done
 
+alive() {  # pid: running, and not a zombie (a killed process may wait a while to be reaped)
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ "${stat%% *}" != Z ]]
+}
+
 start_proc() {  # name, command...
   local name=$1; shift
-  if [[ -f "$RUN/$name.pid" ]] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
+  if [[ -f "$RUN/$name.pid" ]] && alive "$(cat "$RUN/$name.pid")"; then
     echo "$name: already running"; return
   fi
   setsid "$@" >"$LOG/$name.log" 2>&1 &
@@ -55,10 +63,13 @@ up() {
     deploy/local/postgres.sh start
     deploy/local/kafka.sh start
   fi
-  for s in "${SERVICES[@]}"; do
-    var="HALO_${s^^}_DATABASE_URL"
-    "$PY" -m services.migrate "$s" upgrade "${!var}"
-  done
+  # HALO_SKIP_MIGRATE=1: restart what died in a running system (its databases are migrated).
+  if [[ "${HALO_SKIP_MIGRATE:-0}" != 1 ]]; then
+    for s in "${SERVICES[@]}"; do
+      var="HALO_${s^^}_DATABASE_URL"
+      "$PY" -m services.migrate "$s" upgrade "${!var}"
+    done
+  fi
   HALO_DEMO="${HALO_DEMO:-1}" HALO_METRICS_PORT="${METRICS[gateway]}" \
     start_proc gateway "$PY" -m gateway.run --port "${PORT[gateway]}"
   wait_ready gateway "${PORT[gateway]}"
@@ -77,7 +88,7 @@ down() {
     [[ -e "$pidfile" ]] || continue
     pid=$(cat "$pidfile")
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     rm -f "$pidfile"
   done

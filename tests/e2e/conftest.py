@@ -30,9 +30,9 @@ def distributed_env() -> dict[str, str]:
     return env
 
 
-def distributed_sh(action: str) -> subprocess.CompletedProcess[str]:
+def distributed_sh(action: str, **env: str) -> subprocess.CompletedProcess[str]:
     """``distributed.sh up|down``; ``up`` (re)starts only the processes not running."""
-    return subprocess.run([str(SCRIPT), action], cwd=ROOT, env=distributed_env(),
+    return subprocess.run([str(SCRIPT), action], cwd=ROOT, env={**distributed_env(), **env},
                           capture_output=True, text=True, timeout=420, check=False)
 
 
