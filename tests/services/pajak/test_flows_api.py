@@ -129,3 +129,40 @@ async def test_the_registration_writes_the_object_subject_and_sppt(pajak: Pajak)
         assert (await s.scalar(select(Sppt).where(Sppt.nop == new_nop))) is not None
     facts = (await pajak.client.get(f"/tagihan/kasus/{case['id']}", headers=WAJIB_PAJAK)).json()
     assert facts["sppt_baru"]["nop"] == new_nop
+
+
+AFTER_ASSESSMENT = [("periksa_sppt_kasubid", "teruskan", "kasi"),
+                    ("periksa_sppt_kabid", "teruskan", "kabid"),
+                    ("periksa_sekretaris", "teruskan", "sekretaris"),
+                    ("ttd_kepala", "tandatangani", "kepala_dinas"),
+                    ("cetak_tagihan", "tagihan_dicetak", "back_office"),
+                    ("sampaikan_tagihan", "sampaikan", "front_office")]
+
+
+async def test_the_registration_waits_at_the_bank_for_its_sppt(pajak: Pajak) -> None:
+    """The new object's SPPT (Rp72.500, due 3 Jun 2027: no interest on 3 Dec 2026) paid by
+    the bank moves the registration case from its bank step to the hand-over."""
+    files = {k: (f"{k}.pdf", b"%PDF-1.4 uji", "application/pdf")
+             for k in ("fotocopy_ktp", "sertifikat", "surat_pengantar_kepala_desa",
+                       "sppt_tetangga")}
+    opened = await pajak.client.post("/cases", headers=WAJIB_PAJAK, files=files, data={
+        "data": json.dumps({"sop_key": "bpprd-pbb-pendaftaran-objek-pajak-baru",
+                            "form": REGISTRATION})})
+    case = opened.json()
+    for step, action, role, form in [*STEPS, *[(s, a, r, None) for s, a, r in
+                                              AFTER_ASSESSMENT]]:
+        assert case["current_step"]["id"] == step
+        case = await _act(pajak, case, action, TOKENS.headers(f"p-{role}", f"bpprd:{role}"),
+                          form)
+    assert case["current_step"]["id"] == "pembayaran_bank"
+    refused = await _act(pajak, case, "lunas", who=BANK, status=409)
+    assert refused["code"] == "kode-bayar-belum-lunas"
+    made = (await pajak.client.post("/tagihan/kode-bayar", headers=WAJIB_PAJAK, json={
+        "nop": "18.01.040.005.001-0125.0", "tahun": 2026})).json()
+    assert made["jumlah"] == 72_500 and made["bunga"] == 0
+    paid = await pajak.client.post("/bank/konfirmasi", headers=BANK, json={
+        "kode": made["kode"], "jumlah": 72_500, "referensi": "BL-REG-1",
+        "dibayar_pada": "2026-12-03T03:01:00+00:00"})
+    assert paid.status_code == 200 and paid.json()["kasus_dilanjutkan"] is True
+    now = (await pajak.client.get(f"/cases/{case['id']}", headers=WAJIB_PAJAK)).json()
+    assert now["current_step"]["id"] == "serahkan_sppt"
