@@ -46,6 +46,16 @@ def check_limit(rule: PracticeRule, places_held: set[str], applying_for: str) ->
     return LimitCheck(len(others) < rule.max_places, len(others), rule.max_places)
 
 
+def over_limit(rule: PracticeRule, ordinal: object) -> bool:
+    """Whether the form's "SIP ke-" names a place beyond the profession's limit (a bidan's
+    third SIP); a value that is not a number is left to the form's own check."""
+    try:
+        number = int(str(ordinal))
+    except ValueError:
+        return False
+    return rule.max_places is not None and number > rule.max_places
+
+
 def _add_years(at: datetime, years: int) -> datetime:
     return output_valid_until(at, f"{years} tahun") or at
 

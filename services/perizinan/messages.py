@@ -20,6 +20,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "permit-query-missing": (
         "Sebutkan nomor izin (number) atau kode verifikasi (code).",
         "Give the permit number (number) or the verification code (code)."),
+    "field.sip-ke-over-limit": (
+        "SIP ke- melebihi batas jumlah tempat praktik profesi ini.",
+        "This SIP number is above the profession's limit on places of practice."),
 }
 
 register_messages(MESSAGES)

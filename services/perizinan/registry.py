@@ -21,6 +21,7 @@ from services.perizinan.domain import (
     PERMIT_KINDS,
     check_limit,
     nik_hash,
+    over_limit,
     permit_valid_until,
     place_key,
 )
@@ -29,6 +30,7 @@ from services.perizinan.tables import PermitRow
 from shared.cases.pii import mask
 from shared.db.session import lock
 from shared.db.tables import CaseRow
+from shared.engine.errors import InvalidSubmission
 from shared.engine.state import Transition
 from shared.outputs.issuer import holder_name, holder_nik
 from shared.outputs.tables import CaseOutputRow
@@ -37,6 +39,8 @@ from shared.web.problems import ProblemError
 
 PLACE_FIELD, ADDRESS_FIELD, STR_FIELD = "nama_tempat_praktik", "alamat_tempat_praktik", \
     "nomor_str"
+ORDINAL_FIELD = "sip_ke"
+"""The form's "SIP ke-" (which place of practice this is, 1, 2 or 3)."""
 
 
 def _text(form: dict[str, Any], name: str) -> str | None:
@@ -52,6 +56,8 @@ async def enforce_limit(session: AsyncSession, ctx: Bound, sop: SopDefinition,
     if profession is None or nik is None:
         return
     rule = rule_for(profession)
+    if over_limit(rule, clear.get(ORDINAL_FIELD)):
+        raise InvalidSubmission([{"field": ORDINAL_FIELD, "problem": "sip-ke-over-limit"}])
     person = nik_hash(ctx.hash_key, nik)
     # one person's applications of a profession count one at a time (PostgreSQL: an
     # advisory lock until commit; SQLite serialises writers anyway)

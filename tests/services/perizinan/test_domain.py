@@ -9,6 +9,7 @@ from services.perizinan.domain import (
     check_limit,
     hash_key,
     nik_hash,
+    over_limit,
     permit_valid_until,
     place_key,
     reminders_due,
@@ -136,3 +137,12 @@ def test_reminder_days_are_a_setting(monkeypatch) -> None:  # type: ignore[no-un
         assert "1-366" in str(exc)
     else:
         raise AssertionError("0 days accepted")
+
+
+def test_sip_ke_beyond_the_limit() -> None:
+    """A bidan (2 places) may file SIP ke-1 or ke-2, not ke-3; a doctor (3) ke-3."""
+    assert not over_limit(rule_for("bidan"), "2")
+    assert over_limit(rule_for("bidan"), "3")
+    assert not over_limit(rule_for("dokter-dokter-gigi"), "3")
+    assert not over_limit(rule_for("fisioterapis"), "3")  # no limit
+    assert not over_limit(rule_for("bidan"), None)

@@ -79,6 +79,10 @@ async def test_a_third_place_is_refused_at_open_naming_the_limit_and_its_source(
     assert problem["code"] == "practice-limit-reached"
     assert "2 tempat praktik" in problem["detail"] and "Permenkes 28/2017" in problem["detail"]
     assert NIK not in refused.text
+    third = {**bidan_form("RS Bob Bazar", nik="1801011203850002"), "sip_ke": "3"}
+    beyond = await submit(client, third)
+    assert beyond.status_code == 422 and beyond.json()["errors"][0]["field"] == "sip_ke"
+    assert "batas jumlah tempat praktik" in beyond.json()["errors"][0]["message"]
     # another person is not counted against her
     assert (await submit(client, bidan_form("RS Bob Bazar", nik="1801011203850002"))
             ).status_code == 201
