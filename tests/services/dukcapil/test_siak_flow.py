@@ -132,3 +132,58 @@ async def test_verified_issued_completed_and_recorded_once_after_an_outage(dk: D
     assert doc["nomor_dokumen"] == sent["document_number"]
     assert (await send_due(runtime, dk.siak_client)).sent == 0  # nothing left
 
+
+
+async def test_the_background_loop_sends_what_is_due_and_stops(dk: Dukcapil) -> None:
+    """The service's loop (ServiceSpec.background) makes a pass at once; the client here stops
+    it after its first recording, so the test waits on nothing but the loop itself."""
+    import asyncio
+
+    from services.dukcapil.context import DukcapilContext
+    from services.dukcapil.siak_outbox import siak_loop
+
+    dk.siak.residents[FORM["nik_anak"]] = CHILD
+    case_id = await open_at_kabid(dk)
+    for who, action in ((KABID, "sampaikan_ke_kadis"), (KADIS, "tte"),
+                        (OPERATOR, "serahkan")):
+        assert (await act(dk, case_id, who, action)).status_code == 200
+    stop = asyncio.Event()
+
+    class StopAfterRecording:
+        async def verify(self, query):  # type: ignore[no-untyped-def]
+            return await dk.siak_client.verify(query)
+
+        async def record(self, document, key):  # type: ignore[no-untyped-def]
+            ref = await dk.siak_client.record(document, key)
+            stop.set()
+            return ref
+
+        async def aclose(self) -> None:
+            return None
+
+    ctx = DukcapilContext(siak=StopAfterRecording(), from_env=False)
+    await siak_loop(ctx)(dk.app.state.runtime, stop)
+    [record] = (await dk.client.get("/siak/catatan", headers=KABID,
+                                    params={"case_id": case_id})).json()
+    assert record["status"] == "sent" and len(dk.siak.documents) == 1
+
+
+async def test_without_siak_the_verification_step_works_as_before(  # type: ignore[no-untyped-def]
+        tmp_path, monkeypatch) -> None:
+    """No SIAK configured (the all-in-one demo): forwarding needs no SIAK answer and the
+    history gains nothing; the completion still queues the record, pending."""
+    monkeypatch.delenv("HALO_DUKCAPIL_SIAK_URL", raising=False)
+    from services.dukcapil.app import create_app
+    from tests.support.apps import running, service_settings, wiring
+
+    app = create_app(service_settings("dukcapil", f"sqlite+aiosqlite:///{tmp_path / 'd.db'}",
+                                      tmp_path), wiring(TOKENS))
+    async with running(app) as client:
+        dk = Dukcapil(app, client, None, None, None)  # type: ignore[arg-type]
+        case_id = await open_at_kabid(dk)
+        for who, action in ((KABID, "sampaikan_ke_kadis"), (KADIS, "tte"),
+                            (OPERATOR, "serahkan")):
+            assert (await act(dk, case_id, who, action)).status_code == 200
+        assert await siak_data(dk, case_id) == [None]
+        [record] = (await client.get("/siak/catatan", headers=KABID)).json()
+        assert record["status"] == "pending" and record["attempts"] == 0
