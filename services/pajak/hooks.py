@@ -106,8 +106,18 @@ async def code_paid(session: AsyncSession, _sop: SopDefinition, row: CaseRow,
         raise ProblemError(409, "kode-bayar-belum-lunas")
 
 
-async def sppt_paid(session: AsyncSession, _sop: SopDefinition, row: CaseRow,
+def assesses(sop: SopDefinition) -> bool:
+    """Whether the registration version records the NJOP classes (version 2 on); a case
+    running on version 1 keeps that version's behaviour (no registry write, no wait)."""
+    step = sop.step("penentuan_njop") if sop.has_step("penentuan_njop") else None
+    action = step.action("tentukan_njop") if step else None
+    return bool(action and action.fields)
+
+
+async def sppt_paid(session: AsyncSession, sop: SopDefinition, row: CaseRow,
                     _done: Transition) -> None:
+    if not assesses(sop):
+        return
     objek = await store.objek_of_case(session, row.id)
     sppt = await store.latest_sppt(session, objek.nop) if objek else None
     if sppt is None or not sppt.lunas:
@@ -117,6 +127,8 @@ async def sppt_paid(session: AsyncSession, _sop: SopDefinition, row: CaseRow,
 def _registration(context: PajakContext) -> Any:
     async def register_object(session: AsyncSession, sop: SopDefinition, row: CaseRow,
                               done: Transition) -> None:
+        if not assesses(sop):
+            return
         if context.cipher is None:
             raise RuntimeError("pajak hooks used before the service started")
         at = _entry(done, "penetapan")

@@ -166,3 +166,19 @@ async def test_the_registration_waits_at_the_bank_for_its_sppt(pajak: Pajak) -> 
     assert paid.status_code == 200 and paid.json()["kasus_dilanjutkan"] is True
     now = (await pajak.client.get(f"/cases/{case['id']}", headers=WAJIB_PAJAK)).json()
     assert now["current_step"]["id"] == "serahkan_sppt"
+
+
+def test_only_the_assessing_registration_version_writes_the_registry() -> None:
+    """Version 1 (no NJOP classes at step 4) keeps its behaviour: no registry write."""
+    import yaml
+
+    from services.pajak.hooks import assesses
+    from shared.sop.model import SopDefinition
+    from tests.support.sops import ROOT
+    path = ROOT / "services/pajak/sops/bpprd-pbb-pendaftaran-objek-pajak-baru.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert assesses(SopDefinition.model_validate(data))
+    step = next(s for s in data["steps"] if s["id"] == "penentuan_njop")
+    del step["actions"][0]["fields"]
+    data["version"] = 1
+    assert not assesses(SopDefinition.model_validate(data))
