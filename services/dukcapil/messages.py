@@ -27,6 +27,9 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "age-below": (
         "Menurut NIK, penduduk ini belum berusia {years} tahun.",
         "According to the NIK this person is not yet {years} years old."),
+    "siak-mismatch": (
+        "Isian ini tidak sesuai dengan data SIAK.",
+        "This field does not match SIAK's record."),
     "age-not-below": (
         "Menurut NIK, penduduk ini sudah berusia {years} tahun atau lebih.",
         "According to the NIK this person is {years} years old or more."),
@@ -57,5 +60,5 @@ ERROR_MESSAGES: dict[str, tuple[str, str]] = {
         "The birth date falls after the reference day."),
 }
 
-register_messages({**ERROR_MESSAGES, **{f"field.{k}": v for k, v in FIELD_MESSAGES.items()},
-                   **{f"field.{k}": v for k, v in ERROR_MESSAGES.items()}})
+register_messages({**ERROR_MESSAGES, **{f"field.{k}": v for k, v in ERROR_MESSAGES.items()},
+                   **{f"field.{k}": v for k, v in FIELD_MESSAGES.items()}})

@@ -88,6 +88,13 @@ def kind_of(subject: Subject, form: dict[str, Any]) -> str:
     return _text(form, subject.kind_field) or subject.kind
 
 
+def form_field(subject: Subject, siak_name: str) -> str:
+    """The form field SIAK's comparison ``siak_name`` was made on."""
+    named = {"nik": subject.nik, "nomor_kk": subject.nomor_kk, "nama": subject.name,
+             "tanggal_lahir": subject.birth}.get(siak_name)
+    return named or siak_name
+
+
 def _leaving(done: Transition, step: str) -> HistoryEntry | None:
     return next((e for e in done.entries if e.step_id == step and e.action), None)
 
@@ -117,9 +124,9 @@ def install(hooks: Hooks, ctx: DukcapilContext) -> None:
             return
         entry.data["siak"] = answer.as_data()
         if forward and answer.mismatched:
-            raise ProblemError(422, "siak-mismatch", checks=", ".join(answer.mismatched),
-                               errors=[{"field": f, "problem": "siak-mismatch"}
-                                       for f in answer.mismatched])
+            fields = [form_field(SUBJECTS[sop.key], name) for name in answer.mismatched]
+            raise ProblemError(422, "siak-mismatch", checks=", ".join(fields),
+                               errors=[{"field": f, "problem": "siak-mismatch"} for f in fields])
 
     async def record(session: AsyncSession, sop: SopDefinition, row: CaseRow,
                      done: Transition) -> None:

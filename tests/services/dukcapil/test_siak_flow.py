@@ -53,7 +53,8 @@ async def test_a_child_unknown_to_siak_cannot_be_forwarded(dk: Dukcapil) -> None
     case_id = await open_at_kabid(dk)
     refused = await act(dk, case_id, KABID, "sampaikan_ke_kadis")
     assert refused.status_code == 422 and refused.json()["code"] == "siak-mismatch"
-    assert [e["field"] for e in refused.json()["errors"]] == ["nik"]
+    assert [(e["field"], e["message"]) for e in refused.json()["errors"]] == [
+        ("nik_anak", "Isian ini tidak sesuai dengan data SIAK.")]
     assert FORM["nik_anak"] not in refused.text
     case = (await dk.client.get(f"/cases/{case_id}", headers=KABID)).json()
     assert case["current_step"]["id"] == "verifikasi_siak"  # nothing stored
@@ -71,7 +72,7 @@ async def test_a_name_that_differs_is_named_without_values(dk: Dukcapil) -> None
     refused = await act(dk, case_id, KABID, "sampaikan_ke_kadis")
     assert refused.status_code == 422
     assert refused.json()["detail"].startswith(
-        "Data pemohon tidak sesuai dengan database kependudukan (SIAK): nama.")
+        "Data pemohon tidak sesuai dengan database kependudukan (SIAK): nama_anak.")
     assert "Siti" not in refused.text
 
 
