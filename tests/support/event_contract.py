@@ -37,10 +37,20 @@ def _validator(kind: str, event_type: str | None) -> Draft202012Validator | None
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def _published_topic(topic: str) -> str:
+    """The contract's topic a test topic stands for: some integration tests give a case topic
+    a suffix of their own (``<topic>.t<hex>``, tests/support/dukcapil_kafka.py) so that they
+    read only their own records; the events on it are the service's events all the same."""
+    base, _, suffix = topic.rpartition(".")
+    if base in topics() and suffix.startswith("t") and suffix[1:].isalnum() and len(suffix) > 4:
+        return base
+    return topic
+
+
 def contract_problems(topic: str, payload: str | bytes | dict[str, Any]) -> list[str]:
     """Every way ``payload`` (a record's value) breaks the contract of ``topic``; ``[]``
     when it conforms."""
-    kind = topics().get(topic)
+    kind = topics().get(_published_topic(topic))
     if kind is None or kind == "dlq":
         return [f"topic {topic!r} is not in the contract (shared/events/contract)"]
     try:
