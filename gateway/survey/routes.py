@@ -21,8 +21,9 @@ from shared.web.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/survey", tags=["survey"])
 AgencyKey = Annotated[str, Query(min_length=1, max_length=60)]
-From = Annotated[date | None, Query(alias="from")]
-To = Annotated[date | None, Query(alias="to")]
+# Bounded: a day at either end of ``date`` has no midnight in Asia/Jakarta to count from.
+From = Annotated[date | None, Query(alias="from", ge=date(2000, 1, 1), le=date(2100, 12, 31))]
+To = Annotated[date | None, Query(alias="to", ge=date(2000, 1, 1), le=date(2100, 12, 31))]
 
 
 @router.get("/reports", response_model=AgencyReport)

@@ -50,7 +50,8 @@ async def confirm_payment(body: KonfirmasiIn, request: Request, session: Session
 
 @router.get("/rekonsiliasi", response_model=reconciliation.ReportOut)
 async def daily_report(session: SessionDep, runtime: RuntimeDep, who: CurrentPrincipal,
-                       tanggal: Annotated[date, Query()],
+                       tanggal: Annotated[date, Query(ge=date(2000, 1, 1),
+                                                      le=date(2100, 12, 31))],
                        format: Annotated[Literal["json", "csv"], Query()] = "json") -> Any:
     """The reconciliation of one WIB day: codes issued, payments (per bank), codes issued
     that day and still unpaid, and the bank's confirmations that matched no payable code.
