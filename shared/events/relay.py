@@ -86,8 +86,10 @@ class OutboxRelay:
             self._wake.clear()  # before reading: a notify() during the pass is not lost
             try:
                 published = await self.run_once()
+                if published == 0:
+                    await self.backlog()  # the database may go away between the two
                 backoff = 0.1
-            except Exception as exc:  # the broker is down or the DB is busy: retry later
+            except Exception as exc:  # the broker or the DB is down or busy: retry later
                 OUTBOX_FAILURES.labels(self._service).inc()
                 log.warning("outbox publish failed, retrying", extra={
                     "service": self._service, "error": type(exc).__name__,
@@ -96,5 +98,4 @@ class OutboxRelay:
                 backoff = min(self._max_backoff, backoff * 2)
                 continue
             if published == 0:
-                await self.backlog()
                 await first_of(stop, self._wake, seconds=self._idle)

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -105,10 +106,10 @@ def _answers_are_problems(record: LoadRecord) -> Counter[int]:
     return Counter(a.status for a in errors)
 
 
-async def _nothing_lost(record: LoadRecord, since: object, citizen: dict[str, str],
+async def _nothing_lost(record: LoadRecord, since: datetime, citizen: dict[str, str],
                         bootstrap: str) -> str:
     """The checks after a load; their figures as text."""
-    db, outbox = await settled(since, READY_S)  # type: ignore[arg-type]
+    db, outbox = await settled(since, READY_S)
     assert set(record.submitted) - db.cases == set(), "a 201 submission is not in the database"
     assert set(record.submitted) <= db.with_document
     assert set(record.acted) - db.actions == set(), "a 200 action is not in the case history"
