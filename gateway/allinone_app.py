@@ -110,6 +110,7 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
                 if demo:
                     runtime: GatewayRuntime = app.state.runtime
                     runtime.ready = False  # /readyz: not before the demo is in place
+                    await seed_department_demos(services)
                     await seed_demo(app, base_url, out or sys.stdout)
                     runtime.ready = True
                 yield
@@ -131,6 +132,15 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
     if serve_first:
         gateway.add_middleware(StartingGuard, state=starting)
     return gateway
+
+
+async def seed_department_demos(services: dict[str, FastAPI]) -> None:
+    """A department's own demo data (e.g. pajak's tax objects and bills), seeded by the
+    ``seed_demo_data(app)`` its app module offers, once its app has started (idempotent)."""
+    for name, service_app in services.items():
+        seed = getattr(importlib.import_module(f"services.{name}.app"), "seed_demo_data", None)
+        if seed is not None:
+            await seed(service_app)
 
 
 def _no_op() -> None:

@@ -24,7 +24,7 @@ SPEC = ServiceSpec(name="pajak", title="Pajak dan Retribusi Daerah",
                    background=[bank_sync])
 
 
-async def seed_app(app: FastAPI) -> int:
+async def seed_demo_data(app: FastAPI) -> int:
     """Seed the demo tax objects into a started pajak app (the all-in-one's demo may call
     it); the number newly registered. A replica seeding at the same time is harmless."""
     runtime = app.state.runtime
@@ -49,7 +49,7 @@ def create_app(settings: ServiceSettings | None = None, wiring: Wiring | None = 
             runtime = application.state.runtime
             context.cipher, context.key = runtime.cases.cipher, runtime.settings.pii_key
             if os.environ.get("HALO_DEMO") == "1":
-                await seed_app(application)
+                await seed_demo_data(application)
             yield
 
     app.router.lifespan_context = lifespan

@@ -76,6 +76,10 @@ async def test_allinone_serves_every_service_with_demo_data(
     catalog = (await client.get("/api/v1/catalog")).json()
     assert catalog["unavailable"] == [] and catalog["total"] == 113
     assert len({(e["service"], e["key"]) for e in catalog["items"]}) == 113
+    # A department's own demo data: pajak's tax objects with their 2026 bills.
+    bill = await client.get("/api/v1/pajak/tagihan",
+                            params={"nop": "18.01.040.005.001-0123.0", "tahun": 2026})
+    assert bill.status_code == 200, bill.text
 
     operator = await login(client, "operator.disdukcapil@demo.halo.lamsel",
                            DEMO_PASSWORDS["officer"])
