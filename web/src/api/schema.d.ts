@@ -819,6 +819,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/damkar/sops/{key}/versions/{version}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Version
+         * @description The admin of an agency a pending version gives steps to, and that has not accepted it,
+         *     declines it with a reason (audited ``sop.declined``). It never becomes active; the
+         *     publishing agency may publish a new version.
+         */
+        post: operations["damkar_decline_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/damkar/sops/{key}/versions/{version}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Version
+         * @description The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+         *     acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+         *     takes a new version again (the withdrawn number stays taken).
+         */
+        post: operations["damkar_withdraw_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dukcapil/cases": {
         parameters: {
             query?: never;
@@ -1108,6 +1152,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dukcapil/siak/catatan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Siak Records
+         * @description The SIAK records (newest first), by case or state: Disdukcapil officers only.
+         */
+        get: operations["dukcapil_siak_records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dukcapil/sops": {
         parameters: {
             query?: never;
@@ -1215,6 +1279,70 @@ export interface paths {
          *     active one: new cases start on it; running cases keep their version.
          */
         post: operations["dukcapil_accept_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dukcapil/sops/{key}/versions/{version}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Version
+         * @description The admin of an agency a pending version gives steps to, and that has not accepted it,
+         *     declines it with a reason (audited ``sop.declined``). It never becomes active; the
+         *     publishing agency may publish a new version.
+         */
+        post: operations["dukcapil_decline_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dukcapil/sops/{key}/versions/{version}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Version
+         * @description The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+         *     acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+         *     takes a new version again (the withdrawn number stays taken).
+         */
+        post: operations["dukcapil_withdraw_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dukcapil/usia/periksa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Age
+         * @description Which SOP serves a child born on ``tanggal_lahir`` (before submitting the form).
+         */
+        post: operations["dukcapil_check_age"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1479,6 +1607,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kepegawaian/cuti/kasus/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case Leave
+         * @description A leave case's counted days, its status on the ledger and who signs its Surat Cuti
+         *     (the applicant and the officers who may read the case).
+         */
+        get: operations["kepegawaian_case_leave"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/cuti/pegawai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Employees
+         * @description BKD officers: the employees known to the ledger (names masked).
+         */
+        get: operations["kepegawaian_list_employees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/cuti/pegawai/{nip}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Employee Ledger
+         * @description BKD officers: one employee's ledger for a year and their leave requests.
+         */
+        get: operations["kepegawaian_employee_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/cuti/pegawai/{nip}/akun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Link Account
+         * @description BKD admin: link the ASN's citizen account to the NIP (audited).
+         */
+        put: operations["kepegawaian_link_account"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/cuti/pegawai/{nip}/penyesuaian": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adjust Ledger
+         * @description BKD admin: add or remove days of one year and type, with a reason (audited).
+         */
+        post: operations["kepegawaian_adjust_ledger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/cuti/pegawai/{nip}/siasn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync From Siasn
+         * @description BKD officers: take the employee's position, unit, kind and TMT CPNS from SIASN
+         *     (registers the employee when new); SIASN's data then chooses the signer.
+         */
+        post: operations["kepegawaian_sync_from_siasn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/cuti/saya": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Balance
+         * @description The caller's own leave balance (the ASN's citizen account linked to a NIP).
+         */
+        get: operations["kepegawaian_my_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kepegawaian/healthz": {
         parameters: {
             query?: never;
@@ -1646,6 +1916,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kepegawaian/sops/{key}/versions/{version}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Version
+         * @description The admin of an agency a pending version gives steps to, and that has not accepted it,
+         *     declines it with a reason (audited ``sop.declined``). It never becomes active; the
+         *     publishing agency may publish a new version.
+         */
+        post: operations["kepegawaian_decline_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kepegawaian/sops/{key}/versions/{version}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Version
+         * @description The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+         *     acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+         *     takes a new version again (the withdrawn number stays taken).
+         */
+        post: operations["kepegawaian_withdraw_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/cases": {
         parameters: {
             query?: never;
@@ -1748,6 +2062,52 @@ export interface paths {
          * @description Mark one of the caller's notifications as read (again: no change).
          */
         post: operations["read_one"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pajak/bank/konfirmasi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Payment
+         * @description The bank confirms that a payment code was paid: code, amount, the bank's reference and
+         *     the payment time. Idempotent on the reference: the same confirmation again answers the
+         *     same (``ulangan``); a reference reused with other content is 409. A wrong amount (422,
+         *     naming the amount due), an unknown (404), used or replaced (409) or expired (422) code
+         *     is refused and kept for the reconciliation. The bank is the integration account.
+         */
+        post: operations["pajak_confirm_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pajak/bank/rekonsiliasi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily Report
+         * @description The reconciliation of one WIB day: codes issued, payments (per bank), codes issued
+         *     that day and still unpaid, and the bank's confirmations that matched no payable code.
+         *     For BPPRD officers and admins (and the platform admin).
+         */
+        get: operations["pajak_daily_report"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2176,6 +2536,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pajak/sops/{key}/versions/{version}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Version
+         * @description The admin of an agency a pending version gives steps to, and that has not accepted it,
+         *     declines it with a reason (audited ``sop.declined``). It never becomes active; the
+         *     publishing agency may publish a new version.
+         */
+        post: operations["pajak_decline_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pajak/sops/{key}/versions/{version}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Version
+         * @description The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+         *     acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+         *     takes a new version again (the withdrawn number stays taken).
+         */
+        post: operations["pajak_withdraw_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pajak/tagihan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bill
+         * @description The PBB-P2 bill of a NOP and tax year as of today (Asia/Jakarta): pokok, interest for
+         *     the months late (1% a month, at most 24, a part month counted full) and the total.
+         *     Public, like the regency's cek-PBB page: the taxpayer's name is masked.
+         */
+        get: operations["pajak_get_bill"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pajak/tagihan/kasus/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case Facts
+         * @description The pajak facts of a case its reader may see (the applicant, the agency's officers):
+         *     the bill shown by cek tagihan, the payment codes of pembayaran, the SPPT of a
+         *     registration.
+         */
+        get: operations["pajak_case_facts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pajak/tagihan/kode-bayar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make Code
+         * @description A payment code for the bill as of today (pokok + interest), valid to the end of the
+         *     WIB day (the regency's setting), never into the next interest month. A new code retires
+         *     the earlier payable codes of the same bill.
+         */
+        post: operations["pajak_make_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pengaduan/cases": {
         parameters: {
             query?: never;
@@ -2578,6 +3048,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pengaduan/sops/{key}/versions/{version}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Version
+         * @description The admin of an agency a pending version gives steps to, and that has not accepted it,
+         *     declines it with a reason (audited ``sop.declined``). It never becomes active; the
+         *     publishing agency may publish a new version.
+         */
+        post: operations["pengaduan_decline_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/sops/{key}/versions/{version}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Version
+         * @description The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+         *     acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+         *     takes a new version again (the withdrawn number stays taken).
+         */
+        post: operations["pengaduan_withdraw_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/perizinan/cases": {
         parameters: {
             query?: never;
@@ -2850,6 +3364,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/perizinan/permits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Permits
+         * @description The registry for officers, newest first, masked.
+         */
+        get: operations["perizinan_list_permits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/perizinan/permits/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Permits
+         * @description The permits issued to the caller.
+         */
+        get: operations["perizinan_my_permits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/perizinan/permits/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify Permit
+         * @description Public: whether the permit with this number (or QR verification code) is active,
+         *     expired or revoked. Nothing personal beyond the holder's masked name.
+         */
+        get: operations["perizinan_verify_permit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/perizinan/permits/{permit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Permit
+         * @description One permit (its holder, or an officer who may read the registry), masked.
+         */
+        get: operations["perizinan_get_permit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/perizinan/permits/{permit_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Permit
+         * @description Revoke an active permit with a reason (public on its verification), audited.
+         */
+        post: operations["perizinan_revoke_permit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/perizinan/readyz": {
         parameters: {
             query?: never;
@@ -2974,6 +3589,50 @@ export interface paths {
          *     active one: new cases start on it; running cases keep their version.
          */
         post: operations["perizinan_accept_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/perizinan/sops/{key}/versions/{version}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Version
+         * @description The admin of an agency a pending version gives steps to, and that has not accepted it,
+         *     declines it with a reason (audited ``sop.declined``). It never becomes active; the
+         *     publishing agency may publish a new version.
+         */
+        post: operations["perizinan_decline_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/perizinan/sops/{key}/versions/{version}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Version
+         * @description The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+         *     acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+         *     takes a new version again (the withdrawn number stays taken).
+         */
+        post: operations["perizinan_withdraw_version"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3478,6 +4137,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/umum/sops/{key}/versions/{version}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline Version
+         * @description The admin of an agency a pending version gives steps to, and that has not accepted it,
+         *     declines it with a reason (audited ``sop.declined``). It never becomes active; the
+         *     publishing agency may publish a new version.
+         */
+        post: operations["umum_decline_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/umum/sops/{key}/versions/{version}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw Version
+         * @description The publishing agency's admin (or a platform admin) withdraws a version still awaiting
+         *     acceptance, with a reason (audited ``sop.withdrawn``). It never becomes active; the key
+         *     takes a new version again (the withdrawn number stays taken).
+         */
+        post: operations["umum_withdraw_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -3621,6 +4324,59 @@ export interface components {
             /** To */
             to: string | null;
         };
+        /** AdjustIn */
+        AdjustIn: {
+            /** Alasan */
+            alasan: string;
+            /**
+             * Jenis
+             * @default tahunan
+             * @enum {string}
+             */
+            jenis: "tahunan" | "besar" | "sakit" | "bersalin" | "alasan_penting";
+            /**
+             * Kolom
+             * @enum {string}
+             */
+            kolom: "penyesuaian" | "diambil";
+            /** Selisih */
+            selisih: number;
+            /** Tahun */
+            tahun: number;
+        };
+        /** AgeAnswer */
+        AgeAnswer: {
+            /** Layanan */
+            layanan: string;
+            /** Nama */
+            nama: string | null;
+            /** Sop Key */
+            sop_key: string | null;
+            /**
+             * Tanggal
+             * Format: date
+             */
+            tanggal: string;
+            /** Usia Hari */
+            usia_hari: number;
+            /** Usia Tahun */
+            usia_tahun: number;
+        };
+        /** AgeQuery */
+        AgeQuery: {
+            /**
+             * Layanan
+             * @enum {string}
+             */
+            layanan: "kia" | "akta_kelahiran";
+            /** Tanggal */
+            tanggal?: string | null;
+            /**
+             * Tanggal Lahir
+             * Format: date
+             */
+            tanggal_lahir: string;
+        };
         /** Agency */
         Agency: {
             /** Key */
@@ -3763,6 +4519,15 @@ export interface components {
             email: boolean;
             /** Whatsapp */
             whatsapp: boolean;
+        };
+        /** BankLine */
+        BankLine: {
+            /** Bank */
+            bank: string;
+            /** Nilai */
+            nilai: number;
+            /** Transaksi */
+            transaksi: number;
         };
         /**
          * BreakGlassRequest
@@ -3942,6 +4707,32 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** CekOut */
+        CekOut: {
+            /** Bulan Bunga */
+            bulan_bunga: number;
+            /** Bunga */
+            bunga: number;
+            /** Ditemukan */
+            ditemukan: boolean;
+            /** Jatuh Tempo */
+            jatuh_tempo: string | null;
+            /** Jumlah */
+            jumlah: number;
+            /** Nop */
+            nop: string;
+            /**
+             * Per Tanggal
+             * Format: date
+             */
+            per_tanggal: string;
+            /** Pokok */
+            pokok: number;
+            /** Status */
+            status: string;
+            /** Tahun */
+            tahun: number;
+        };
         /** Choice */
         Choice: {
             label: components["schemas"]["LocalText"];
@@ -4097,6 +4888,30 @@ export interface components {
             nrr_weighted: number;
             /** Total */
             total: number;
+        };
+        /** EmployeeOut */
+        EmployeeOut: {
+            /** Akun Tertaut */
+            akun_tertaut: boolean;
+            /** Jabatan */
+            jabatan: string;
+            /** Jenis Jabatan */
+            jenis_jabatan: string;
+            /** Kedudukan */
+            kedudukan: string;
+            /** Nama */
+            nama: string;
+            /** Nip */
+            nip: string;
+            /** Sumber */
+            sumber: string;
+            /**
+             * Tmt Cpns
+             * Format: date
+             */
+            tmt_cpns: string;
+            /** Unit Kerja */
+            unit_kerja: string;
         };
         /**
          * FormField
@@ -4264,12 +5079,111 @@ export interface components {
              */
             fields: components["schemas"]["ItemOut"][];
         };
+        /**
+         * KasusPajakOut
+         * @description What the pajak domain holds for one case: the bills a cek-tagihan case showed, the
+         *     payment codes of a pembayaran case, the object and SPPT a registration created.
+         */
+        KasusPajakOut: {
+            /** Cek Tagihan */
+            cek_tagihan: components["schemas"]["CekOut"][];
+            /** Kode Bayar */
+            kode_bayar: components["schemas"]["KodeBayarOut"][];
+            sppt_baru: components["schemas"]["SpptOut"] | null;
+        };
         /** KeyRotation */
         KeyRotation: {
             /** Active Kid */
             active_kid: string;
             /** Kids */
             kids: string[];
+        };
+        /** KodeBayarIn */
+        KodeBayarIn: {
+            /** Nop */
+            nop: string;
+            /** Tahun */
+            tahun: number;
+        };
+        /** KodeBayarOut */
+        KodeBayarOut: {
+            /**
+             * Berlaku Sampai
+             * Format: date-time
+             */
+            berlaku_sampai: string;
+            /** Bulan Bunga */
+            bulan_bunga: number;
+            /** Bunga */
+            bunga: number;
+            /** Jumlah */
+            jumlah: number;
+            /** Kode */
+            kode: string;
+            /** Pokok */
+            pokok: number;
+            /** Status */
+            status: string;
+            /** Tahun */
+            tahun: number;
+        };
+        /**
+         * KonfirmasiIn
+         * @description The bank's confirmation that a payment code was paid.
+         */
+        KonfirmasiIn: {
+            /**
+             * Dibayar Pada
+             * Format: date-time
+             */
+            dibayar_pada: string;
+            /** Jumlah */
+            jumlah: number;
+            /** Kode */
+            kode: string;
+            /** Referensi */
+            referensi: string;
+        };
+        /** KonfirmasiOut */
+        KonfirmasiOut: {
+            /** Bank */
+            bank: string;
+            /**
+             * Dibayar Pada
+             * Format: date-time
+             */
+            dibayar_pada: string;
+            /** Jumlah */
+            jumlah: number;
+            /** Kasus Dilanjutkan */
+            kasus_dilanjutkan: boolean;
+            /** Kode */
+            kode: string;
+            /** Nop */
+            nop: string;
+            /** Referensi */
+            referensi: string;
+            /** Status */
+            status: string;
+            /** Tahun */
+            tahun: number;
+            /** Ulangan */
+            ulangan: boolean;
+        };
+        /** LedgerOut */
+        LedgerOut: {
+            pegawai: components["schemas"]["EmployeeOut"];
+            /** Saldo */
+            saldo: components["schemas"]["TypeBalance"][];
+            /** Tahun */
+            tahun: number;
+            /** Usulan */
+            usulan: components["schemas"]["RequestOut"][];
+        };
+        /** LinkIn */
+        LinkIn: {
+            /** Account Id */
+            account_id: string;
         };
         /** LocalText */
         LocalText: {
@@ -4475,6 +5389,22 @@ export interface components {
             /** Validity */
             validity?: string | null;
         };
+        /** PaymentLine */
+        PaymentLine: {
+            /** Bank */
+            bank: string;
+            /**
+             * Dibayar Pada
+             * Format: date-time
+             */
+            dibayar_pada: string;
+            /** Jumlah */
+            jumlah: number;
+            /** Kode */
+            kode: string;
+            /** Referensi */
+            referensi: string;
+        };
         /** PeriodOut */
         PeriodOut: {
             /**
@@ -4493,6 +5423,101 @@ export interface components {
              * Format: date
              */
             to: string;
+        };
+        /**
+         * PermitOut
+         * @description A permit as an officer or its holder reads it: masked personal data.
+         */
+        PermitOut: {
+            /** Address */
+            address: string | null;
+            /** Agency */
+            agency: string;
+            /** Case Id */
+            case_id: string;
+            /** Ended At */
+            ended_at: string | null;
+            /** Holder */
+            holder: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Issued At
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            issued_at: string;
+            /** Number */
+            number: string;
+            /** Place Name */
+            place_name: string | null;
+            /** Profession */
+            profession: string | null;
+            /** Replaced By */
+            replaced_by: string | null;
+            /** Revoke Reason */
+            revoke_reason: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Sop Key */
+            sop_key: string;
+            /** Status */
+            status: string;
+            /** Status Label */
+            status_label: string;
+            /** Str Number */
+            str_number: string | null;
+            /** Title */
+            title: string;
+            /** Valid */
+            valid: boolean;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Verify Code */
+            verify_code: string | null;
+        };
+        /** PermitPage */
+        PermitPage: {
+            /** Items */
+            items: components["schemas"]["PermitOut"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * PermitVerification
+         * @description What anyone holding a permit's number or QR code may learn (public).
+         */
+        PermitVerification: {
+            /** Agency */
+            agency: string;
+            /** Holder */
+            holder: string | null;
+            /**
+             * Issued At
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            issued_at: string;
+            /** Number */
+            number: string;
+            /** Place Name */
+            place_name: string | null;
+            /** Profession */
+            profession: string | null;
+            /** Revoke Reason */
+            revoke_reason: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Label */
+            status_label: string;
+            /** Title */
+            title: string;
+            /** Valid */
+            valid: boolean;
+            /** Valid Until */
+            valid_until: string | null;
         };
         /** Preferences */
         Preferences: {
@@ -4720,6 +5745,59 @@ export interface components {
              */
             phone: string | null;
         };
+        /** ReportOut */
+        ReportOut: {
+            /** Kode Terbit */
+            kode_terbit: number;
+            /** Kode Terbit Belum Dibayar */
+            kode_terbit_belum_dibayar: number;
+            /** Nilai Kode Terbit */
+            nilai_kode_terbit: number;
+            /** Nilai Pembayaran */
+            nilai_pembayaran: number;
+            /** Pembayaran */
+            pembayaran: number;
+            /** Per Bank */
+            per_bank: components["schemas"]["BankLine"][];
+            /** Rincian Pembayaran */
+            rincian_pembayaran: components["schemas"]["PaymentLine"][];
+            /**
+             * Tanggal
+             * Format: date
+             */
+            tanggal: string;
+            /** Tidak Cocok */
+            tidak_cocok: components["schemas"]["UnmatchedLine"][];
+        };
+        /** RequestOut */
+        RequestOut: {
+            /** Case Id */
+            case_id: string;
+            /** Hari Kerja */
+            hari_kerja: number;
+            /** Jenis */
+            jenis: string;
+            /** Penandatangan */
+            penandatangan: string;
+            /** Penandatangan Dasar */
+            penandatangan_dasar: string;
+            /** Penandatangan Ditafsirkan */
+            penandatangan_ditafsirkan: boolean;
+            /** Siasn */
+            siasn: string;
+            /** Status */
+            status: string;
+            /**
+             * Tanggal Mulai
+             * Format: date
+             */
+            tanggal_mulai: string;
+            /**
+             * Tanggal Selesai
+             * Format: date
+             */
+            tanggal_selesai: string;
+        };
         /**
          * RequestedItems
          * @description What a return asks the applicant to bring again: document keys and form field names
@@ -4733,6 +5811,11 @@ export interface components {
         };
         /** RevokeOutput */
         RevokeOutput: {
+            /** Reason */
+            reason: string;
+        };
+        /** RevokePermit */
+        RevokePermit: {
             /** Reason */
             reason: string;
         };
@@ -4832,6 +5915,37 @@ export interface components {
             total_time: components["schemas"]["TotalTime"];
             /** Version */
             version: number;
+        };
+        /** SiakRecordOut */
+        SiakRecordOut: {
+            /** Attempts */
+            attempts: number;
+            /** Case Id */
+            case_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            created_at: string;
+            /** Document Number */
+            document_number: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Last Error */
+            last_error: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Siak Ref */
+            siak_ref: string | null;
+            /** Sop Key */
+            sop_key: string;
+            /** Status */
+            status: string;
         };
         /** SlaReport */
         SlaReport: {
@@ -5004,6 +6118,14 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * SopVersionClose
+         * @description Why a pending version is withdrawn or declined (audited, long numbers masked).
+         */
+        SopVersionClose: {
+            /** Reason */
+            reason: string;
+        };
         /** SopVersionOut */
         SopVersionOut: {
             /**
@@ -5033,6 +6155,24 @@ export interface components {
             title: string;
             /** Version */
             version: number;
+        };
+        /** SpptOut */
+        SpptOut: {
+            /**
+             * Jatuh Tempo
+             * Format: date
+             */
+            jatuh_tempo: string;
+            /** Njop */
+            njop: number;
+            /** Nop */
+            nop: string;
+            /** Pokok */
+            pokok: number;
+            /** Status */
+            status: string;
+            /** Tahun */
+            tahun: number;
         };
         /** StandardAction */
         StandardAction: {
@@ -5208,6 +6348,48 @@ export interface components {
             /** Tracking No */
             tracking_no: string;
         };
+        /**
+         * TagihanOut
+         * @description A PBB-P2 bill as of ``per_tanggal`` (WIB); the taxpayer's name masked.
+         */
+        TagihanOut: {
+            /** Bulan Bunga */
+            bulan_bunga: number;
+            /** Bunga */
+            bunga: number;
+            /** Desa */
+            desa: string;
+            /**
+             * Jatuh Tempo
+             * Format: date
+             */
+            jatuh_tempo: string;
+            /** Jumlah */
+            jumlah: number;
+            /** Kecamatan */
+            kecamatan: string;
+            /** Nama Wajib Pajak */
+            nama_wajib_pajak: string;
+            /** Njop */
+            njop: number;
+            /** Njoptkp */
+            njoptkp: number;
+            /** Nop */
+            nop: string;
+            /**
+             * Per Tanggal
+             * Format: date
+             */
+            per_tanggal: string;
+            /** Pokok */
+            pokok: number;
+            /** Status */
+            status: string;
+            /** Tahun */
+            tahun: number;
+            /** Tarif Persen */
+            tarif_persen: string;
+        };
         /** TimelineEntry */
         TimelineEntry: {
             /** Action */
@@ -5341,6 +6523,33 @@ export interface components {
              */
             updated_at: string;
         };
+        /** TypeBalance */
+        TypeBalance: {
+            /** Batas */
+            batas: string;
+            /** Dasar Hukum */
+            dasar_hukum: string;
+            /** Diambil */
+            diambil: number;
+            /**
+             * Ditangguhkan
+             * @default 0
+             */
+            ditangguhkan: number;
+            /** Hak */
+            hak: number | null;
+            /** Jenis */
+            jenis: string;
+            /** Menunggu */
+            menunggu: number;
+            /**
+             * Penyesuaian
+             * @default 0
+             */
+            penyesuaian: number;
+            /** Sisa */
+            sisa: number | null;
+        };
         /** UnavailableService */
         UnavailableService: {
             /** Reason */
@@ -5414,6 +6623,24 @@ export interface components {
              * @description Why the officer needs the values in full (5 to 500 characters, no control characters). Written to the service's audit log, with long numbers masked.
              */
             reason: string;
+        };
+        /** UnmatchedLine */
+        UnmatchedLine: {
+            /** Alasan */
+            alasan: string;
+            /** Bank */
+            bank: string;
+            /**
+             * Diterima Pada
+             * Format: date-time
+             */
+            diterima_pada: string;
+            /** Jumlah */
+            jumlah: number;
+            /** Kode */
+            kode: string;
+            /** Referensi */
+            referensi: string;
         };
         /**
          * WorkloadCounts
@@ -7505,6 +8732,148 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    damkar_decline_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-decline-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    damkar_withdraw_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is neither the admin of the publishing agency nor a platform admin (`sop-withdraw-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     dukcapil_list_cases: {
         parameters: {
             query?: {
@@ -8239,6 +9608,50 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    dukcapil_siak_records: {
+        parameters: {
+            query?: {
+                case_id?: string | null;
+                status?: ("pending" | "sent" | "failed") | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiakRecordOut"][];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     dukcapil_list_sops: {
         parameters: {
             query?: {
@@ -8501,6 +9914,192 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    dukcapil_decline_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-decline-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    dukcapil_withdraw_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is neither the admin of the publishing agency nor a platform admin (`sop-withdraw-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    dukcapil_check_age: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgeQuery"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgeAnswer"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
@@ -9186,6 +10785,316 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    kepegawaian_case_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_list_employees: {
+        parameters: {
+            query?: {
+                unit?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmployeeOut"][];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_employee_ledger: {
+        parameters: {
+            query?: {
+                tahun?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description NIP, 18 angka */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_link_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description NIP, 18 angka */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmployeeOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_adjust_ledger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description NIP, 18 angka */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_sync_from_siasn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description NIP, 18 angka */
+                nip: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmployeeOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_my_balance: {
+        parameters: {
+            query?: {
+                tahun?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     kepegawaian_healthz: {
         parameters: {
             query?: never;
@@ -9577,6 +11486,148 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    kepegawaian_decline_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-decline-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    kepegawaian_withdraw_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is neither the admin of the publishing agency nor a platform admin (`sop-withdraw-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     my_cases: {
         parameters: {
             query?: {
@@ -9791,6 +11842,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pajak_confirm_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KonfirmasiIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KonfirmasiOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pajak_daily_report: {
+        parameters: {
+            query: {
+                tanggal: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
                 };
             };
             400: components["responses"]["Problem400"];
@@ -10870,6 +13024,277 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    pajak_decline_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-decline-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pajak_withdraw_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is neither the admin of the publishing agency nor a platform admin (`sop-withdraw-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pajak_get_bill: {
+        parameters: {
+            query: {
+                nop: string;
+                tahun: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagihanOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pajak_case_facts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KasusPajakOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pajak_make_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KodeBayarIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KodeBayarOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     pengaduan_list_cases: {
         parameters: {
             query?: {
@@ -11883,6 +14308,148 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    pengaduan_decline_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-decline-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_withdraw_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is neither the admin of the publishing agency nor a platform admin (`sop-withdraw-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     perizinan_list_cases: {
         parameters: {
             query?: {
@@ -12583,6 +15150,216 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    perizinan_list_permits: {
+        parameters: {
+            query?: {
+                status?: ("active" | "expired" | "revoked") | null;
+                profession?: string | null;
+                sop_key?: string | null;
+                number?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    perizinan_my_permits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"][];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    perizinan_verify_permit: {
+        parameters: {
+            query?: {
+                number?: string | null;
+                code?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitVerification"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    perizinan_get_permit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    perizinan_revoke_permit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                permit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokePermit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PermitOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     perizinan_readyz: {
         parameters: {
             query?: never;
@@ -12882,6 +15659,148 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    perizinan_decline_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-decline-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    perizinan_withdraw_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is neither the admin of the publishing agency nor a platform admin (`sop-withdraw-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14115,6 +17034,148 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    umum_decline_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is not the admin of an agency the version awaits (`sop-decline-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    umum_withdraw_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SopVersionClose"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SopVersionOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description The caller is neither the admin of the publishing agency nor a platform admin (`sop-withdraw-not-permitted`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version (`sop-not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version is not pending (`sop-version-not-pending`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description No reason, or one too short or too long (`validation-error`) */
             422: {
                 headers: {
                     [name: string]: unknown;
