@@ -145,6 +145,14 @@ class OutputWorker:
                     jobs.append(await self._job(session, out))
                 except Permanent as exc:
                     out.status, out.last_error = "failed", str(exc)
+                except Exception as exc:  # e.g. a form the key cannot open: this row waits,
+                    # backing off like a signing failure; it never holds up the others
+                    OUTPUT_FAILURES.labels(self.service).inc()
+                    log.warning("output not prepared, retrying", extra={
+                        "service": self.service, "output_id": out.id,
+                        "error": type(exc).__name__})
+                    out.last_error = _error_text(exc)
+                    out.next_attempt_at = now + self._backoff(out.attempts)
             await session.commit()
         return jobs
 
@@ -194,7 +202,7 @@ class OutputWorker:
 
     async def _failed(self, output_id: str, attempts: int, exc: Exception) -> None:
         OUTPUT_FAILURES.labels(self.service).inc()
-        error = _DIGITS.sub("[angka]", f"{type(exc).__name__}: {exc}")[:300]
+        error = _error_text(exc)
         log.warning("output not issued, retrying", extra={
             "service": self.service, "output_id": output_id, "error": type(exc).__name__})
         async with self.sessions() as session:
@@ -204,9 +212,18 @@ class OutputWorker:
                 if isinstance(exc, Permanent):
                     out.status = "failed"
                 else:
-                    delay = min(self.settings.max_backoff_s, 5.0 * 2 ** max(0, attempts - 1))
-                    out.next_attempt_at = self.clock() + timedelta(seconds=delay)
+                    out.next_attempt_at = self.clock() + self._backoff(attempts)
             await session.commit()
+
+    def _backoff(self, attempts: int) -> timedelta:
+        """5 s after the first failure, doubling, up to ``max_backoff_s``."""
+        return timedelta(seconds=min(self.settings.max_backoff_s,
+                                     5.0 * 2 ** max(0, attempts - 1)))
+
+
+def _error_text(exc: Exception) -> str:
+    """What a row keeps of a failure: the type and message, digits masked, bounded."""
+    return _DIGITS.sub("[angka]", f"{type(exc).__name__}: {exc}")[:300]
 
 
 def _filename(number: str) -> str:

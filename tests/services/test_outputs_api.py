@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from services.dukcapil.app import create_app
-from shared.db.tables import AuditRow, HistoryRow, OutboxRow
+from shared.db.tables import AuditRow, CaseRow, HistoryRow, OutboxRow
+from shared.cases.pii import PiiCipher
 from shared.outputs.ca import LocalCa
 from shared.outputs.signing import LocalSigner, SignerIdentity, SigningFailed
 from shared.outputs.tables import CaseOutputRow
@@ -287,3 +288,35 @@ async def test_a_failing_signer_is_retried_with_backoff_and_the_row_kept(
     async with _runtime(app_client).sessions() as session:
         row = await session.get(CaseOutputRow, first["id"])
         assert row is not None and row.attempts == 3 and row.last_error is None
+
+
+async def test_an_output_whose_case_cannot_be_read_never_holds_up_the_others(
+        client: httpx.AsyncClient, app_client: tuple[Any, httpx.AsyncClient],
+        clock: Clock) -> None:
+    """A pending output whose case form the key cannot open (stale data under another key)
+    is kept with its error and backs off; the other outputs of the same pass are signed."""
+    bad = await _walk_to_tte(client)
+    good = await _walk_to_tte(client)
+    runtime = _runtime(app_client)
+    outputs = runtime.outputs
+    assert outputs is not None
+    async with runtime.sessions() as session:
+        row = await session.get(CaseRow, bad["id"])
+        assert row is not None
+        other = PiiCipher(b"o" * 32)  # sealed under another key, as after a wrong restore
+        row.form = {name: other.encrypt(str(value)) if isinstance(value, str) else value
+                    for name, value in runtime.cases.cipher.open_form(
+                        row.form, frozenset(row.form)).items()}
+        session.add(row)
+        await session.commit()
+    assert await outputs.worker.run_once() == 1
+    [issued] = (await client.get(f"/cases/{good['id']}/outputs", headers=CITIZEN)).json()
+    assert issued["status"] == "issued"
+    [held] = (await client.get(f"/cases/{bad['id']}/outputs", headers=OPERATOR)).json()
+    assert held["status"] == "pending"
+    async with runtime.sessions() as session:
+        out = await session.get(CaseOutputRow, held["id"])
+        assert out is not None and out.attempts == 1 and out.last_error
+        assert out.next_attempt_at is not None and out.next_attempt_at > clock.now
+    assert await outputs.worker.run_once() == 0  # backing off, and nothing else blocked
+    assert await outputs.worker.backlog() == 1
