@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from services.dukcapil.app import create_app
-from shared.db.tables import AuditRow, CaseRow, HistoryRow, OutboxRow
 from shared.cases.pii import PiiCipher
+from shared.db.tables import AuditRow, CaseRow, HistoryRow, OutboxRow
 from shared.outputs.ca import LocalCa
 from shared.outputs.signing import LocalSigner, SignerIdentity, SigningFailed
 from shared.outputs.tables import CaseOutputRow
