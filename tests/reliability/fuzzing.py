@@ -106,7 +106,11 @@ def fuzz(schema: Any, target: str, role: str, headers: dict[str, str], examples:
         @given(case=operation.as_strategy(generation_mode=mode, path_parameters=fixed))
         def call(case: Any) -> None:
             run.calls += 1
-            response = case.call(headers=headers)
+            try:
+                response = case.call(headers=headers)
+            except Exception:  # the app raised: a real server answers that with a 500
+                run.server_errors += 1
+                raise
             run.answered.setdefault(f"{case.method} {case.path}", set()).add(
                 response.status_code)
             if external_unavailable(response):
