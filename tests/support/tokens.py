@@ -7,7 +7,11 @@ from typing import Any
 from shared.auth.keys import KeySet, new_key
 from shared.auth.tokens import TokenIssuer, TokenSettings, TokenVerifier
 
-SETTINGS = TokenSettings()
+SETTINGS = TokenSettings(access_ttl_s=8 * 3600)
+"""As in production but for the lifetime: many test modules mint their tokens once, at import
+(module constants), so the tokens must outlive a whole run of the suite (over 15 minutes, the
+production lifetime, on this machine); expiry itself is tested with the gateway's own settings
+and clock (tests/gateway/identity)."""
 
 
 class TestTokens:
