@@ -63,3 +63,18 @@ async def fresh_pg_url() -> AsyncIterator[str]:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The schemathesis figures (one line per target and caller, then the total) at the end of
+    the run's output, whatever pytest captured (tests/reliability/fuzzing.py)."""
+    import sys
+
+    fuzzing = sys.modules.get("tests.reliability.fuzzing")
+    runs = getattr(fuzzing, "RUNS", None)
+    if fuzzing is None or not runs:
+        return
+    terminalreporter.section("schemathesis")
+    for run in runs:
+        terminalreporter.write_line(run.line())
+    terminalreporter.write_line(fuzzing.totals())
