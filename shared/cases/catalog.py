@@ -163,17 +163,23 @@ class SopCatalog:
         return await session.scalar(select(SopVersionRow).where(
             col(SopVersionRow.key) == key, col(SopVersionRow.version) == version))
 
-    async def accept(self, session: AsyncSession, key: str, version: int,
-                     agencies: frozenset[str]) -> tuple[SopVersionRow, list[str]]:
-        """Record the acceptance of a pending version by the admin of ``agencies`` (those of
-        them it awaits); when none is awaited any more the version becomes active. Returns the
-        row and the agencies accepted now."""
+    async def _pending(self, session: AsyncSession, key: str, version: int) -> SopVersionRow:
+        """The pending version ``key``@``version``, under the catalog's lock (404 when there is
+        no such version, 409 when it is not pending)."""
         await lock(session, f"halo-catalog-{self.service}")
         row = await self.version_row(session, key, version)
         if row is None:
             raise AcceptRefused(404, "sop-not-found")
         if row.status != PENDING:
             raise AcceptRefused(409, "sop-version-not-pending")
+        return row
+
+    async def accept(self, session: AsyncSession, key: str, version: int,
+                     agencies: frozenset[str]) -> tuple[SopVersionRow, list[str]]:
+        """Record the acceptance of a pending version by the admin of ``agencies`` (those of
+        them it awaits); when none is awaited any more the version becomes active. Returns the
+        row and the agencies accepted now."""
+        row = await self._pending(session, key, version)
         mine = sorted(set(row.awaiting) & agencies)
         if not mine:
             raise AcceptRefused(403, "sop-accept-not-permitted")
@@ -189,12 +195,7 @@ class SopCatalog:
                             may: Callable[[SopVersionRow], bool]) -> SopVersionRow:
         """Close a pending version unaccepted (``withdrawn`` or ``declined``) when ``may`` allows
         it for the row; the key then takes a new version again. The caller audits."""
-        await lock(session, f"halo-catalog-{self.service}")
-        row = await self.version_row(session, key, version)
-        if row is None:
-            raise AcceptRefused(404, "sop-not-found")
-        if row.status != PENDING:
-            raise AcceptRefused(409, "sop-version-not-pending")
+        row = await self._pending(session, key, version)
         if not may(row):
             raise AcceptRefused(403, f"sop-{'withdraw' if status == WITHDRAWN else 'decline'}"
                                      "-not-permitted")
