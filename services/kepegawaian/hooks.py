@@ -6,7 +6,9 @@ bkd-cuti-pegawai:
   by the Analis SDM at step 5) and linked to the applicant's account, the days are counted on
   the office calendar, the request is checked against the rules and the balance (refused
   with the figures), and the days are held as pending on the ledger;
-- a corrected resubmission counts again (the old hold is released first);
+- a corrected resubmission (``lengkapi``) counts again on the merged form, before it is
+  stored (``hooks.on_resubmit``): the old hold is released and the corrected days held, or
+  the correction is refused with the figures and the case stays returned;
 - at step 6 the action chosen must reach the signer the delegation list names;
 - completion takes the days (and queues the SIASN record); rejection or withdrawal releases
   them (an expiry, done by the sweeper without hooks, is released by the reconciliation
@@ -144,9 +146,11 @@ async def _employee(session: AsyncSession, nip: str, row: CaseRow, at: Any) -> E
     return found
 
 
-async def _hold(session: AsyncSession, who: EmployeeRow, row: CaseRow, at: Any) -> None:
-    """Count, check and hold the days of the request the case's form names."""
-    form = row.form or {}
+async def _hold(session: AsyncSession, who: EmployeeRow, row: CaseRow, at: Any,
+                form: dict[str, Any] | None = None) -> None:
+    """Count, check and hold the days of the request the case's form names (``form``: the
+    corrected form of a resubmission, not stored yet)."""
+    form = form if form is not None else (row.form or {})
     try:
         start, end = _date(form["tanggal_mulai"]), _date(form["tanggal_selesai"])
         kind = str(form["jenis_cuti"])
@@ -188,15 +192,27 @@ async def follow_the_case(session: AsyncSession, _sop: SopDefinition, row: CaseR
     item = await store.request(session, row.id)
     if item is None:
         return
-    if "case.resubmitted" in events:  # the corrected form counts again
-        await store.settle(session, item, "released", at)
-        who = await store.employee(session, item.nip)
-        assert who is not None
-        await _hold(session, who, row, at)
-    elif done.case.status == "completed":
+    if "case.resubmitted" in events:
+        return  # counted again by recount_corrected, before the correction was stored
+    if done.case.status == "completed":
         await store.settle(session, item, "taken", at)
     elif done.case.status in ("rejected", "withdrawn", "expired", "archived"):
         await store.settle(session, item, "released", at)
+
+
+@hooks.on_resubmit(CUTI)
+async def recount_corrected(session: AsyncSession, _sop: SopDefinition, row: CaseRow,
+                            done: Transition, form: dict[str, Any]) -> None:
+    """The corrected form counts again: the old hold is released and the new days held (a
+    refusal leaves both as they were: the request writes nothing)."""
+    item = await store.request(session, row.id)
+    if item is None:
+        return
+    at = done.entries[-1].at
+    await store.settle(session, item, "released", at)
+    who = await store.employee(session, item.nip)
+    assert who is not None
+    await _hold(session, who, row, at, form)
 
 
 LABELS = {"kepala_bkd": "Kepala BKD", "sekda": "Sekretaris Daerah", "bupati": "Bupati"}

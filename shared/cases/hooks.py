@@ -3,6 +3,14 @@
 A service registers small async functions, for instance "when ``bpprd-pbb-pembayaran``
 leaves step ``pembayaran_bank``, record the bank's receipt". The generic case service calls
 them at fixed points; a department never edits the engine or the generic routes.
+
+``on_resubmit`` runs when the applicant completes a returned file (``lengkapi``): after the
+engine accepted the corrections, before anything is stored, with the *merged* form in clear
+(the stored form with the corrections over it). It may normalise values of that dict as
+``on_open`` does (a value it changes is stored as a correction) or refuse with a
+``ProblemError`` / ``InvalidSubmission``: the request then writes nothing and the case stays
+returned. A department whose open checks must hold for a corrected form registers them on
+both points.
 """
 
 from __future__ import annotations
@@ -19,6 +27,10 @@ from shared.sop.model import SopDefinition
 
 OpenHook = Callable[[SopDefinition, dict[str, Any]], Awaitable[None]]
 TransitionHook = Callable[[AsyncSession, SopDefinition, CaseRow, Transition], Awaitable[None]]
+ResubmitHook = Callable[[AsyncSession, SopDefinition, CaseRow, Transition, dict[str, Any]],
+                        Awaitable[None]]
+"""``(session, sop, row, done, form)``: ``row`` as stored before the resubmission (its form
+sealed), ``done`` the resubmission's transition, ``form`` the merged form in clear."""
 
 
 class Hooks:
@@ -26,11 +38,20 @@ class Hooks:
         self._open: dict[str, list[OpenHook]] = defaultdict(list)
         self._before: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
         self._after: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
+        self._resubmit: dict[str, list[ResubmitHook]] = defaultdict(list)
 
     def on_open(self, sop_key: str) -> Callable[[OpenHook], OpenHook]:
         """Check or enrich the form before a case of ``sop_key`` opens (raise to refuse)."""
         def register(fn: OpenHook) -> OpenHook:
             self._open[sop_key].append(fn)
+            return fn
+        return register
+
+    def on_resubmit(self, sop_key: str) -> Callable[[ResubmitHook], ResubmitHook]:
+        """Check or normalise the merged form when a returned case of ``sop_key`` is
+        completed (``lengkapi``), before it is stored (raise to refuse)."""
+        def register(fn: ResubmitHook) -> ResubmitHook:
+            self._resubmit[sop_key].append(fn)
             return fn
         return register
 
@@ -53,6 +74,14 @@ class Hooks:
     async def before_open(self, sop: SopDefinition, form: dict[str, Any]) -> None:
         for fn in self._open.get(sop.key, []):
             await fn(sop, form)
+
+    def checks_resubmission(self, sop_key: str) -> bool:
+        return bool(self._resubmit.get(sop_key))
+
+    async def before_resubmit(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                              done: Transition, form: dict[str, Any]) -> None:
+        for fn in self._resubmit.get(sop.key, []):
+            await fn(session, sop, row, done, form)
 
     async def before_commit(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
                             done: Transition) -> None:

@@ -126,6 +126,8 @@ class CaseService:
         done = self.engine.act(sop, state, who, action, expected_step=step, comment=comment,
                                documents=[u.key for u in uploads], form=form,
                                requested=requested)
+        if any(e.event == "case.resubmitted" for e in done.entries):
+            form = await self._resubmission(session, sop, row, done, form or {})
         await self.hooks.before_commit(session, sop, row, done)
         officer = None
         if state.status == "returned":  # lengkapi: the applicant corrects their own form
@@ -146,6 +148,17 @@ class CaseService:
             STEP_DURATION_RATIO.labels(self.service, sop.key).observe(
                 took / (standard_due - entered).total_seconds())
         return row
+
+    async def _resubmission(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                            done: Transition, corrections: dict[str, Any]) -> dict[str, Any]:
+        """The department's ``on_resubmit`` hooks over the merged form (they may refuse);
+        the corrections to store: those sent, and any value a hook normalised."""
+        if not self.hooks.checks_resubmission(sop.key):
+            return corrections
+        stored = self.cipher.open_form(row.form, sop.personal_fields())
+        merged = {**stored, **corrections}
+        await self.hooks.before_resubmit(session, sop, row, done, merged)
+        return {k: v for k, v in merged.items() if k in corrections or v != stored.get(k)}
 
     async def options(self, session: AsyncSession, row: CaseRow, who: Principal
                       ) -> list[ActionOption]:

@@ -217,6 +217,8 @@ async def test_a_corrected_request_is_counted_again(svc: tuple[Any, httpx.AsyncC
         "tanggal_mulai": "2026-06-01", "tanggal_selesai": "2026-06-30"}})
     assert over.status_code == 422, over.text
     assert over.json()["errors"][0]["diminta"] == 20
+    assert (await client.get(f"/cases/{case['id']}", headers=ASN)).json()["status"] == \
+        "returned"
     fixed = await client.post(url, headers=ASN, json={"action": "lengkapi", "form": {
         "tanggal_mulai": "2026-05-11", "tanggal_selesai": "2026-05-12"}})
     assert fixed.status_code == 200, fixed.text
