@@ -1,0 +1,1 @@
+"""Adapters of the pengaduan service to external systems."""
