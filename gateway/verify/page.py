@@ -50,8 +50,22 @@ def render_result(result: dict[str, Any]) -> str:
         rows += [("Dicabut pada", _date(result.get("revoked_at"))),
                  ("Alasan pencabutan", result.get("revoke_reason"))]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    table += "".join(_department_row(item) for item in result.get("rows") or [])
     return _page(status, f"<p>{_e(result.get('message'))}</p><table>{table}</table>"
                          f"<p>Kode verifikasi: <code>{_e(result.get('verify_code'))}</code></p>")
+
+
+def _department_row(item: dict[str, Any]) -> str:
+    """A public row of the issuing department (``shared.outputs.rows``); a table block as a
+    nested table."""
+    block = item.get("table")
+    if not isinstance(block, dict):
+        return f"<tr><th>{_e(item.get('label'))}</th><td>{_e(item.get('value'))}</td></tr>"
+    head = "".join(f"<th>{_e(h)}</th>" for h in block.get("headers") or [])
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>"
+                   for r in block.get("rows") or [])
+    return (f"<tr><th>{_e(item.get('label'))}</th><td><table><tr>{head}</tr>{body}</table>"
+            "</td></tr>")
 
 
 def render_unknown(message: str) -> str:

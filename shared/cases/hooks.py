@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.tables import CaseRow
 from shared.engine.state import Transition
+from shared.outputs.rows import OutputRows
 from shared.sop.model import SopDefinition
 
 OpenHook = Callable[[SopDefinition, dict[str, Any]], Awaitable[None]]
@@ -39,6 +40,8 @@ class Hooks:
         self._before: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
         self._after: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
         self._resubmit: dict[str, list[ResubmitHook]] = defaultdict(list)
+        self.output_rows = OutputRows()
+        """The department's rows on output documents (``output_rows.provide(sop, kind)``)."""
 
     def on_open(self, sop_key: str) -> Callable[[OpenHook], OpenHook]:
         """Check or enrich the form before a case of ``sop_key`` opens (raise to refuse)."""

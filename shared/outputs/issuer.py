@@ -5,7 +5,9 @@ output of the SOP whose step the case just left by a forward action (the output'
 ``action``, or any forward action not leading to ``@rejected``), it inserts a *pending*
 ``case_outputs`` row with its number and verification code. Rendering and signing come
 later, in :mod:`shared.outputs.worker`. The signer is the officer who performed that step.
-The holder's name is stored masked; NIK and KK numbers are never stored here.
+The holder's name is stored masked; NIK and KK numbers are never stored here. The rows a
+department provides for the SOP and kind (:mod:`shared.outputs.rows`) are collected here, in
+the case transaction, and stored with the row.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,10 +24,14 @@ from shared.db.tables import CaseRow
 from shared.engine.state import HistoryEntry, Principal, Transition
 from shared.outputs.codes import mask_name, new_verify_code
 from shared.outputs.numbering import take_number
+from shared.outputs.rows import OutputRows
 from shared.outputs.tables import CaseOutputRow
 from shared.outputs.validity import valid_until
 from shared.registry import Registry
 from shared.sop.model import OutputSpec, SopDefinition
+
+if TYPE_CHECKING:
+    from shared.web.runtime import ServiceRuntime
 
 SYSTEM_SIGNER = "system"
 
@@ -67,6 +73,12 @@ class OutputIssuer:
         self.registry = registry
         self.cipher = cipher
         self.clock = clock
+        self.rows = OutputRows()
+        self.runtime: ServiceRuntime | None = None
+
+    def bind(self, rows: OutputRows, runtime: ServiceRuntime) -> None:
+        """The department's row providers and the runtime they are called with."""
+        self.rows, self.runtime = rows, runtime
 
     async def issue(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
                     done: Transition, who: Principal) -> list[CaseOutputRow]:
@@ -93,6 +105,7 @@ class OutputIssuer:
                                    now)
         clear = self.cipher.open_form(row.form, sop.personal_fields())
         name = holder_name(sop, clear)
+        detail = await self.rows.collect(session, self.runtime, sop.key, spec.kind, row)
         output = CaseOutputRow(
             id=str(uuid.uuid4()), case_id=row.id, seq=entry.seq, step_id=spec.step,
             sop_key=sop.key, sop_version=sop.version, kind=spec.kind, title=spec.title,
@@ -100,7 +113,8 @@ class OutputIssuer:
             agency=agency, signer_role=role, signer_id=signer_id,
             signer_name=self.signer_label(agency, role),
             holder_masked=mask_name(name) if name else None, created_at=now,
-            valid_until=valid_until(now, spec.validity), attempts=0, next_attempt_at=now)
+            valid_until=valid_until(now, spec.validity), attempts=0, next_attempt_at=now,
+            detail_rows=detail)
         session.add(output)
         return output
 

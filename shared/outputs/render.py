@@ -2,20 +2,23 @@
 
 Kop surat (Pemerintah Kabupaten Lampung Selatan and the agency), the title and number, the
 template's paragraphs and detail rows, the signer block, and the QR code of the public
-verification page with the code printed beside it. The full holder name may appear (it is
-the holder's own document); NIK numbers arrive masked and KK numbers not at all. The core
-PDF fonts are Latin-1 only: other characters are transliterated (:func:`latin1`).
+verification page with the code printed beside it. After the template's rows come the
+department's rows (:mod:`shared.outputs.rows`), a table block as a small grid. The full
+holder name may appear (it is the holder's own document); NIK numbers arrive masked and KK
+numbers not at all. The core PDF fonts are Latin-1 only: other characters are
+transliterated (:func:`latin1`).
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from shared.outputs.rows import OutputRow, OutputTable
 from shared.outputs.templates import TEMPLATES
 
 if TYPE_CHECKING:
@@ -69,6 +72,8 @@ class Document:
     valid_until: datetime | None
     signer_jabatan: str
     signer_name: str
+    rows: tuple[OutputRow, ...] = field(default=())
+    """The department's rows, after the template's."""
 
 
 def qr_png(url: str) -> bytes:
@@ -114,16 +119,47 @@ def render_pdf(doc: Document) -> bytes:
         value = pattern.format(**values).strip()
         if not value:
             continue
-        pdf.set_x(28)
-        pdf.cell(45, 6, latin1(label))
-        pdf.cell(4, 6, ":")
-        pdf.multi_cell(0, 6, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _line(pdf, label, value)
+    for row in doc.rows:
+        if row.table is not None:
+            _table(pdf, row.label, row.table)
+        elif row.value.strip():
+            _line(pdf, row.label, row.value)
     pdf.ln(2)
     pdf.multi_cell(0, 6, latin1(template["closing"].format(**values)),
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(8)
     _signature_block(pdf, doc)
     return bytes(pdf.output())
+
+
+def _line(pdf: FPDF, label: str, value: str) -> None:
+    from fpdf.enums import XPos, YPos
+
+    pdf.set_x(28)
+    pdf.cell(45, 6, latin1(label))
+    pdf.cell(4, 6, ":")
+    pdf.multi_cell(0, 6, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _table(pdf: FPDF, label: str, table: OutputTable) -> None:
+    """``label`` as a heading, then the headers and rows in equal columns (142 mm)."""
+    from fpdf.enums import XPos, YPos
+
+    pdf.ln(1)
+    if label.strip():
+        pdf.set_x(28)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(0, 6, latin1(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    width = 142 / max(1, len(table.headers))
+    for cells, style in ((table.headers, "B"), *((r, "") for r in table.rows)):
+        pdf.set_font("Helvetica", style, 10)
+        pdf.set_x(28)
+        for cell in cells:
+            pdf.cell(width, 6, latin1(cell), border=1)
+        pdf.ln(6)
+    pdf.set_font("Helvetica", "", 11)
+    pdf.ln(1)
 
 
 def _kop(pdf: FPDF, agency_name: str) -> None:

@@ -1,8 +1,10 @@
 """The output tables of a service database: issued documents and their number counters.
 
 ``case_outputs`` never holds personal data in clear: the holder's name is masked
-(``S*** A***``) and NIK/KK numbers are not stored at all. ``ix_case_outputs_due`` serves the
-worker: pending rows by their next attempt time.
+(``S*** A***``) and NIK/KK numbers are not stored at all; ``detail_rows`` are the rows a
+department's provider gave when the output was issued (:mod:`shared.outputs.rows`), never
+personal data in clear. ``ix_case_outputs_due`` serves the worker: pending rows by their next
+attempt time.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shared.db.types import UTCDateTime
@@ -59,6 +61,9 @@ class CaseOutputRow(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime | None = _dt()
     last_error: str | None = Field(default=None, max_length=300)
+    detail_rows: list[dict[str, Any]] | None = Field(default=None,
+                                                     sa_column=Column(JSON, nullable=True))
+    """The department's rows (label, value, public, optional table), as issued."""
 
 
 class OutputCounterRow(SQLModel, table=True):

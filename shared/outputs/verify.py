@@ -2,7 +2,8 @@
 
 Shown: whether it is valid, revoked (when and why) or expired; its number, kind, title,
 issuing agency, issue date, signer (office and name), the holder's masked name and the
-SHA-256 of the signed file. Never a NIK, KK number or any form value. A document that is not
+SHA-256 of the signed file, and the department's rows marked public
+(:mod:`shared.outputs.rows`). Never a NIK, KK number or any form value. A document that is not
 issued yet (pending, failed) is unknown to the public, like a forged code.
 """
 
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.outputs.issuer import jabatan
+from shared.outputs.rows import public
 from shared.outputs.tables import CaseOutputRow
 from shared.registry import Registry
 from shared.times import utc_text
@@ -57,4 +59,5 @@ def verification(out: CaseOutputRow, registry: Registry, now: datetime) -> dict[
         "holder": out.holder_masked, "sha256": out.sha256,
         "revoked_at": utc_text(out.revoked_at) if out.revoked_at else None,
         "revoke_reason": out.revoke_reason if status == "revoked" else None,
+        "rows": public(out.detail_rows),
     }

@@ -40,6 +40,7 @@ from shared.outputs.codes import mask_number
 from shared.outputs.history import note
 from shared.outputs.issuer import holder_name, holder_nik, jabatan
 from shared.outputs.render import Document, render_pdf
+from shared.outputs.rows import load as load_rows
 from shared.outputs.settings import OutputSettings
 from shared.outputs.signing import Signer, SignerIdentity
 from shared.outputs.store import OutputStore
@@ -172,7 +173,7 @@ class OutputWorker:
             sop_title=sop.display_title or sop.title, tracking_no=row.tracking_no,
             holder=holder_name(sop, clear), nik_masked=mask_number(nik) if nik else None,
             issued_at=out.created_at, valid_until=out.valid_until, signer_jabatan=office,
-            signer_name=out.signer_name)
+            signer_name=out.signer_name, rows=load_rows(out.detail_rows))
         identity = SignerIdentity(subject=out.signer_id, name=out.signer_name,
                                   role=out.signer_role, jabatan=office, agency=out.agency,
                                   agency_name=agency_name)

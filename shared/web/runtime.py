@@ -133,9 +133,12 @@ async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
     outputs = build_outputs(settings.service, sessions, catalog, store, registry, cases.cipher,
                             cases.storage, clock)
     cases.outputs = outputs.issuer
-    return ServiceRuntime(settings=settings, db=db, sessions=sessions, registry=registry,
-                          catalog=catalog, store=store, cases=cases, verifier=verifier, bus=bus,
-                          relay=relay, sweeper=sweeper, clock=clock, outputs=outputs)
+    runtime = ServiceRuntime(settings=settings, db=db, sessions=sessions, registry=registry,
+                             catalog=catalog, store=store, cases=cases, verifier=verifier,
+                             bus=bus, relay=relay, sweeper=sweeper, clock=clock,
+                             outputs=outputs)
+    outputs.issuer.bind(hooks.output_rows, runtime)
+    return runtime
 
 
 def start_workers(runtime: ServiceRuntime,

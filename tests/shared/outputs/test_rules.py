@@ -138,7 +138,8 @@ def test_the_public_check_says_valid_revoked_or_expired_and_nothing_personal() -
     assert set(good) == {"status", "valid", "message", "verify_code", "number", "kind",
                          "kind_label", "title", "agency", "agency_name", "issued_at",
                          "valid_until", "signer", "holder", "sha256", "revoked_at",
-                         "revoke_reason"}
+                         "revoke_reason", "rows"}
+    assert good["rows"] == []  # no department rows on this document
     expiring = row(valid_until=AT + timedelta(days=30))
     assert verification(expiring, registry, AT + timedelta(days=29))["status"] == "valid"
     assert verification(expiring, registry, AT + timedelta(days=30))["status"] == "expired"
