@@ -9,6 +9,9 @@
   has confirmed the code (``POST /bank/konfirmasi`` does it as the bank's account).
 * Pendaftaran objek pajak baru: the assessment step (``penetapan``) writes the object, its
   subject and its first SPPT; ``pembayaran_bank`` is left only when that SPPT is paid.
+* The NOP fields are standardised again on a corrected resubmission (``on_resubmit``).
+* The rows of the output documents (SPPT copy, SKNJOP, STTS, the bill record):
+  :mod:`services.pajak.outputs`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.pajak import (
     billing,
     messages,  # noqa: F401  (registers the pajak problem codes)
+    outputs,
     registry,
     store,
 )
@@ -41,7 +45,8 @@ from shared.web.problems import ProblemError
 
 CEK, BAYAR, DAFTAR = ("bpprd-pbb-cek-tagihan", "bpprd-pbb-pembayaran",
                       "bpprd-pbb-pendaftaran-objek-pajak-baru")
-NOP_FIELDS = {CEK: "nop", BAYAR: "nop", "bpprd-pbb-cetak-salinan": "nop", DAFTAR: "nop_tetangga"}
+SALINAN = "bpprd-pbb-cetak-salinan"
+NOP_FIELDS = {CEK: "nop", BAYAR: "nop", SALINAN: "nop", DAFTAR: "nop_tetangga"}
 
 
 @dataclass
@@ -62,6 +67,15 @@ def _standard(name: str) -> Any:
         except NopError as exc:
             raise InvalidSubmission([{"field": name, "problem": exc.problem}]) from None
     return standard_nop
+
+
+def _standard_again(name: str) -> Any:
+    check = _standard(name)
+
+    async def standard_corrected(_session: AsyncSession, sop: SopDefinition, _row: CaseRow,
+                                 _done: Transition, form: dict[str, Any]) -> None:
+        await check(sop, form)
+    return standard_corrected
 
 
 def _entry(done: Transition, step: str) -> datetime:
@@ -157,11 +171,13 @@ def build_hooks(context: PajakContext) -> Hooks:
     built = Hooks()
     for key, name in NOP_FIELDS.items():
         built.on_open(key)(_standard(name))
+        built.on_resubmit(key)(_standard_again(name))
     built.after_leaving(CEK, "input_nop")(record_bill)
     built.after_leaving(BAYAR, "kode_pembayaran")(issue_case_code)
     built.before_leaving(BAYAR, "pembayaran_bank")(code_paid)
     built.after_leaving(DAFTAR, "penetapan")(_registration(context))
     built.before_leaving(DAFTAR, "pembayaran_bank")(sppt_paid)
+    outputs.install(built, CEK, BAYAR, SALINAN, DAFTAR)
     return built
 
 
