@@ -6,12 +6,19 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.pengaduan import anonymity, lapor_flow
 from services.pengaduan.hooks import hooks
+from services.pengaduan.lapor_mapping import service_sops
+from services.pengaduan.lapor_routes import router as lapor
+from services.pengaduan.lapor_sync import lapor_loop
 from shared.settings import ServiceSettings
 from shared.web.app import ServiceSpec, Wiring, create_service_app
 
+anonymity.install(hooks, list(service_sops()))  # anonymous and secret reports
+lapor_flow.install(hooks, list(service_sops()))  # SP4N-LAPOR! pushes of officers' actions
 SPEC = ServiceSpec(name="pengaduan", title="Pengaduan Masyarakat",
                    sops_dir=Path(__file__).with_name("sops"), hooks=hooks,
+                   routers=[lapor], background=[lapor_loop()],
                    migrations=Path(__file__).with_name("migrations"))
 
 

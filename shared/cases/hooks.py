@@ -17,17 +17,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.tables import CaseRow
-from shared.engine.state import Transition
+from shared.engine.state import Principal, Transition
 from shared.outputs.rows import OutputRows
 from shared.sop.model import SopDefinition
 
+
+@dataclass(frozen=True)
+class Concealment:
+    """Form fields a reader other than the applicant must not see at all (not even masked):
+    read as :data:`CONCEALED`. ``unmask`` False: the officers' reveal refuses too (only
+    break-glass, audited, opens them)."""
+
+    fields: frozenset[str]
+    unmask: bool = False
+
+
+CONCEALED = "[dirahasiakan]"
 OpenHook = Callable[[SopDefinition, dict[str, Any]], Awaitable[None]]
 TransitionHook = Callable[[AsyncSession, SopDefinition, CaseRow, Transition], Awaitable[None]]
+ReadHook = Callable[[AsyncSession, SopDefinition, CaseRow, Principal],
+                    Awaitable[Concealment | None]]
 ResubmitHook = Callable[[AsyncSession, SopDefinition, CaseRow, Transition, dict[str, Any]],
                         Awaitable[None]]
 """``(session, sop, row, done, form)``: ``row`` as stored before the resubmission (its form
@@ -39,6 +54,7 @@ class Hooks:
         self._open: dict[str, list[OpenHook]] = defaultdict(list)
         self._before: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
         self._after: dict[tuple[str, str | None], list[TransitionHook]] = defaultdict(list)
+        self._read: dict[str, list[ReadHook]] = defaultdict(list)
         self._resubmit: dict[str, list[ResubmitHook]] = defaultdict(list)
         self.output_rows = OutputRows()
         """The department's rows on output documents (``output_rows.provide(sop, kind)``)."""
@@ -73,6 +89,24 @@ class Hooks:
             self._after[(sop_key, step)].append(fn)
             return fn
         return register
+
+    def on_read(self, sop_key: str) -> Callable[[ReadHook], ReadHook]:
+        """Say which form fields a reader (never the applicant) of a case of ``sop_key`` must
+        not see (an anonymous report: the reporter's identity)."""
+        def register(fn: ReadHook) -> ReadHook:
+            self._read[sop_key].append(fn)
+            return fn
+        return register
+
+    async def concealment(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
+                          who: Principal) -> Concealment | None:
+        """What the read hooks conceal from ``who`` (their union; None: nothing)."""
+        found = [c for fn in self._read.get(sop.key, [])
+                 if (c := await fn(session, sop, row, who)) is not None]
+        if not found:
+            return None
+        return Concealment(fields=frozenset().union(*(c.fields for c in found)),
+                           unmask=all(c.unmask for c in found))
 
     async def before_open(self, sop: SopDefinition, form: dict[str, Any]) -> None:
         for fn in self._open.get(sop.key, []):

@@ -108,6 +108,9 @@ async def unmask(session: AsyncSession, cases: CaseService, row: CaseRow, who: P
     sop = await cases.sop_for(session, row)
     if not holds_a_step(sop, who):
         raise UnmaskNotPermitted(agency=sop.agency)
+    hidden = await cases.hooks.concealment(session, sop, row, who)
+    if hidden is not None and not hidden.unmask:  # concealed outright: break-glass only
+        raise UnmaskNotPermitted(agency=sop.agency)
     return await _reveal(session, cases, row, sop, who, reason, limit, UNMASK_ACTION)
 
 

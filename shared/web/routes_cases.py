@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.cases.hooks import CONCEALED
 from shared.cases.officer_inputs import hidden_documents, officer_inputs_out
 from shared.cases.pii import masked_view
 from shared.db.tables import CaseRow
@@ -80,6 +81,12 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
         form = runtime.cases.cipher.open_form(row.form, personal)
     else:
         form, masked = masked_view(row.form, personal, runtime.cases.cipher)
+        concealed = await runtime.cases.hooks.concealment(session, sop, row, who)
+        if concealed is not None:  # a department conceals fields outright (anonymous reports)
+            form = {k: CONCEALED if k in concealed.fields and v is not None else v
+                    for k, v in form.items()}
+            masked += [k for k in form if k in concealed.fields and k not in masked
+                       and form[k] is not None]
     options = await runtime.cases.options(session, row, who)
     hidden = hidden_documents(sop, row, who)
     docs = [d for d in await runtime.store.documents(session, row.id) if d.key not in hidden]
