@@ -18,6 +18,11 @@ the kepala dinas of the SOP's agency, who holds no step, reveals the values in a
 a reason of at least 20 characters; audited as its own action ``pii.break_glass`` (same fields,
 same per-account limit). An agency admin (``<agency>:admin``, whose job is accounts) can do
 neither: it reads cases masked like every officer.
+
+A department may conceal fields outright for some readers (:meth:`Hooks.on_read
+<shared.cases.hooks.Hooks.on_read>`, e.g. the reporter of an anonymous complaint): the case
+view shows them as ``[dirahasiakan]`` and, unless the concealment allows it, the reveal
+refuses with the same 403; break-glass still opens them, audited.
 """
 
 from __future__ import annotations

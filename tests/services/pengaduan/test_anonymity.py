@@ -1,0 +1,129 @@
+"""Anonymous and secret complaints, through the gateway with the tracking part: an officer of
+the agency cannot see the reporter of an ``anonim`` report in the case view, the inbox, the
+unmask route, nor the gateway's tracking and agency views; break-glass is the only way in.
+A ``rahasia`` report hides the reporter from every officer but the complaint desk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from services.pengaduan import anonymity
+from shared.db.tables import AuditRow
+from tests.gateway.routing.harness import Stack, gateway_stack
+
+SOP = "inspektorat-pengaduan-masyarakat"
+BASE = "/api/v1/pengaduan"
+NIK = "1801014101900001"
+REPORTER = {"nama_pengadu": "Siti Aminah", "nik_pengadu": NIK,
+            "telepon_pengadu": "081234567890", "alamat_pengadu": "Jl. Merdeka 1, Kalianda"}
+IDENTITY = list(REPORTER)
+TRACES = ("Siti", "S***", NIK, "1801", "081234567890", "Merdeka", "warga-anon")
+
+
+def form(**extra: Any) -> dict[str, Any]:
+    return {"perihal": "Pungutan liar", "uraian": "Diminta uang untuk surat pengantar.",
+            "lokasi_kejadian": "Kantor Kecamatan Sidomulyo", **REPORTER, **extra}
+
+
+async def _open(stack: Stack, who: dict[str, str], **extra: Any) -> dict[str, Any]:
+    response = await stack.client.post(f"{BASE}/cases", headers=who,
+                                       json={"sop_key": SOP, "form": form(**extra)})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def _no_trace(body: Any) -> None:
+    text = json.dumps(body)
+    for trace in TRACES:
+        assert trace not in text, trace
+
+
+async def test_an_anonymous_reporter_is_hidden_from_every_officer_view(tmp_path: Path) -> None:
+    async with gateway_stack(tmp_path, services=("pengaduan",)) as stack:
+        citizen = stack.headers("warga-anon", "citizen")
+        desk = stack.headers("fo-insp", "inspektorat:front_office")
+        head = stack.headers("kadis-insp", "inspektorat:kepala_dinas")
+        case = await _open(stack, citizen, anonim=True)
+        plain = await _open(stack, stack.headers("warga-biasa", "citizen"))
+        async with stack.service("pengaduan").sessions() as session:
+            assert await anonymity.level_of(session, case["id"]) == "anonim"
+            assert await anonymity.level_of(session, plain["id"]) == "biasa"
+
+        own = (await stack.client.get(f"{BASE}/cases/{case['id']}", headers=citizen)).json()
+        assert own["form"]["nama_pengadu"] == "Siti Aminah" and own["masked"] == []
+
+        seen = (await stack.client.get(f"{BASE}/cases/{case['id']}", headers=desk)).json()
+        assert {k: seen["form"][k] for k in IDENTITY} == dict.fromkeys(IDENTITY,
+                                                                       "[dirahasiakan]")
+        assert set(IDENTITY) <= set(seen["masked"])
+        assert seen["form"]["perihal"] == "Pungutan liar"  # the report itself stays readable
+        _no_trace(seen)
+        other = (await stack.client.get(f"{BASE}/cases/{plain['id']}", headers=desk)).json()
+        assert other["form"]["nama_pengadu"] == "S*** A***"  # an ordinary report: masked
+
+        inbox = (await stack.client.get(f"{BASE}/cases?scope=inbox", headers=desk)).json()
+        item = next(i for i in inbox["items"] if i["case_id"] == case["id"])
+        _no_trace(item)
+
+        refused = await stack.client.post(f"{BASE}/cases/{case['id']}/unmask", headers=desk,
+                                          json={"reason": "Menghubungi pelapor untuk klarifikasi"})
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["code"] == "unmask-not-permitted"
+        _no_trace(refused.json())
+        allowed = await stack.client.post(f"{BASE}/cases/{plain['id']}/unmask", headers=desk,
+                                          json={"reason": "Menghubungi pelapor untuk klarifikasi"})
+        assert allowed.status_code == 200, allowed.text
+
+        glass = await stack.client.post(
+            f"{BASE}/cases/{case['id']}/unmask/break-glass", headers=head,
+            json={"reason": "Permintaan tertulis Kepolisian atas laporan pemerasan"})
+        assert glass.status_code == 200, glass.text
+        assert glass.json()["form"]["nik_pengadu"] == NIK
+        async with stack.service("pengaduan").sessions() as session:
+            actions = list(await session.scalars(select(AuditRow.action).where(
+                AuditRow.target == f"case/{case['id']}")))
+        assert actions == ["pii.break_glass"]
+
+        await stack.sync()
+        tracked = await stack.client.get(f"/api/v1/tracking/{case['tracking_no']}",
+                                         headers=desk)
+        assert tracked.status_code == 200, tracked.text
+        _no_trace(tracked.json())
+        gateway_inbox = (await stack.client.get("/api/v1/inbox", headers=desk)).json()
+        assert case["tracking_no"] in json.dumps(gateway_inbox)
+        _no_trace(gateway_inbox)
+        workload = await stack.client.get("/api/v1/agencies/inspektorat/workload?view=open",
+                                          headers=desk)
+        assert workload.status_code == 200, workload.text
+        assert case["tracking_no"] in workload.text
+        _no_trace(workload.json())
+
+
+async def test_a_secret_report_shows_its_reporter_to_the_desk_only(tmp_path: Path) -> None:
+    """``rahasia`` (as a LAPOR! report can be): the complaint desk (the first officer step's
+    role, ``front_office``) reads the reporter masked and may reveal; the Irban, who holds a
+    later step, reads ``[dirahasiakan]`` and cannot reveal."""
+    async with gateway_stack(tmp_path, services=("pengaduan",)) as stack:
+        case = await _open(stack, stack.headers("warga-anon", "citizen"))
+        runtime = stack.service("pengaduan")
+        async with runtime.sessions() as session:
+            await anonymity.set_level(session, case["id"], "rahasia", "lapor", runtime.clock())
+            await session.commit()
+            assert await anonymity.is_public(session, case["id"]) is False
+        desk = stack.headers("fo-insp", "inspektorat:front_office")
+        irban = stack.headers("irban-insp", "inspektorat:irban")
+        seen = (await stack.client.get(f"{BASE}/cases/{case['id']}", headers=desk)).json()
+        assert seen["form"]["nama_pengadu"] == "S*** A***"
+        reason = {"reason": "Menghubungi pelapor untuk klarifikasi"}
+        assert (await stack.client.post(f"{BASE}/cases/{case['id']}/unmask", headers=desk,
+                                        json=reason)).status_code == 200
+        hidden = await stack.client.get(f"{BASE}/cases/{case['id']}", headers=irban)
+        assert hidden.status_code == 200, hidden.text
+        assert hidden.json()["form"]["nama_pengadu"] == "[dirahasiakan]"
+        _no_trace(hidden.json())
+        assert (await stack.client.post(f"{BASE}/cases/{case['id']}/unmask", headers=irban,
+                                        json=reason)).status_code == 403
