@@ -4,6 +4,7 @@ are listed with their standing. The adapter speaks real HTTP to the stand-in."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta
 
@@ -11,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from services.pengaduan import anonymity
+from services.pengaduan.adapters.lapor import HttpLapor, LaporReport, PushKind
 from services.pengaduan.lapor_pull import pull_once
-from services.pengaduan.lapor_sync import send_due
+from services.pengaduan.lapor_sync import lapor_loop, send_due
 from services.pengaduan.lapor_tables import LaporPushRow, LaporReportRow
 from shared.db.tables import CaseRow
 from tests.services.pengaduan.lapor_harness import START, TOKENS, WIB, Lapor, lapor_app, lp
@@ -203,3 +205,33 @@ async def test_status_says_whether_lapor_is_configured(lp: Lapor,
     body = (await lp.http.get("/lapor/status", headers=DESK)).json()
     assert (body["terhubung"], body["alasan"], body["laporan"], body["push"]) == (
         True, None, 1, {"pending": 1})
+
+
+class _StopAfterPush:
+    """The real adapter, which ends the loop once a push went through (no timing)."""
+
+    def __init__(self, inner: HttpLapor, stop: asyncio.Event) -> None:
+        self.inner, self.stop = inner, stop
+
+    async def pull_assigned(self, since: datetime | None) -> list[LaporReport]:
+        return await self.inner.pull_assigned(since)
+
+    async def push(self, kind: PushKind, ref: str, text: str, at: datetime, key: str,
+                   reference: str | None = None) -> str:
+        got = await self.inner.push(kind, ref, text, at, key, reference)
+        self.stop.set()
+        return got
+
+    async def aclose(self) -> None:
+        """The test's adapter is closed by the fixture."""
+
+
+async def test_the_background_loop_pulls_then_pushes(lp: Lapor) -> None:
+    """One pass of the service's loop: the report is pulled, its case opened and the
+    ``terima`` push sent; the loop then ends at the stop."""
+    lp.standin.reports.append(laporan("LPR-30", ASSIGNED))
+    stop = asyncio.Event()
+    await lapor_loop(_StopAfterPush(lp.client, stop))(lp.runtime, stop)
+    (row,) = await _reports(lp)
+    assert row.sync_state == "dibuka"
+    assert [(p["laporan"], p["jenis"]) for p in lp.standin.pushed()] == [("LPR-30", "terima")]
