@@ -35,7 +35,8 @@ from shared.web.runtime import shifted, utc_now
 
 PART_MODULES = ("gateway.identity.part", "gateway.catalog.part", "gateway.tracking.part",
                 "gateway.survey.part", "gateway.verify.part", "gateway.notifications.part",
-                "gateway.webhooks.part", "gateway.routing.part", "gateway.web.part")
+                "gateway.webhooks.part", "gateway.otp.part", "gateway.routing.part",
+                "gateway.web.part")
 """Routing comes after the API parts: its catch-all ``/api/v1/{service}/...`` must not shadow
 them; the web app's catch-all (``/{path}``, the SPA) comes last of all."""
 

@@ -123,6 +123,9 @@ class TokenVerifier:
         self._failed = False
         self._unknown: dict[str, float] = {}
         self._lock = asyncio.Lock()
+        self.accepted_scopes: frozenset[str] = frozenset()
+        """Scoped tokens accepted on every route of this verifier (the gateway accepts the
+        reporter's, to forward it and to show the reporter their own tracking)."""
         self.session_check: SessionCheck | None = None
         """Set where the sessions are known (the gateway): a token of a closed session (logout,
         reuse of a refresh token, a disabled account) is refused before it expires."""
@@ -173,6 +176,18 @@ class TokenVerifier:
         self._unknown[kid] = now
 
     async def verify(self, token: str) -> Principal:
+        principal, _ = await self.verify_claims(token)
+        return principal
+
+    async def verify_claims(self, token: str, scope: str | None = None
+                            ) -> tuple[Principal, dict[str, Any]]:
+        """:meth:`verify`, also giving the token's verified claims (a route that needs a
+        claim beyond subject and roles, e.g. the phone hash of a no-account reporter).
+
+        A *scoped* token (claim ``scope``, e.g. the one-time-code reporter's
+        ``darurat-damkar``) is good only where that scope is accepted: by the routes that
+        pass it as ``scope``, or everywhere this verifier serves when it is in
+        :attr:`accepted_scopes`. Every other route refuses it as an invalid token."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -194,10 +209,13 @@ class TokenVerifier:
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidToken("roles")
+        granted = claims.get("scope")
+        if granted is not None and granted != scope and granted not in self.accepted_scopes:
+            raise InvalidToken("scope")
         sid = claims.get("sid")
         if sid is not None and not isinstance(sid, str):
             raise InvalidToken("sid")
         if sid is not None and self.session_check is not None \
                 and not await self.session_check(sid):
             raise InvalidToken("session-closed")
-        return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session=sid)
+        return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session=sid), claims

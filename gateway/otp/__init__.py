@@ -1,0 +1,1 @@
+"""One-time codes by phone: a no-account reporter proves a mobile number (emergency reports)."""

@@ -1,0 +1,5 @@
+"""Alembic environment of the damkar emergency reports (see shared.db.alembic_env)."""
+
+from shared.db.alembic_env import run
+
+run()
