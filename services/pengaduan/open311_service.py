@@ -33,6 +33,7 @@ from services.pengaduan.open311_tables import Open311KeyRow, Open311RequestRow, 
 from shared.db.tables import CaseRow
 from shared.engine.errors import EngineError, InvalidSubmission
 from shared.engine.state import Principal
+from shared.engine.submission import check_submission
 from shared.sop.model import SopDefinition
 from shared.web.i18n import field_message
 from shared.web.runtime import ServiceRuntime
@@ -68,10 +69,14 @@ class Submission:
         return {k: v for k, v in given.items() if v}
 
 
+Problems = list[tuple[str, str, dict[str, Any] | None]]
+"""Invalid parameters: (GeoReport parameter, problem code, message parameters)."""
+
+
 class FieldErrors(Open311Error):
     """400 with one description per invalid parameter (``param``, problem code, ctx)."""
 
-    def __init__(self, problems: list[tuple[str, str, dict[str, Any] | None]]) -> None:
+    def __init__(self, problems: Problems) -> None:
         super().__init__(400, "open311-field")
         self.problems = problems
 
@@ -128,7 +133,9 @@ def _place(sub: Submission, lat: float | None, long: float | None) -> str:
 
 
 def build_form(sop: SopDefinition, sub: Submission, place: str) -> dict[str, Any]:
-    """The SOP form a submission fills; FieldErrors names every attribute that is wrong."""
+    """The SOP form a submission fills; FieldErrors names every parameter that is wrong: the
+    attributes that are unknown or do not parse, and what the SOP's own checks find in the
+    rest (required, length, NIK, phone, choices), all at once."""
     std = standard_fields(sop)
     form: dict[str, Any] = {}
     name = " ".join(p.strip() for p in (sub.first_name, sub.last_name) if p and p.strip())
@@ -137,7 +144,7 @@ def build_form(sop: SopDefinition, sub: Submission, place: str) -> dict[str, Any
         if target and value:
             form[target] = value
     fields = {f.name: f for f in attribute_fields(sop)}
-    problems: list[tuple[str, str, dict[str, Any] | None]] = []
+    problems: Problems = []
     for code, values in sorted(sub.attributes.items()):
         spec = fields.get(code)
         if spec is None:
@@ -151,15 +158,18 @@ def build_form(sop: SopDefinition, sub: Submission, place: str) -> dict[str, Any
             problems.append((f"attribute[{code}]", problem, None))
         elif value != "":
             form[code] = value
+    parsed = {p[0] for p in problems}
+    for param, problem, ctx in _engine_problems(std, check_submission(sop, form, set())):
+        if param not in parsed:
+            problems.append((param, problem, ctx))
     if problems:
-        raise FieldErrors(problems)
+        raise FieldErrors(sorted(problems, key=lambda p: p[0]))
     return form
 
 
-def _engine_problems(std: Standard, exc: InvalidSubmission
-                     ) -> list[tuple[str, str, dict[str, Any] | None]]:
-    found: list[tuple[str, str, dict[str, Any] | None]] = []
-    for p in exc.problems:
+def _engine_problems(std: Standard, problems: list[dict[str, Any]]) -> Problems:
+    found: Problems = []
+    for p in problems:
         entry: dict[str, Any] = dict(p)
         name = str(entry.get("field", ""))
         param = name if name.startswith("documents.") else std.parameter_of(name)
@@ -182,7 +192,7 @@ async def post_request(session: AsyncSession, runtime: ServiceRuntime, key: Open
     try:
         case = await runtime.cases.open_case(session, who, sop.key, form, [])
     except InvalidSubmission as exc:
-        raise FieldErrors(_engine_problems(standard_fields(sop), exc)) from None
+        raise FieldErrors(_engine_problems(standard_fields(sop), exc.problems)) from None
     except EngineError as exc:
         raise Open311Error(400, "open311-general") from exc
     now = runtime.clock()
