@@ -11,6 +11,8 @@ from services.pengaduan.hooks import hooks
 from services.pengaduan.lapor_mapping import service_sops
 from services.pengaduan.lapor_routes import router as lapor
 from services.pengaduan.lapor_sync import lapor_loop
+from services.pengaduan.open311_keys import router as open311_keys
+from services.pengaduan.open311_routes import router as open311
 from shared.settings import ServiceSettings
 from shared.web.app import ServiceSpec, Wiring, create_service_app
 
@@ -18,7 +20,7 @@ anonymity.install(hooks, list(service_sops()))  # anonymous and secret reports
 lapor_flow.install(hooks, list(service_sops()))  # SP4N-LAPOR! pushes of officers' actions
 SPEC = ServiceSpec(name="pengaduan", title="Pengaduan Masyarakat",
                    sops_dir=Path(__file__).with_name("sops"), hooks=hooks,
-                   routers=[lapor], background=[lapor_loop()],
+                   routers=[open311, open311_keys, lapor], background=[lapor_loop()],
                    migrations=Path(__file__).with_name("migrations"))
 
 
