@@ -4,15 +4,14 @@
 e-mail, NIK, account); it shows the report's text and place only when :func:`visibility`
 allows. Hidden are:
 
-- the text of a report whose reporter asked for secrecy: a form boolean named in
-  :data:`SECRET_FLAGS` set true (the shipped complaint forms' ``rahasiakan_identitas`` and
-  ``anonim``: a free text can name its author, so hiding the reporter hides the text too);
+- the text of a secret or anonymous report: its confidentiality level
+  (:mod:`services.pengaduan.anonymity`, ``rahasia``/``anonim``, from the form or from
+  SP4N-LAPOR!) is not ``biasa``, or a form boolean named in :data:`SECRET_FLAGS` is true (a
+  free text can name its author, so hiding the reporter hides the text too);
 - the text and the place of every report on an SOP in :data:`CONFIDENTIAL_SOPS`: reports of
   violence against women and children (DPPPA), whose victims must stay unidentifiable; the
   regency's choice, not verified against a legal text here.
 
-The secret-report work of this service (``anonymity*.py``) extends this module: a flag it
-keeps on the case joins :data:`SECRET_FLAGS` (or :func:`visibility` reads its table).
 """
 
 from __future__ import annotations
@@ -36,7 +35,8 @@ def is_secret(row: CaseRow) -> bool:
     return any(form.get(flag) is True for flag in SECRET_FLAGS)
 
 
-def visibility(row: CaseRow) -> Visibility:
+def visibility(row: CaseRow, level: str = "biasa") -> Visibility:
+    """What of ``row`` is public, given its confidentiality ``level``."""
     if row.sop_key in CONFIDENTIAL_SOPS:
         return Visibility(description=False, location=False)
-    return Visibility(description=not is_secret(row), location=True)
+    return Visibility(description=level == "biasa" and not is_secret(row), location=True)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.pengaduan import anonymity
 from services.pengaduan import open311_store as store
 from services.pengaduan.open311_format import Open311Error
 from services.pengaduan.open311_mapping import parse_w3, standard_fields, status_note, status_of, w3
@@ -36,9 +37,9 @@ def _text(value: Any) -> str | None:
 
 
 def request_view(row: CaseRow, sop: SopDefinition, extra: Open311RequestRow | None,
-                 agency_name: str) -> dict[str, Any]:
+                 agency_name: str, level: str = "biasa") -> dict[str, Any]:
     std = standard_fields(sop)
-    shown = visibility(row)
+    shown = visibility(row, level)
     form = row.form or {}
     step = sop.step(row.step_id) if row.step_id and sop.has_step(row.step_id) else None
     closed = status_of(row.status) == "closed"
@@ -72,13 +73,15 @@ def request_view(row: CaseRow, sop: SopDefinition, extra: Open311RequestRow | No
 async def views(session: AsyncSession, runtime: ServiceRuntime, rows: list[CaseRow]
                 ) -> list[dict[str, Any]]:
     kept = await store.extras(session, [r.id for r in rows])
+    levels = await anonymity.levels_of(session, [r.id for r in rows]) if rows else {}
     out = []
     for row in rows:
         sop = await runtime.catalog.get(session, row.sop_key, row.sop_version)
         if sop is None:
             continue
         agency = runtime.registry.agencies.get(sop.agency)
-        out.append(request_view(row, sop, kept.get(row.id), agency.name if agency else sop.agency))
+        out.append(request_view(row, sop, kept.get(row.id), agency.name if agency else sop.agency,
+                                levels.get(row.id, "biasa")))
     return out
 
 

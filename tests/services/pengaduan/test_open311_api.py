@@ -17,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from services.pengaduan import anonymity
 from services.pengaduan.open311_tables import Open311KeyRow, Open311RequestRow, Open311TokenRow
 from shared.db.tables import AuditRow, CaseRow
 from tests.services.pengaduan.open311_harness import (
@@ -267,6 +268,12 @@ async def test_get_requests_filters_and_hides_what_is_not_public(
     pppa = by[ids["pppa"]]  # violence against women and children: neither text nor place
     assert (pppa["description"], pppa["address"], pppa["lat"], pppa["long"]) == ("", None, None,
                                                                                   None)
+    async with runtime_of(app).sessions() as s:  # a report LAPOR! marks secret
+        await anonymity.set_level(s, cases[ids["rsud"]].id, "rahasia", "lapor",
+                                  runtime_of(app).clock())
+        await s.commit()
+    [rsud] = (await client.get(f"{BASE}/requests/{ids['rsud']}.json")).json()
+    assert rsud["description"] == "" and rsud["address"] == RSUD_POST["address_string"]
     text = json.dumps(by)
     for secret in ("Budi", "1801014505900001", "+6281299887766", "Rina", "081311112222",
                    "Kekerasan terhadap anak", *PERSONAL):
