@@ -19,9 +19,12 @@ The level comes from the form when the case opens: a choice field ``kerahasiaan`
 (``biasa``/``rahasia``/``anonim``) where an SOP has one, else a yes/no field
 (:data:`FLAG_FIELDS`: ``anonim``, ``rahasiakan_identitas``) meaning ``anonim``; a report
 pulled from LAPOR! takes LAPOR!'s own level (:func:`set_level`). The identity is the SOP's
-personal fields (name, NIK, phone, address). The hiding is the platform's generic read hook
-(:meth:`shared.cases.hooks.Hooks.on_read`), read by the case view, the inbox (the same view)
-and the unmask route; the gateway's tracking views never carry form values.
+personal fields (name, NIK, phone, address) and identity documents
+(:data:`IDENTITY_DOCUMENTS`, left out of the document list and refused at download as if
+absent). The hiding is the platform's generic read hook
+(:meth:`shared.cases.hooks.Hooks.on_read`), read by the case view, the inbox (the same
+view), the document routes and the unmask route; the gateway's tracking views never carry
+form values.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ LEVELS = ("biasa", "rahasia", "anonim")
 LEVEL_FIELD = "kerahasiaan"
 FLAG_FIELDS = ("anonim", "rahasiakan_identitas")
 """Yes/no form fields that ask for the reporter's identity to be hidden: level ``anonim``."""
+IDENTITY_DOCUMENTS = frozenset({"identitas_diri"})
+"""The reporter's documents that identify them (the KTP scan Dinkes, DLH and Satpol PP ask
+for): left out of the case's documents for whoever the identity is concealed from."""
 
 
 def level_from_form(form: dict[str, Any]) -> str:
@@ -91,7 +97,8 @@ def concealment_for(level: str, sop: SopDefinition, who: Principal) -> Concealme
     desk = desk_of(sop)
     if level == "rahasia" and desk is not None and who.has(*desk):
         return None
-    return Concealment(fields=sop.personal_fields(), unmask=False)
+    documents = frozenset(d.key for d in sop.documents) & IDENTITY_DOCUMENTS
+    return Concealment(fields=sop.personal_fields(), unmask=False, documents=documents)
 
 
 def install(hooks: Hooks, sop_keys: list[str]) -> None:

@@ -31,11 +31,13 @@ from shared.sop.model import SopDefinition
 @dataclass(frozen=True)
 class Concealment:
     """Form fields a reader other than the applicant must not see at all (not even masked):
-    read as :data:`CONCEALED`. ``unmask`` False: the officers' reveal refuses too (only
-    break-glass, audited, opens them)."""
+    read as :data:`CONCEALED`; ``documents``: keys of the applicant's documents left out of
+    the case's document list and download (an identity card). ``unmask`` False: the
+    officers' reveal refuses too (only break-glass, audited, opens the form)."""
 
     fields: frozenset[str]
     unmask: bool = False
+    documents: frozenset[str] = frozenset()
 
 
 CONCEALED = "[dirahasiakan]"
@@ -106,7 +108,8 @@ class Hooks:
         if not found:
             return None
         return Concealment(fields=frozenset().union(*(c.fields for c in found)),
-                           unmask=all(c.unmask for c in found))
+                           unmask=all(c.unmask for c in found),
+                           documents=frozenset().union(*(c.documents for c in found)))
 
     async def before_open(self, sop: SopDefinition, form: dict[str, Any]) -> None:
         for fn in self._open.get(sop.key, []):

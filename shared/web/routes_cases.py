@@ -77,6 +77,7 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
                           if a and r and not returned])
     personal = sop.personal_fields()
     masked: list[str] = []
+    concealed = None
     if who.subject == row.applicant_id:
         form = runtime.cases.cipher.open_form(row.form, personal)
     else:
@@ -88,7 +89,7 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
             masked += [k for k in form if k in concealed.fields and k not in masked
                        and form[k] is not None]
     options = await runtime.cases.options(session, row, who)
-    hidden = hidden_documents(sop, row, who)
+    hidden = hidden_documents(sop, row, who) | (concealed.documents if concealed else set())
     docs = [d for d in await runtime.store.documents(session, row.id) if d.key not in hidden]
     outs = await runtime.outputs.store.of_case(session, row.id) if runtime.outputs else []
     return CaseOut(

@@ -18,15 +18,19 @@ from fastapi import APIRouter
 from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cases.documents import DocumentCorrupt, DocumentMissing
 from shared.cases.officer_inputs import hidden_documents
 from shared.cases.unmask import accounts_only
-from shared.db.tables import DocumentRow
+from shared.db.tables import CaseRow, DocumentRow
 from shared.documents.names import content_disposition
+from shared.engine.state import Principal
+from shared.sop.model import SopDefinition
 from shared.times import UtcDatetime
 from shared.web.deps import CaseDep, CurrentPrincipal, RuntimeDep, SessionDep
 from shared.web.problems import ProblemError
+from shared.web.runtime import ServiceRuntime
 
 log = logging.getLogger("halo.documents")
 router = APIRouter(prefix="/cases", tags=["documents"])
@@ -48,6 +52,17 @@ class DocumentOut(BaseModel):
     """The download path on the service (through the gateway: under ``/api/v1/<service>``)."""
 
 
+async def _hidden(session: AsyncSession, runtime: ServiceRuntime, sop: SopDefinition,
+                  row: CaseRow, who: Principal) -> frozenset[str]:
+    """Document keys kept from ``who``: officers' papers the SOP keeps from the applicant, and
+    the applicant's documents a department conceals from other readers (Hooks.on_read)."""
+    hidden = hidden_documents(sop, row, who)
+    if who.subject != row.applicant_id:
+        concealed = await runtime.cases.hooks.concealment(session, sop, row, who)
+        hidden |= concealed.documents if concealed is not None else frozenset()
+    return hidden
+
+
 def document_url(doc: DocumentRow) -> str:
     return f"/cases/{doc.case_id}/documents/{doc.id}"
 
@@ -59,7 +74,7 @@ async def list_documents(row: CaseDep, session: SessionDep, runtime: RuntimeDep,
     applicant's, and those officers attached with their actions (to the applicant only those
     the SOP makes visible to them)."""
     sop = await runtime.cases.sop_for(session, row)
-    hidden = hidden_documents(sop, row, who)
+    hidden = await _hidden(session, runtime, sop, row, who)
     out = []
     for d in await runtime.store.documents(session, row.id):
         if d.key in hidden:
@@ -90,9 +105,9 @@ async def download_document(row: CaseDep, document_id: DocumentId, session: Sess
     403 ``document-not-permitted``: documents are personal data, like the masked form."""
     docs = await runtime.store.documents(session, row.id)
     doc = next((d for d in docs if d.id == document_id), None)
-    if doc is not None and doc.key in hidden_documents(await runtime.cases.sop_for(session, row),
-                                                       row, who):
-        doc = None  # an officer's document the SOP keeps from the applicant: as if absent
+    if doc is not None and doc.key in await _hidden(
+            session, runtime, await runtime.cases.sop_for(session, row), row, who):
+        doc = None  # kept from this reader (see _hidden): as if absent
     if doc is None:
         raise ProblemError(404, "document-not-found")
     if accounts_only(who) and who.subject != row.applicant_id:

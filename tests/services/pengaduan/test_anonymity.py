@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from services.pengaduan import anonymity
 from shared.db.tables import AuditRow
-from tests.gateway.routing.harness import Stack, gateway_stack
+from tests.gateway.routing.harness import PDF, Stack, gateway_stack
 
 SOP = "inspektorat-pengaduan-masyarakat"
 BASE = "/api/v1/pengaduan"
@@ -128,3 +128,38 @@ async def test_a_secret_report_shows_its_reporter_to_the_desk_only(tmp_path: Pat
         _no_trace(hidden.json())
         assert (await stack.client.post(f"{BASE}/cases/{case['id']}/unmask", headers=irban,
                                         json=reason)).status_code == 403
+
+
+async def test_the_identity_card_of_an_anonymous_reporter_is_kept_from_officers(
+        tmp_path: Path) -> None:
+    """Dinkes asks for the reporter's KTP scan: on an anonymous report the desk lists and
+    downloads the supporting evidence, but the KTP is absent (404 as if it did not exist);
+    the reporter still downloads their own."""
+    async with gateway_stack(tmp_path, services=("pengaduan",)) as stack:
+        citizen = stack.headers("warga-anon", "citizen")
+        desk = stack.headers("fo-dinkes", "dinkes:front_office")
+        body = {"sop_key": "dinkes-pengaduan-bidang-kesehatan", "form": {
+            "nama_pelapor": "Siti Aminah", "nik_pelapor": NIK,
+            "telepon_pelapor": "081234567890", "perihal": "Obat kosong",
+            "uraian": "Puskesmas tidak punya obat.", "lokasi_kejadian": "Puskesmas Kalianda",
+            "rahasiakan_identitas": True}}
+        opened = await stack.client.post(
+            f"{BASE}/cases", headers=citizen, data={"data": json.dumps(body)},
+            files={"identitas_diri": ("ktp.pdf", PDF, "application/pdf"),
+                   "bukti_pendukung": ("foto.pdf", PDF, "application/pdf")})
+        assert opened.status_code == 201, opened.text
+        case = opened.json()
+        seen = (await stack.client.get(f"{BASE}/cases/{case['id']}", headers=desk)).json()
+        assert [d["key"] for d in seen["documents"]] == ["bukti_pendukung"]
+        assert seen["form"]["nama_pelapor"] == "[dirahasiakan]"
+        listed = (await stack.client.get(f"{BASE}/cases/{case['id']}/documents",
+                                         headers=desk)).json()
+        assert [d["key"] for d in listed] == ["bukti_pendukung"]
+        own = {d["key"]: d["url"] for d in case["documents"]}
+        assert set(own) == {"identitas_diri", "bukti_pendukung"}
+        ktp = await stack.client.get(f"{BASE}{own['identitas_diri']}", headers=desk)
+        assert ktp.status_code == 404, ktp.text
+        evidence = await stack.client.get(f"{BASE}{own['bukti_pendukung']}", headers=desk)
+        assert evidence.status_code == 200 and evidence.content == PDF
+        mine = await stack.client.get(f"{BASE}{own['identitas_diri']}", headers=citizen)
+        assert mine.status_code == 200 and mine.content == PDF
