@@ -54,9 +54,13 @@ def _literal(host: str) -> str | None:
 async def check(url: str, *, production: bool, allow_http_local: bool,
                 resolver: Resolver = resolve) -> None:
     """Raise :class:`UrlRefused` unless ``url`` may receive webhooks."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        _ = parts.port  # an invalid port is refused here, not when sending
+    except ValueError:
+        raise UrlRefused("webhook-url-host") from None
+    if not host or not url.isprintable() or any(c.isspace() for c in url):
         raise UrlRefused("webhook-url-host")
     if parts.username or parts.password:
         raise UrlRefused("webhook-url-credentials")

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 
 from gateway.allinone_app import build_app
 from gateway.app import PART_MODULES
@@ -41,8 +42,8 @@ async def test_a_demo_case_reaches_the_receiver(tmp_path: Path,
             admin = await login(client, "admin.disdukcapil@demo.halo.lamsel",
                                 "Demo-Admin-2026")
             async with app.state.runtime.sessions() as session:
-                account = await session.scalar(select(AccountRow.id).where(
-                    AccountRow.email == "integrasi.disdukcapil@demo.halo.lamsel"))
+                account = await session.scalar(select(col(AccountRow.id)).where(
+                    col(AccountRow.email) == "integrasi.disdukcapil@demo.halo.lamsel"))
             created = await client.post("/api/v1/webhooks/langganan", headers=admin, json={
                 "account_id": account, "url": receiver.url, "event_types": ["case.submitted"],
                 "sop_keys": [KIA]})

@@ -50,6 +50,9 @@ async def refused(url: str, production: bool = True, local: bool = False) -> str
     ("https://tidak-ada.example/hooks", "webhook-url-unresolved"),
     ("https://user:pw@publik.example/hooks", "webhook-url-credentials"),
     ("https:///hooks", "webhook-url-host"),
+    ("https://[::1/hooks", "webhook-url-host"),
+    ("https://publik.example:99999/hooks", "webhook-url-host"),
+    ("https://publik.example/ho oks", "webhook-url-host"),
 ])
 async def test_production_refuses(url: str, code: str) -> None:
     assert await refused(url) == code
