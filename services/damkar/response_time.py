@@ -18,7 +18,7 @@ median and 90th percentile minutes (nearest rank), not yet arrived.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 STANDARD_MINUTES = 15
@@ -42,7 +42,7 @@ class PostFigures:
     pending: int
 
 
-def median(values: list[float]) -> float | None:
+def median(values: Sequence[float]) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
@@ -50,7 +50,7 @@ def median(values: list[float]) -> float | None:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def percentile(values: list[float], p: float) -> float | None:
+def percentile(values: Sequence[float], p: float) -> float | None:
     """Nearest-rank percentile: the value at rank ceil(p/100 * n) of the sorted values."""
     if not values:
         return None

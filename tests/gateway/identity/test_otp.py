@@ -134,8 +134,8 @@ async def test_the_number_limit_holds_across_gateway_replicas(tmp_path: Path) ->
 
 async def test_the_reporter_token_opens_no_citizen_route(tmp_path: Path) -> None:
     """The reporter's token is scoped (``darurat-damkar``): no profile, no other SOP, no case
-    list, no other service; only the damkar emergency routes take it (and the gateway's own-case list, which holds
-    only the reporter's own reports)."""
+    list, no other service; only the damkar emergency routes take it (and the gateway's
+    own-case list, which holds only the reporter's own reports)."""
     async with damkar_stack(tmp_path) as dk:
         citizen = dk.stack.headers("warga-1", "citizen")
         await dk.report(citizen, phone="081211112222")
