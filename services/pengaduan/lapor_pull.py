@@ -1,7 +1,8 @@
 """Pulling the reports SP4N-LAPOR! assigned to the regency and opening their cases.
 
-One pull asks LAPOR! for the reports assigned since the latest assignment already pulled
-(all of them the first time), then, each in its own transaction: skips one whose LAPOR! id
+One pull asks LAPOR! for the reports assigned since the latest assignment already pulled,
+less :data:`OVERLAP` (a report LAPOR! records late under an earlier moment is still seen;
+all of them the first time), then, each in its own transaction: skips one whose LAPOR! id
 is already known (a second pull opens nothing), else opens a case on the SOP the mapping
 names (:mod:`services.pengaduan.lapor_mapping`), keeps the cross-reference with the LAPOR!
 deadlines computed now (:mod:`services.pengaduan.lapor_rules`), sets the case's
@@ -26,6 +27,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +44,7 @@ from shared.engine.state import Principal
 from shared.web.runtime import ServiceRuntime
 
 log = logging.getLogger("halo.pengaduan.lapor")
+OVERLAP = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,8 @@ async def _open(runtime: ServiceRuntime, report: LaporReport) -> str:
 async def pull_once(runtime: ServiceRuntime, client: LaporClient) -> PullOutcome:
     """One pull (raises :class:`LaporUnavailable` while LAPOR! cannot be reached)."""
     async with runtime.sessions() as session:
-        since = await lapor_store.last_assigned(session)
+        latest = await lapor_store.last_assigned(session)
+    since = latest - OVERLAP if latest is not None else None
     counts = {"opened": 0, "known": 0, "failed": 0}
     for report in await client.pull_assigned(since):
         outcome = await _open(runtime, report)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs
 
 import pytest
 from sqlalchemy import select
@@ -80,8 +81,9 @@ async def test_pull_opens_each_report_once_on_its_sop(lp: Lapor) -> None:
 
     lp.clock.advance(minutes=10)
     again = await pull_once(lp.runtime, lp.client)
-    assert (again.opened, again.known) == (0, 1)  # asked from the latest assignment only
-    assert "sejak=" in lp.standin.calls[-1]
+    assert (again.opened, again.known) == (0, 3)  # all three seen again, none reopened
+    since = parse_qs(lp.standin.calls[-1].split("?", 1)[1])["sejak"][0]
+    assert datetime.fromisoformat(since) == ASSIGNED + timedelta(minutes=5) - timedelta(days=1)
     assert len(await _reports(lp)) == 3
 
 
