@@ -17,7 +17,7 @@ Description = Annotated[Line, Field(max_length=200)]
 Status = Literal["pending", "delivered", "dead"]
 
 
-class SubscriptionForm(BaseModel):
+class WebhookSubscriptionForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
     account_id: Annotated[str, Field(min_length=1, max_length=64)]
     """The agency's integration account (role ``<agency>:integrasi``) the hooks are for."""
@@ -30,7 +30,7 @@ class SubscriptionForm(BaseModel):
     description: Description = ""
 
 
-class SubscriptionPatch(BaseModel):
+class WebhookSubscriptionPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: Url | None = None
     event_types: EventTypes | None = None
@@ -40,7 +40,7 @@ class SubscriptionPatch(BaseModel):
     description: Description | None = None
 
 
-class Subscription(BaseModel):
+class WebhookSubscription(BaseModel):
     id: str
     agency: str
     account_id: str
@@ -59,17 +59,17 @@ class Subscription(BaseModel):
     updated_at: datetime
 
 
-class SubscriptionCreated(Subscription):
+class WebhookSubscriptionCreated(WebhookSubscription):
     secret: str
     """The signing secret, shown this once (``whsec_`` and 64 hex digits)."""
 
 
-class SubscriptionList(BaseModel):
-    items: list[Subscription]
+class WebhookSubscriptionList(BaseModel):
+    items: list[WebhookSubscription]
     total: int
 
 
-class SecretRotated(BaseModel):
+class WebhookSecretRotated(BaseModel):
     id: str
     secret: str
     """The new signing secret, shown this once."""
@@ -77,7 +77,7 @@ class SecretRotated(BaseModel):
     """Until then both secrets sign (two ``v1=`` in ``Halo-Webhook-Signature``)."""
 
 
-class Attempt(BaseModel):
+class WebhookAttempt(BaseModel):
     at: datetime
     duration_ms: int
     outcome: str
@@ -87,7 +87,7 @@ class Attempt(BaseModel):
     """The first 1 KB of the receiver's answer."""
 
 
-class Delivery(BaseModel):
+class WebhookDelivery(BaseModel):
     id: str
     subscription_id: str
     event_id: str
@@ -101,16 +101,16 @@ class Delivery(BaseModel):
     dead_at: datetime | None
     last_status_code: int | None
     last_error: str | None
-    history: list[Attempt]
+    history: list[WebhookAttempt]
 
 
-class DeliveryPage(BaseModel):
-    items: list[Delivery]
+class WebhookDeliveryPage(BaseModel):
+    items: list[WebhookDelivery]
     total: int
     limit: int
     offset: int
 
 
-class Replayed(BaseModel):
+class WebhookReplayed(BaseModel):
     queued: int
     """Deliveries queued to be sent again (at once)."""

@@ -23,7 +23,7 @@ from gateway.webhooks import store, urls
 from gateway.webhooks.delivery import WebhookWorker
 from gateway.webhooks.fanout import delivery_row
 from gateway.webhooks.metrics import QUEUED
-from gateway.webhooks.schemas import SubscriptionForm, SubscriptionPatch
+from gateway.webhooks.schemas import WebhookSubscriptionForm, WebhookSubscriptionPatch
 from gateway.webhooks.settings import WebhookSettings
 from gateway.webhooks.signing import new_secret
 from gateway.webhooks.tables import WebhookDeliveryRow, WebhookSubscriptionRow
@@ -117,7 +117,7 @@ async def _url(runtime: GatewayRuntime, url: str) -> str:
 
 
 async def create(session: AsyncSession, runtime: GatewayRuntime, who: Principal,
-                 form: SubscriptionForm) -> tuple[WebhookSubscriptionRow, str]:
+                 form: WebhookSubscriptionForm) -> tuple[WebhookSubscriptionRow, str]:
     """A new subscription and its secret in clear (shown once)."""
     agency = await _integration_agency(session, who, form.account_id)
     url = await _url(runtime, form.url)
@@ -136,7 +136,7 @@ async def create(session: AsyncSession, runtime: GatewayRuntime, who: Principal,
 
 
 async def update(session: AsyncSession, runtime: GatewayRuntime, row: WebhookSubscriptionRow,
-                 patch: SubscriptionPatch) -> WebhookSubscriptionRow:
+                 patch: WebhookSubscriptionPatch) -> WebhookSubscriptionRow:
     if patch.url is not None:
         row.url = await _url(runtime, patch.url)
     if patch.event_types is not None:
