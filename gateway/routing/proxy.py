@@ -3,7 +3,11 @@
 Bodies stream both ways (the request body is read chunk by chunk from the caller and handed
 to the service; the response is relayed as it arrives), so uploads of many megabytes never
 sit whole in the gateway's memory. The caller's identity (``Authorization``), content
-negotiation headers and the gateway's request id are passed on; nothing else is.
+negotiation headers and the gateway's request id are passed on, and ``X-Forwarded-For`` set
+to the caller's address as the gateway knows it (the TCP peer, or what a trusted ingress
+said: ``HALO_FORWARDED_ALLOW_IPS``); a caller's own ``X-Forwarded-For`` is never passed on.
+A service believes it only from the gateway's addresses (e.g. ``services.pajak.ratelimit``).
+Nothing else is passed.
 
 Timeouts are explicit and enforced here, not only by the HTTP client: an in-process ASGI
 transport (all-in-one) ignores httpx timeouts, so a watchdog cancels the upstream call when
@@ -86,6 +90,8 @@ def upstream_headers(request: Request) -> dict[str, str]:
     headers = {name: request.headers[name] for name in PASSED_REQUEST_HEADERS
                if name in request.headers}
     headers["x-request-id"] = getattr(request.state, "request_id", "") or "-"
+    if request.client is not None and request.client.host:
+        headers["x-forwarded-for"] = request.client.host
     # Bytes are relayed raw: the service may compress only if the caller accepts it.
     headers["accept-encoding"] = request.headers.get("accept-encoding", "identity")
     return headers

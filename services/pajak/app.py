@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from services.pajak import demo
 from services.pajak.bank_sync import bank_sync
 from services.pajak.hooks import PajakContext, build_hooks, hooks
+from services.pajak.ratelimit import BillLimiter, BillLimits
 from services.pajak.routes import routers
 from shared.settings import ServiceSettings
 from shared.web.app import ServiceSpec, Wiring, create_service_app
@@ -38,7 +39,8 @@ async def seed_demo_data(app: FastAPI) -> int:
 def create_app(settings: ServiceSettings | None = None, wiring: Wiring | None = None) -> FastAPI:
     """The service app; its hooks get the running service's PII cipher once it has started
     (the registry seals the taxpayer's NIK and name with it). With ``HALO_DEMO=1`` the demo
-    tax objects and their 2026 SPPTs are seeded at start (idempotent)."""
+    tax objects and their 2026 SPPTs are seeded at start (idempotent). The bill check's
+    limits are read at start (a bad setting stops it)."""
     context = PajakContext()
     app = create_service_app(replace(SPEC, hooks=build_hooks(context)), settings, wiring)
     started = app.router.lifespan_context
@@ -48,6 +50,7 @@ def create_app(settings: ServiceSettings | None = None, wiring: Wiring | None = 
         async with started(application):
             runtime = application.state.runtime
             context.cipher, context.key = runtime.cases.cipher, runtime.settings.pii_key
+            application.state.pajak_bill_limiter = BillLimiter(BillLimits.from_env())
             if os.environ.get("HALO_DEMO") == "1":
                 await seed_demo_data(application)
             yield

@@ -57,6 +57,12 @@ BILLING_MESSAGES: dict[str, tuple[str, str]] = {
                                "saat bank mengonfirmasi pembayaran.", "This case's payment code "
                                "is not paid yet; the payment step completes when the bank "
                                "confirms the payment."),
+    "tagihan-terlalu-sering": ("Terlalu banyak pemeriksaan tagihan dari alamat ini. Coba lagi "
+                               "dalam {retry_after} detik.", "Too many bill checks from this "
+                               "address. Try again in {retry_after} seconds."),
+    "tagihan-nop-terlalu-sering": ("Terlalu banyak pemeriksaan tagihan untuk NOP ini. Coba lagi "
+                                   "dalam {retry_after} detik.", "Too many bill checks for this "
+                                   "NOP. Try again in {retry_after} seconds."),
 }
 
 register_messages({**NOP_MESSAGES, **BILLING_MESSAGES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,7 @@ from services.pajak import (
     store,
 )
 from services.pajak.nop import NopError, parse_nop
+from services.pajak.ratelimit import Limited, client_address, limiter_of
 from services.pajak.routes_bank import router as bank_router
 from services.pajak.schemas import (
     CekOut,
@@ -68,14 +69,31 @@ async def bill_view(session: AsyncSession, nop: str, tahun: int, runtime: Runtim
     return tagihan_out(bill, subjek.nama_masked if subjek else "*", objek.kecamatan, objek.desa)
 
 
-@bills.get("", response_model=TagihanOut)
-async def get_bill(session: SessionDep, runtime: RuntimeDep,
+@bills.get("", response_model=TagihanOut, responses={429: {
+    "description": "Too many bill checks from this address, or for this NOP from it "
+                   "(`tagihan-terlalu-sering`, `tagihan-nop-terlalu-sering`, `Retry-After`)"}})
+async def get_bill(request: Request, session: SessionDep, runtime: RuntimeDep,
                    nop: Annotated[str, Query(min_length=1, max_length=40)],
                    tahun: Annotated[int, Query(ge=1990, le=2100)]) -> TagihanOut:
     """The PBB-P2 bill of a NOP and tax year as of today (Asia/Jakarta): pokok, interest for
     the months late (1% a month, at most 24, a part month counted full) and the total.
-    Public, like the regency's cek-PBB page: the taxpayer's name is masked."""
-    return await bill_view(session, standard_nop(nop), tahun, runtime)
+    Public, like the regency's cek-PBB page: the taxpayer's name is masked. Limited per
+    client address and per NOP from one address (429 with ``Retry-After``)."""
+    limiter = limiter_of(request)
+    client = client_address(request, limiter.limits.gateways)
+    now = runtime.clock().timestamp()
+    try:
+        standard = parse_nop(nop).formatted
+    except NopError as exc:
+        standard, problem = None, exc.problem
+    try:
+        limiter.admit(client, standard, now)  # a NOP that cannot be read counts for the address
+    except Limited as exc:
+        raise ProblemError(429, exc.code, headers={"Retry-After": str(exc.retry_after)},
+                           retry_after=exc.retry_after) from None
+    if standard is None:
+        raise ProblemError(422, problem)
+    return await bill_view(session, standard, tahun, runtime)
 
 
 @bills.post("/kode-bayar", response_model=KodeBayarOut, status_code=201)

@@ -66,7 +66,9 @@ async def test_request_reaches_service_with_request_id_token_and_query(tmp_path:
     assert headers["x-request-id"] == "req-routing-1"
     assert headers["accept-language"] == "en"
     assert headers["content-type"] == "application/json"
-    assert "cookie" not in headers and "x-forwarded-for" not in headers
+    assert "cookie" not in headers
+    # The caller's own X-Forwarded-For is not passed on: the gateway names the client it sees.
+    assert headers["x-forwarded-for"] == "127.0.0.1"
 
 
 async def test_gateway_request_id_is_passed_when_the_caller_sends_none(tmp_path: Path) -> None:
