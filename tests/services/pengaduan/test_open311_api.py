@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from services.pengaduan import anonymity
+from services.pengaduan import anonymity, open311_views
 from services.pengaduan.open311_tables import Open311KeyRow, Open311RequestRow, Open311TokenRow
 from shared.db.tables import AuditRow, CaseRow
 from tests.services.pengaduan.open311_harness import (
@@ -291,6 +291,18 @@ async def test_get_requests_filters_and_hides_what_is_not_public(
     _errors(await client.get(f"{BASE}/requests/PG-0000-0000.json"), 404)
     _errors(await client.get(f"{BASE}/tokens/tidak-ada.json"), 404)
     _errors(await client.get(f"{BASE}/services/satpolpp-pengaduan.json"), 404)
+
+
+async def test_an_answer_holds_at_most_the_cap_newest_first(
+        svc: tuple[FastAPI, httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec's cap is 1000; lowered to 2 here, three requests answer the two newest."""
+    _, client = svc
+    key = (await new_key(client))["key"]
+    made = [(await _post(client, key, PDAM_POST)).json()[0]["service_request_id"]
+            for _ in range(3)]
+    monkeypatch.setattr(open311_views, "MAX_RESULTS", 2)
+    listed = (await client.get(f"{BASE}/requests.json")).json()
+    assert [r["service_request_id"] for r in listed] == made[:0:-1]
 
 
 async def test_a_case_opened_through_halo_lamsel_is_a_request_too(
