@@ -178,4 +178,3 @@ async def test_the_bill_record_of_cek_tagihan(pajak: Pajak) -> None:
                      "TERUTANG"):
         assert expected in text, expected
     assert public(check) == {"NOP": NOP, "Tahun pajak": "2026", "Status": "TERUTANG"}
-
