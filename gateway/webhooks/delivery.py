@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.webhooks import signing, store, urls
+from gateway.webhooks import pinning, signing, store, urls
 from gateway.webhooks.metrics import (
     ATTEMPT_SECONDS,
     DEAD_LETTERED,
@@ -79,8 +79,11 @@ class WebhookWorker:
         self._rng = rng or random.Random()
         self._resolver = resolver
         self.box = signing.SecretBox(settings.key)
-        self._http = httpx.AsyncClient(timeout=settings.timeout_s, follow_redirects=False,
-                                       trust_env=False, headers={"User-Agent": USER_AGENT})
+        headers = {"User-Agent": USER_AGENT}
+        self._http = (pinning.public_only_client(resolver, settings.timeout_s, headers)
+                      if settings.production else
+                      httpx.AsyncClient(timeout=settings.timeout_s, follow_redirects=False,
+                                        trust_env=False, headers=headers))
         self.wake = asyncio.Event()
 
     async def run_once(self) -> int:
@@ -142,6 +145,8 @@ class WebhookWorker:
                        valid_secrets(sub, self.box, now), timestamp, body)}
         try:
             response = await self._http.post(sub.url, content=body, headers=headers)
+        except pinning.AddressRefused:
+            return done(error="refused-address")
         except httpx.TimeoutException:
             return done(error="timeout")
         except httpx.ConnectError:

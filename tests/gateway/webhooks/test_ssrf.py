@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from gateway.webhooks.pinning import AddressRefused, public_only_client
 from gateway.webhooks.urls import UrlRefused, check
 from tests.gateway.webhooks.support import settings, webhook_stack
 from tests.support.problems import assert_indonesian
+from tests.support.webhook_receiver import WebhookReceiver
 
 NAMES = {"hooks.siak.example": ["36.89.10.20"], "intranet.example": ["10.20.0.5"],
          "mixed.example": ["93.184.216.34", "192.168.1.9"], "publik.example": ["93.184.216.34"],
@@ -94,3 +96,44 @@ async def test_the_routes_refuse_and_the_loop_checks_again(tmp_path: Path) -> No
         (row,) = await hooks.rows()
     assert (row.status, row.last_error, row.last_status_code) == (
         "pending", "refused-address", None)
+
+
+async def test_a_name_rebound_after_the_check_is_refused_at_connect(tmp_path: Path) -> None:
+    """The loop checks the name before sending (public), then the connection resolves it
+    again and finds it inside (DNS rebinding): nothing is sent."""
+    answers = {"rebind.example": [["93.184.216.34"], ["93.184.216.34"], ["127.0.0.1"]]}
+
+    async def rebinding(host: str) -> list[str]:
+        queue = answers[host]
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    conf = settings(production=True, allow_http_local=False)
+    async with webhook_stack(tmp_path, conf=conf, resolver=rebinding) as hooks:
+        sub = await hooks.subscribe("https://rebind.example/hooks")  # check 1: public
+        await hooks.stack.client.post(f"/api/v1/webhooks/langganan/{sub['id']}/uji",
+                                      headers=hooks.admin())
+        assert await hooks.deliver() == 1  # check 2 public; the connection's: 127.0.0.1
+        (row,) = await hooks.rows()
+    assert (row.status, row.last_error) == ("pending", "refused-address")
+    assert answers["rebind.example"] == [["127.0.0.1"]]
+
+
+async def test_the_pinned_client_connects_to_the_address_it_checked() -> None:
+    """With every address allowed, a made-up name resolved to this machine reaches the
+    receiver there: the connection goes to the checked address, not a second lookup."""
+    async def here(host: str) -> list[str]:
+        assert host == "penerima.example"
+        return ["127.0.0.1"]
+
+    async with WebhookReceiver() as receiver:
+        client = public_only_client(here, 5.0, {}, allowed=lambda address: True)
+        async with client:
+            answer = await client.post(f"http://penerima.example:{receiver.port}/x",
+                                       content=b"{}")
+        refused = public_only_client(here, 5.0, {})
+        async with refused:
+            with pytest.raises(AddressRefused):
+                await refused.post(f"http://penerima.example:{receiver.port}/x", content=b"{}")
+    assert answer.status_code == 401  # reached it (unsigned, so refused by the receiver)
+    assert len(receiver.received) == 1 and receiver.received[0].headers["host"].startswith(
+        "penerima.example")
