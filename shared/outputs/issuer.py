@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.cases.hooks import CONCEALED
 from shared.cases.pii import PiiCipher
 from shared.db.tables import CaseRow
 from shared.engine.state import HistoryEntry, Principal, Transition
@@ -105,6 +106,8 @@ class OutputIssuer:
                                    now)
         clear = self.cipher.open_form(row.form, sop.personal_fields())
         name = holder_name(sop, clear)
+        if name and await self._conceals_holder(session, sop, row):
+            name = CONCEALED  # an anonymous report: the document names nobody
         detail = await self.rows.collect(session, self.runtime, sop.key, spec.kind, row)
         output = CaseOutputRow(
             id=str(uuid.uuid4()), case_id=row.id, seq=entry.seq, step_id=spec.step,
@@ -112,11 +115,23 @@ class OutputIssuer:
             number=number, verify_code=new_verify_code(self.service), status="pending",
             agency=agency, signer_role=role, signer_id=signer_id,
             signer_name=self.signer_label(agency, role),
-            holder_masked=mask_name(name) if name else None, created_at=now,
+            holder_masked=(name if name == CONCEALED else mask_name(name)) if name else None,
+            created_at=now,
             valid_until=valid_until(now, spec.validity), attempts=0, next_attempt_at=now,
             detail_rows=detail)
         session.add(output)
         return output
+
+    async def _conceals_holder(self, session: AsyncSession, sop: SopDefinition,
+                               row: CaseRow) -> bool:
+        """Whether the department conceals the applicant's personal fields from a reader with
+        no role (:meth:`shared.cases.hooks.Hooks.on_read`): the output then shows
+        :data:`CONCEALED` for the holder, in the PDF and on the verification page."""
+        if self.runtime is None:
+            return False
+        found = await self.runtime.cases.hooks.concealment(
+            session, sop, row, Principal(subject=""))
+        return found is not None and bool(found.fields & sop.personal_fields())
 
     def signer_label(self, agency: str, role: str) -> str:
         """The signer as the document names them: the office (jabatan) and the agency.

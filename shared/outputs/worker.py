@@ -33,6 +33,7 @@ from sqlmodel import col
 from shared.aio.waiting import first_of
 from shared.cases.catalog import SopCatalog
 from shared.cases.documents import StoredFile, Upload
+from shared.cases.hooks import CONCEALED
 from shared.cases.pii import PiiCipher
 from shared.cases.store import CaseStore, row_to_state
 from shared.observability.metrics import OUTPUT_FAILURES, OUTPUTS_ISSUED, OUTPUTS_PENDING
@@ -163,7 +164,8 @@ class OutputWorker:
         if row is None or sop is None:
             raise Permanent("permohonan atau versi SOP tidak ditemukan")
         clear = self.cipher.open_form(row.form, sop.personal_fields())
-        nik = holder_nik(sop, clear)
+        concealed = out.holder_masked == CONCEALED  # the issuer found the holder concealed
+        nik = None if concealed else holder_nik(sop, clear)
         info = self.registry.agencies.get(out.agency)
         agency_name = info.name if info else out.agency
         office = jabatan(self.registry, out.agency, out.signer_role)
@@ -171,7 +173,8 @@ class OutputWorker:
             kind=out.kind, title=out.title, number=out.number, verify_code=out.verify_code,
             verify_url=self.settings.verify_url(out.verify_code), agency_name=agency_name,
             sop_title=sop.display_title or sop.title, tracking_no=row.tracking_no,
-            holder=holder_name(sop, clear), nik_masked=mask_number(nik) if nik else None,
+            holder=CONCEALED if concealed else holder_name(sop, clear),
+            nik_masked=mask_number(nik) if nik else None,
             issued_at=out.created_at, valid_until=out.valid_until, signer_jabatan=office,
             signer_name=out.signer_name, rows=load_rows(out.detail_rows))
         identity = SignerIdentity(subject=out.signer_id, name=out.signer_name,

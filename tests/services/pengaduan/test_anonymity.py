@@ -6,14 +6,19 @@ A ``rahasia`` report hides the reporter from every officer but the complaint des
 from __future__ import annotations
 
 import json
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlmodel import col
 
 from services.pengaduan import anonymity
 from shared.db.tables import AuditRow
+from shared.outputs.ca import LocalCa
+from shared.outputs.signing import LocalSigner
+from shared.outputs.tables import CaseOutputRow
 from tests.gateway.routing.harness import PDF, Stack, gateway_stack
 
 SOP = "inspektorat-pengaduan-masyarakat"
@@ -163,3 +168,47 @@ async def test_the_identity_card_of_an_anonymous_reporter_is_kept_from_officers(
         assert evidence.status_code == 200 and evidence.content == PDF
         mine = await stack.client.get(f"{BASE}{own['identitas_diri']}", headers=citizen)
         assert mine.status_code == 200 and mine.content == PDF
+
+
+async def _receipt(stack: Stack, case: dict[str, Any], desk: dict[str, str]) -> dict[str, Any]:
+    """Walk the case to the Inspektorat's receipt (tanda terima), sign it, return it."""
+    for action in ("terima", "lengkap", "sampaikan"):
+        moved = await stack.client.post(f"{BASE}/cases/{case['id']}/actions", headers=desk,
+                                        json={"action": action})
+        assert moved.status_code == 200, moved.text
+    outputs = stack.service("pengaduan").outputs
+    assert outputs is not None
+    assert await outputs.worker.run_once() == 1
+    (receipt,) = (await stack.client.get(f"{BASE}/cases/{case['id']}/outputs",
+                                         headers=desk)).json()
+    return dict(receipt)
+
+
+async def test_the_documents_issued_on_an_anonymous_report_name_nobody(tmp_path: Path) -> None:
+    """The receipt of an anonymous report says ``[dirahasiakan]`` where the holder goes, in
+    the signed PDF (no name, no NIK) and on the public verification page; an ordinary
+    report's receipt keeps the masked name."""
+    async with gateway_stack(tmp_path, services=("pengaduan",)) as stack:
+        outputs = stack.service("pengaduan").outputs
+        assert outputs is not None
+        outputs.worker.signer = LocalSigner(LocalCa())
+        desk = stack.headers("fo-insp", "inspektorat:front_office")
+        hidden = await _open(stack, stack.headers("warga-anon", "citizen"), anonim=True)
+        plain = await _open(stack, stack.headers("warga-biasa", "citizen"))
+        receipt = await _receipt(stack, hidden, desk)
+        pdf = await stack.client.get(
+            f"{BASE}/cases/{hidden['id']}/outputs/{receipt['id']}/pdf", headers=desk)
+        assert pdf.status_code == 200, pdf.text
+        text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
+        assert "[dirahasiakan]" in text
+        for trace in ("Siti", "S***", "1801*", "********"):
+            assert trace not in text, trace
+        async with stack.service("pengaduan").sessions() as session:
+            rows = {r.case_id: r.holder_masked for r in await session.scalars(
+                select(CaseOutputRow))}
+        assert rows[hidden["id"]] == "[dirahasiakan]"
+        await _receipt(stack, plain, desk)
+        async with stack.service("pengaduan").sessions() as session:
+            rows = {r.case_id: r.holder_masked for r in await session.scalars(
+                select(CaseOutputRow))}
+        assert rows[plain["id"]] == "S*** A***"
