@@ -9,8 +9,9 @@ rotation), ``HALO_WEBHOOKS_PAUSE_AFTER_S`` (86400: a subscription whose every at
 for that long is paused), ``HALO_WEBHOOKS_ALLOW_HTTP_LOCAL`` (``1`` outside production:
 ``http://127.0.0.1`` and ``http://localhost`` receivers allowed; never in production),
 ``HALO_WEBHOOKS_GROUP`` (``gateway-webhooks``: the consumer group of the case topics),
-``HALO_WEBHOOKS_KEY`` (base64 of 32 bytes: the AES key the secrets are sealed with; in
-development made and kept under ``var/secrets``, in production required).
+``HALO_WEBHOOKS_KEY`` (base64 of 32 bytes: the AES key the secrets are sealed with; unset,
+it is derived with HKDF-SHA256 from ``HALO_PII_KEY``, the gateway's key at rest, under a
+label of its own, so a deployment needs no new secret; set it to keep the two apart).
 """
 
 from __future__ import annotations
@@ -18,9 +19,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from shared.settings import SettingsError, env, env_int, is_production, secret_bytes
 
 DEFAULT_BACKOFF_S = (30.0, 120.0, 600.0, 3600.0, 21600.0)
+KEY_LABEL = b"halo-lamsel/webhooks/secret-seal/v1"
+
+
+def sealing_key() -> bytes:
+    """``HALO_WEBHOOKS_KEY``, else a key derived from ``HALO_PII_KEY`` (required in
+    production; in development kept under ``var/secrets``)."""
+    if env("HALO_WEBHOOKS_KEY"):
+        return secret_bytes("WEBHOOKS_KEY")
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=KEY_LABEL).derive(secret_bytes("PII_KEY"))
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,7 @@ class WebhookSettings:
         if attempts < 1 or not backoff or not 0 <= jitter < 1 or timeout <= 0:
             raise SettingsError("pengaturan HALO_WEBHOOKS_* tidak valid")
         allow_local = (env("HALO_WEBHOOKS_ALLOW_HTTP_LOCAL", "1") == "1") and not production
-        return cls(key=secret_bytes("WEBHOOKS_KEY"), production=production,
+        return cls(key=sealing_key(), production=production,
                    allow_http_local=allow_local, timeout_s=timeout, backoff_s=backoff,
                    jitter=jitter, max_attempts=attempts,
                    rotation_grace_s=float(env_int("HALO_WEBHOOKS_ROTATION_GRACE_S", 86400)),
