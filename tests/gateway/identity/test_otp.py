@@ -164,3 +164,50 @@ def test_the_gateway_and_damkar_normalise_a_number_alike() -> None:
             assert phone_sha256(normalise_phone(raw) or "") == hashlib.sha256(
                 (normalise_phone(raw) or "").encode()).hexdigest()
     assert PHONE
+
+
+async def test_without_whatsapp_the_development_maildir_catches_the_code(
+        tmp_path: Path) -> None:
+    """All-in-one and the local distributed mode: no WhatsApp, the e-mail channel is the
+    Maildir; the code lands there, addressed to the number."""
+    import mailbox
+
+    from gateway.catalog.part import PART as CATALOG
+    from gateway.identity.part import make_part as identity_part
+    from gateway.notifications.part import make_part as notifications_part
+    from gateway.notifications.settings import NotificationSettings
+    from gateway.otp.part import make_part as otp_part
+    from gateway.routing.part import PART as ROUTING
+    from tests.gateway.identity.support import SETTINGS
+    from tests.gateway.routing.harness import gateway_stack
+
+    def parts(maildir: Path | None) -> list[object]:
+        return [identity_part(SETTINGS), CATALOG,
+                notifications_part(NotificationSettings(maildir=maildir)), otp_part(), ROUTING]
+
+    async with gateway_stack(tmp_path, (), parts=lambda: parts(tmp_path / "mail")) as stack:
+        sent = await stack.client.post("/api/v1/auth/otp", json={"telepon": PHONE,
+                                                                 "tujuan": "darurat-damkar"})
+        assert sent.status_code == 202, sent.text
+        [mail] = list(mailbox.Maildir(tmp_path / "mail", create=False))
+        assert mail["To"] == "+6281234567890"
+        body = mail.get_payload(decode=True).decode()
+        code = next(w.strip(".") for w in body.split() if w.strip(".").isdigit())
+        verified = await stack.client.post("/api/v1/auth/otp/verifikasi",
+                                           json={"telepon": PHONE, "kode": code})
+        assert verified.status_code == 200, verified.text
+    (tmp_path / "prod").mkdir()
+    async with gateway_stack(tmp_path / "prod", (), parts=lambda: parts(None)) as stack:
+        refused = await stack.client.post("/api/v1/auth/otp", json={
+            "telepon": PHONE, "tujuan": "darurat-damkar"})
+        assert refused.status_code == 503 and refused.json()["code"] == "otp-channel-unavailable"
+        assert refused.headers["Retry-After"] == "60"
+
+
+async def test_a_failing_whatsapp_answers_503_and_keeps_no_code(tmp_path: Path) -> None:
+    async with damkar_stack(tmp_path) as dk:
+        dk.standin.fail(400)
+        failed = await dk.ask_code(expect=503)
+        assert failed.json()["code"] == "otp-send-failed"
+        async with dk.stack.runtime.sessions() as session:
+            assert (await session.execute(select(OtpCodeRow))).first() is None

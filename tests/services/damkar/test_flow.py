@@ -107,6 +107,11 @@ async def test_fire_reported_without_an_account(tmp_path: Path) -> None:
         await dk.stack.sync()
         mine = (await dk.client.get("/api/v1/me/cases", headers=who)).json()
         assert [c["tracking_no"] for c in mine["items"]] == [number]
+        timeline = await dk.client.get(f"/api/v1/tracking/{number}", headers=who)
+        assert timeline.status_code == 200, timeline.text
+        assert "case.step_completed" in [e["type"] for e in timeline.json()["timeline"]]
+        assert (await dk.client.get(f"/api/v1/tracking/{number}", headers=stranger)
+                ).status_code == 404
 
         async with dk.stack.service("damkar").sessions() as session:
             row = (await session.execute(select(ReportRow))).scalar_one()
