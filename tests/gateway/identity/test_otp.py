@@ -191,7 +191,9 @@ async def test_without_whatsapp_the_development_maildir_catches_the_code(
         assert sent.status_code == 202, sent.text
         [mail] = list(mailbox.Maildir(tmp_path / "mail", create=False))
         assert mail["To"] == "+6281234567890"
-        body = mail.get_payload(decode=True).decode()
+        payload = mail.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
         code = next(w.strip(".") for w in body.split() if w.strip(".").isdigit())
         verified = await stack.client.post("/api/v1/auth/otp/verifikasi",
                                            json={"telepon": PHONE, "kode": code})
