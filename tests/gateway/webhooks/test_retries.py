@@ -35,6 +35,7 @@ async def test_failures_are_retried_on_the_backoff_schedule(hooks: Hooks) -> Non
         assert (row.status, row.attempts, row.last_status_code) == ("pending", 1, 503)
         assert row.next_attempt_at == start + timedelta(seconds=30)
         assert await hooks.deliver() == 0  # not due yet
+        assert sample("halo_webhooks_pending") == 1  # the queue depth
         hooks.stack.clock.advance(seconds=29)
         assert await hooks.deliver() == 0
         hooks.stack.clock.advance(seconds=1)
@@ -45,6 +46,7 @@ async def test_failures_are_retried_on_the_backoff_schedule(hooks: Hooks) -> Non
         before = sample("halo_webhooks_deliveries_total", outcome="delivered")
         assert await hooks.deliver() == 1
     assert sample("halo_webhooks_deliveries_total", outcome="delivered") == before + 1
+    assert sample("halo_webhooks_pending") == 0
     (item,) = await hooks.deliveries(sub["id"])
     assert (item["status"], item["attempts"]) == ("delivered", 3)
     assert [(h["outcome"], h["status_code"], h["error"]) for h in item["history"]] == [
