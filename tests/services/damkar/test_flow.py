@@ -51,6 +51,12 @@ async def test_fire_reported_without_an_account(tmp_path: Path) -> None:
                                     headers=officer)).json()
         assert "Markas Komando Damkar Kalianda" in str(case["form"])
         assert "6281234567890" not in str(case["form"])  # the number is masked
+        inbox = (await dk.client.get("/api/v1/damkar/cases", params={"scope": "inbox"},
+                                     headers=officer)).json()
+        [held] = inbox["items"]
+        assert held["form"]["petunjuk_lokasi"].startswith(
+            "Pos tujuan: Markas Komando Damkar Kalianda (0.2 km).")
+        assert "lokasi_kejadian" in held["masked"]  # address and coordinates: unmask, audited
         listed = (await dk.client.get("/api/v1/damkar/darurat",
                                       params={"pos": "pos-kalianda"}, headers=officer)).json()
         assert [r["tracking_no"] for r in listed] == [number]
