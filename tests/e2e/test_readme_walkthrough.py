@@ -94,3 +94,15 @@ def test_the_readme_department_walkthrough_pays_a_pbb_bill(
     assert lines[4:7] == ["422", "200", "200"]  # wrong amount, paid, the same reference again
     assert lines[7] == "cetak_bukti"  # the bank's confirmation moved the case on
     assert int(lines[8]) == due  # reconciled: the day's payments
+
+
+def test_the_readme_fire_walkthrough_reaches_the_nearest_post(
+        allinone: Server) -> None:
+    lines = _run("## A fire reported without an account", allinone).split("\n")
+    assert lines[0] == "202"  # the code was sent
+    assert lines[1] == "damkar-outside-regency"  # Jakarta is not in the regency
+    assert lines[2] == "pos-kalianda"  # the nearest post of Jl. Soekarno-Hatta, Kalianda
+    assert lines[3] == "tiba_di_lokasi"  # the reporter sees the crew on its way
+    assert float(lines[4]) >= 0  # minutes from the report to the arrival
+    post, reports, within = lines[5].split()
+    assert (post, int(reports), int(within)) == ("pos-kalianda", 1, 1)  # within 15 minutes
