@@ -7,6 +7,8 @@ import { ApplyPage } from "./pages/apply";
 import { LoginPage, RegisterPage } from "./pages/account";
 import { CasesPage } from "./pages/cases";
 import { CatalogPage } from "./pages/catalog";
+import { EmergencyPage } from "./pages/emergency";
+import { EmergencyStatusPage } from "./pages/emergency-status";
 import { NotificationsPage } from "./pages/notifications";
 import { ServicePage } from "./pages/service";
 import { SurveyPage } from "./pages/survey";
@@ -49,6 +51,8 @@ function Page({ url }: { url: URL }) {
   if ((m = match("/kasus", path))) return <CasesPage />;
   if ((m = match("/lacak/:no", path))) return <TrackingPage no={m.no} fresh={q.has("baru")} />;
   if ((m = match("/notifikasi", path))) return <NotificationsPage />;
+  if ((m = match("/darurat", path))) return <EmergencyPage />;
+  if ((m = match("/darurat/:no", path))) return <EmergencyStatusPage no={m.no} fresh={q.has("baru")} />;
   if ((m = match("/survei/:no", path))) return <SurveyPage no={m.no} />;
   return notFound;
 }
@@ -78,6 +82,7 @@ export function App() {
     <a class="skip" href="#main">{t("skip")}</a>
     <header class="top">
       <a class="brand" href="/">Halo Lamsel</a>
+      <a class="sos-link" href="/darurat" aria-current={within("/darurat") ? "page" : undefined}>{t("nav.emergency")}</a>
       <nav aria-label={t("nav.label")}>
         {link("/", t("nav.catalog"))}
         {who && !officer && !admin ? link("/kasus", t("nav.cases")) : null}

@@ -2,10 +2,14 @@
 import type { id } from "./i18n-id";
 import { adminEn } from "./i18n/admin-en";
 import { officerEn } from "./i18n/officer-en";
+import { emergencyEn } from "./i18n/emergency-en";
+import { webhooksEn } from "./i18n/webhooks-en";
 
 export const en: Record<keyof typeof id, string> = {
   ...adminEn,
   ...officerEn,
+  ...emergencyEn,
+  ...webhooksEn,
   loading: "Loading…",
   required: "required",
   optional: "optional",

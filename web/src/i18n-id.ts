@@ -1,10 +1,14 @@
 // Bahasa Indonesia: the app's default language. Every key here must also be in i18n-en.ts.
 import { adminId } from "./i18n/admin-id";
 import { officerId } from "./i18n/officer-id";
+import { emergencyId } from "./i18n/emergency-id";
+import { webhooksId } from "./i18n/webhooks-id";
 
 export const id = {
   ...adminId,
   ...officerId,
+  ...emergencyId,
+  ...webhooksId,
   loading: "Memuat…",
   required: "wajib",
   optional: "opsional",

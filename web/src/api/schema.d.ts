@@ -325,6 +325,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/otp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Code
+         * @description Send a one-time code to a mobile number (WhatsApp), for a report without an account.
+         *
+         *     At most 3 codes per number per 15 minutes and 10 per client address per hour (defaults,
+         *     `HALO_OTP_*`); a new code voids the previous one; a code lives 5 minutes.
+         */
+        post: operations["request_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/otp/verifikasi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Code
+         * @description Exchange the code for a reporter's access token (2 hours, role `pelapor-darurat`;
+         *     it opens no citizen route). Five wrong tries void the code.
+         */
+        post: operations["verify_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -652,6 +696,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/damkar/darurat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Reports
+         * @description Damkar officers: the reports dispatched to a post (all posts without ``pos``).
+         */
+        get: operations["damkar_list_reports"];
+        put?: never;
+        /**
+         * Report Emergency
+         * @description Report a fire or an evacuation; it is dispatched at once to the nearest post.
+         */
+        post: operations["damkar_report_emergency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/damkar/darurat/{tracking_no}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Status
+         * @description Live status of a report: its reporter, or damkar officers.
+         */
+        get: operations["damkar_report_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/damkar/darurat/{tracking_no}/tiba": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Arrival
+         * @description The post's officer records the crew's arrival (the SOP action ``tiba`` of step 5).
+         */
+        post: operations["damkar_record_arrival"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/damkar/healthz": {
         parameters: {
             query?: never;
@@ -661,6 +769,27 @@ export interface paths {
         };
         /** Healthz */
         get: operations["damkar_healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/damkar/laporan/waktu-tanggap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Response Time Report
+         * @description Per post and month: reports, arrived within 15 minutes, share, median and p90
+         *     minutes, not yet arrived. ``format=csv`` answers the same rows as CSV.
+         */
+        get: operations["damkar_response_time_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2591,7 +2720,8 @@ export interface paths {
          * Get Bill
          * @description The PBB-P2 bill of a NOP and tax year as of today (Asia/Jakarta): pokok, interest for
          *     the months late (1% a month, at most 24, a part month counted full) and the total.
-         *     Public, like the regency's cek-PBB page: the taxpayer's name is masked.
+         *     Public, like the regency's cek-PBB page: the taxpayer's name is masked. Limited per
+         *     client address and per NOP from one address (429 with ``Retry-After``).
          */
         get: operations["pajak_get_bill"];
         put?: never;
@@ -2890,6 +3020,186 @@ export interface paths {
         };
         /** Healthz */
         get: operations["pengaduan_healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/lapor/laporan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lapor Reports
+         * @description The LAPOR! reports (oldest assignment first) with their deadline standing; an
+         *     officer sees those of their agencies; ``terlambat=true``: only the overdue ones.
+         */
+        get: operations["pengaduan_lapor_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/lapor/laporan/{lapor_id}/perpanjang": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend Report
+         * @description Apply the extended follow-up deadline to a report that needs coordination or a field
+         *     check; for officers of the case's agency (idempotent).
+         */
+        post: operations["pengaduan_extend_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/lapor/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lapor Status */
+        get: operations["pengaduan_lapor_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/open311/kunci": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Keys */
+        get: operations["pengaduan_list_keys"];
+        put?: never;
+        /** Create Key */
+        post: operations["pengaduan_create_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/open311/kunci/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke Key */
+        delete: operations["pengaduan_revoke_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/open311/v2/requests.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GeoReport: cari pengaduan */
+        get: operations["pengaduan_requests"];
+        put?: never;
+        /** GeoReport: kirim pengaduan (perlu api_key) */
+        post: operations["pengaduan_create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/open311/v2/requests/{service_request_id}.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GeoReport: satu pengaduan */
+        get: operations["pengaduan_one_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/open311/v2/services.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GeoReport: daftar layanan pengaduan */
+        get: operations["pengaduan_services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/open311/v2/services/{service_code}.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GeoReport: definisi layanan */
+        get: operations["pengaduan_service_definition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pengaduan/open311/v2/tokens/{token}.{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GeoReport: nomor pengaduan dari token */
+        get: operations["pengaduan_token"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4181,6 +4491,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks/langganan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Subscriptions
+         * @description The subscriptions of the agencies the caller administers (every one: platform admin);
+         *     ``paused`` flags one paused after a day of failures.
+         */
+        get: operations["list_webhook_subscriptions"];
+        put?: never;
+        /**
+         * Create Webhook Subscription
+         * @description Subscribe an integration account of the caller's agency to event types (and SOPs).
+         *     The answer holds the signing ``secret``, shown this once.
+         */
+        post: operations["create_webhook_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/langganan/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Webhook Subscription */
+        get: operations["get_webhook_subscription"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook Subscription
+         * @description Delete the subscription with its deliveries and their attempts.
+         */
+        delete: operations["delete_webhook_subscription"];
+        options?: never;
+        head?: never;
+        /**
+         * Patch Webhook Subscription
+         * @description Change the URL, types, SOPs, description or ``active`` (``true`` resumes a paused
+         *     subscription; its waiting deliveries go out).
+         */
+        patch: operations["patch_webhook_subscription"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/langganan/{subscription_id}/pengiriman": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Deliveries
+         * @description The subscription's deliveries, newest first, each with its attempts.
+         */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/langganan/{subscription_id}/rahasia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Webhook Secret
+         * @description A new signing secret, shown this once; the previous one signs too until
+         *     ``previous_secret_until``.
+         */
+        post: operations["rotate_webhook_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/langganan/{subscription_id}/uji": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ping Webhook Subscription
+         * @description Queue a ``webhook.ping`` event to the subscription's URL (see its deliveries for the
+         *     result).
+         */
+        post: operations["ping_webhook_subscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/langganan/{subscription_id}/ulang": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Webhook Window
+         * @description Send again every delivery of the subscription written in ``[sejak, sampai)``: at most
+         *     7 days and 1000 deliveries (``HALO_WEBHOOKS_*``).
+         */
+        post: operations["replay_webhook_window"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/pengiriman/{delivery_id}/ulang": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Webhook Delivery
+         * @description Send one delivery again (dead-lettered or delivered), with a new timestamp and
+         *     signature; its attempt count starts over.
+         */
+        post: operations["replay_webhook_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -4529,6 +4995,39 @@ export interface components {
             /** Transaksi */
             transaksi: number;
         };
+        /** Body_create_request */
+        Body_create_request: {
+            /** Account Id */
+            account_id?: string | null;
+            /** Address Id */
+            address_id?: string | null;
+            /** Address String */
+            address_string?: string | null;
+            /** Api Key */
+            api_key?: string | null;
+            /** Description */
+            description?: string | null;
+            /** Device Id */
+            device_id?: string | null;
+            /** Email */
+            email?: string | null;
+            /** First Name */
+            first_name?: string | null;
+            /** Jurisdiction Id */
+            jurisdiction_id?: string | null;
+            /** Last Name */
+            last_name?: string | null;
+            /** Lat */
+            lat?: string | null;
+            /** Long */
+            long?: string | null;
+            /** Media Url */
+            media_url?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Service Code */
+            service_code?: string | null;
+        };
         /**
          * BreakGlassRequest
          * @example {
@@ -4787,6 +5286,43 @@ export interface components {
              */
             phone?: string | null;
         };
+        /** CodeCheck */
+        CodeCheck: {
+            /** Kode */
+            kode: string;
+            /** Telepon */
+            telepon: string;
+            /**
+             * Tujuan
+             * @default darurat-damkar
+             * @constant
+             */
+            tujuan: "darurat-damkar";
+        };
+        /** CodeRequest */
+        CodeRequest: {
+            /**
+             * Telepon
+             * @description Nomor seluler Indonesia: 08…, 628… atau +628…
+             */
+            telepon: string;
+            /**
+             * Tujuan
+             * @description Untuk apa kode dipakai: `darurat-damkar`.
+             * @constant
+             */
+            tujuan: "darurat-damkar";
+        };
+        /** CodeSent */
+        CodeSent: {
+            /** Berlaku Detik */
+            berlaku_detik: number;
+            /**
+             * Terkirim
+             * @default true
+             */
+            terkirim: boolean;
+        };
         /** CommentOut */
         CommentOut: {
             /**
@@ -4798,6 +5334,34 @@ export interface components {
             sop_key: string;
             /** Text */
             text: string;
+        };
+        /** CreatedKey */
+        CreatedKey: {
+            /** Agency */
+            agency: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: string;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Partner */
+            partner: string | null;
+            /** Prefix */
+            prefix: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Revoked By */
+            revoked_by: string | null;
+            /** Subject */
+            subject: string;
         };
         /**
          * CurrentStep
@@ -4831,6 +5395,23 @@ export interface components {
             returned_from?: string | null;
             /** Role */
             role: string;
+        };
+        /** DeadlineOut */
+        DeadlineOut: {
+            /**
+             * Batas
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            batas: string;
+            /** Nama */
+            nama: string;
+            /** Status */
+            status: string;
+            /** Terlambat Hari Kerja */
+            terlambat_hari_kerja: number;
+            /** Terpenuhi Pada */
+            terpenuhi_pada: string | null;
         };
         /** DocumentOut */
         DocumentOut: {
@@ -4888,6 +5469,51 @@ export interface components {
             nrr_weighted: number;
             /** Total */
             total: number;
+        };
+        /** EmergencyReport */
+        EmergencyReport: {
+            /** Akurasi M */
+            akurasi_m?: number | null;
+            /** Alamat */
+            alamat: string;
+            /**
+             * Dapat Dijangkau
+             * @default tidak_tahu
+             * @enum {string}
+             */
+            dapat_dijangkau: "ya" | "tidak" | "tidak_tahu";
+            /**
+             * Jenis
+             * @enum {string}
+             */
+            jenis: "kebakaran" | "evakuasi";
+            /**
+             * Jenis Evakuasi
+             * @default lainnya
+             * @enum {string}
+             */
+            jenis_evakuasi: "hewan_liar_berbisa" | "sarang_tawon" | "orang_terjebak" | "cincin_terjepit" | "pohon_tumbang" | "lainnya";
+            /** Keterangan */
+            keterangan?: string | null;
+            /**
+             * Lat
+             * @description Latitude of the device (WGS 84)
+             */
+            lat: number;
+            /**
+             * Lon
+             * @description Longitude of the device (WGS 84)
+             */
+            lon: number;
+            /** Nama */
+            nama?: string | null;
+            /** Petunjuk */
+            petunjuk?: string | null;
+            /**
+             * Telepon
+             * @description The number confirmed by the one-time code
+             */
+            telepon: string;
         };
         /** EmployeeOut */
         EmployeeOut: {
@@ -5091,6 +5717,32 @@ export interface components {
             kode_bayar: components["schemas"]["KodeBayarOut"][];
             sppt_baru: components["schemas"]["SpptOut"] | null;
         };
+        /** KeyOut */
+        KeyOut: {
+            /** Agency */
+            agency: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Partner */
+            partner: string | null;
+            /** Prefix */
+            prefix: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Revoked By */
+            revoked_by: string | null;
+            /** Subject */
+            subject: string;
+        };
         /** KeyRotation */
         KeyRotation: {
             /** Active Kid */
@@ -5170,6 +5822,71 @@ export interface components {
             /** Ulangan */
             ulangan: boolean;
         };
+        /** LaporReportOut */
+        LaporReportOut: {
+            /** Agency */
+            agency: string | null;
+            /** Batas Waktu */
+            batas_waktu: components["schemas"]["DeadlineOut"][];
+            /** Case Id */
+            case_id: string | null;
+            /** Diperpanjang */
+            diperpanjang: boolean;
+            /**
+             * Ditarik Pada
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            ditarik_pada: string;
+            /**
+             * Diteruskan Pada
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            diteruskan_pada: string;
+            /** Galat */
+            galat: string | null;
+            /** Kerahasiaan */
+            kerahasiaan: string;
+            /** Lapor Id */
+            lapor_id: string;
+            /** Push */
+            push: components["schemas"]["PushOut"][];
+            /** Sinkron */
+            sinkron: string;
+            /** Sop Key */
+            sop_key: string | null;
+            /** Terlambat */
+            terlambat: boolean;
+            /** Tracking No */
+            tracking_no: string | null;
+        };
+        /** LaporReportPage */
+        LaporReportPage: {
+            /** Items */
+            items: components["schemas"]["LaporReportOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** LaporStatus */
+        LaporStatus: {
+            /** Alasan */
+            alasan: string | null;
+            /** Laporan */
+            laporan: number;
+            /** Push */
+            push: {
+                [key: string]: number;
+            };
+            /** Tarik Terakhir */
+            tarik_terakhir: string | null;
+            /** Terhubung */
+            terhubung: boolean;
+        };
         /** LedgerOut */
         LedgerOut: {
             pegawai: components["schemas"]["EmployeeOut"];
@@ -5207,6 +5924,15 @@ export interface components {
              * @description Refused (422) over 256 characters, before any hashing.
              */
             password: string | null;
+        };
+        /** NewKey */
+        NewKey: {
+            /** Agency */
+            agency?: string | null;
+            /** Label */
+            label: string;
+            /** Partner */
+            partner?: string | null;
         };
         /** NopOut */
         NopOut: {
@@ -5519,6 +6245,38 @@ export interface components {
             /** Valid Until */
             valid_until: string | null;
         };
+        /** PostFiguresOut */
+        PostFiguresOut: {
+            /** Arrived */
+            arrived: number;
+            /** Median Min */
+            median_min: number | null;
+            /** Not Arrived */
+            not_arrived: number;
+            /** P90 Min */
+            p90_min: number | null;
+            /** Post Id */
+            post_id: string;
+            /** Post Name */
+            post_name: string;
+            /** Reports */
+            reports: number;
+            /** Share Within */
+            share_within: number | null;
+            /** Within Standard */
+            within_standard: number;
+        };
+        /** PostOut */
+        PostOut: {
+            /** Distance Km */
+            distance_km: number;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string;
+        };
         /** Preferences */
         Preferences: {
             available: components["schemas"]["Available"];
@@ -5682,6 +6440,25 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** PushOut */
+        PushOut: {
+            /** Galat */
+            galat: string | null;
+            /** Jenis */
+            jenis: string;
+            /** Percobaan */
+            percobaan: number;
+            /** Status */
+            status: string;
+            /** Terkirim Pada */
+            terkirim_pada: string | null;
+            /**
+             * Waktu
+             * Format: date-time
+             * @description RFC 3339, UTC (Z)
+             */
+            waktu: string;
+        };
         /** Question */
         Question: {
             /** Choices */
@@ -5745,6 +6522,48 @@ export interface components {
              */
             phone: string | null;
         };
+        /** ReportAccepted */
+        ReportAccepted: {
+            /** Case Id */
+            case_id: string;
+            /**
+             * Jenis
+             * @enum {string}
+             */
+            jenis: "kebakaran" | "evakuasi";
+            pos: components["schemas"]["PostOut"];
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Status Url */
+            status_url: string;
+            /** Tracking No */
+            tracking_no: string;
+        };
+        /** ReportListItem */
+        ReportListItem: {
+            /** Arrived At */
+            arrived_at: string | null;
+            /** Case Id */
+            case_id: string;
+            /**
+             * Jenis
+             * @enum {string}
+             */
+            jenis: "kebakaran" | "evakuasi";
+            pos: components["schemas"]["PostOut"];
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Response Min */
+            response_min: number | null;
+            /** Tracking No */
+            tracking_no: string;
+        };
         /** ReportOut */
         ReportOut: {
             /** Kode Terbit */
@@ -5768,6 +6587,58 @@ export interface components {
             tanggal: string;
             /** Tidak Cocok */
             tidak_cocok: components["schemas"]["UnmatchedLine"][];
+        };
+        /** ReportStatus */
+        ReportStatus: {
+            /** Arrived At */
+            arrived_at: string | null;
+            /** Departed At */
+            departed_at: string | null;
+            /**
+             * Dispatched At
+             * Format: date-time
+             */
+            dispatched_at: string;
+            /**
+             * Jenis
+             * @enum {string}
+             */
+            jenis: "kebakaran" | "evakuasi";
+            pos: components["schemas"]["PostOut"];
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Response Min */
+            response_min: number | null;
+            /** Standard Min */
+            standard_min: number;
+            /** Status */
+            status: string;
+            /** Step */
+            step: string | null;
+            /** Step Due At */
+            step_due_at: string | null;
+            /** Step Label */
+            step_label: string | null;
+            /** Tracking No */
+            tracking_no: string;
+        };
+        /** ReporterToken */
+        ReporterToken: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /** Peran */
+            peran: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
         };
         /** RequestOut */
         RequestOut: {
@@ -5808,6 +6679,17 @@ export interface components {
             documents?: string[];
             /** Fields */
             fields?: string[];
+        };
+        /** ResponseTimeReport */
+        ResponseTimeReport: {
+            /** Bulan */
+            bulan: string;
+            /** Posts */
+            posts: components["schemas"]["PostFiguresOut"][];
+            /** Source */
+            source: string;
+            /** Standard Min */
+            standard_min: number;
         };
         /** RevokeOutput */
         RevokeOutput: {
@@ -6641,6 +7523,209 @@ export interface components {
             kode: string;
             /** Referensi */
             referensi: string;
+        };
+        /** WebhookAttempt */
+        WebhookAttempt: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Error */
+            error: string | null;
+            /** Outcome */
+            outcome: string;
+            /** Response Excerpt */
+            response_excerpt: string | null;
+            /** Status Code */
+            status_code: number | null;
+        };
+        /** WebhookDelivery */
+        WebhookDelivery: {
+            /** Attempts */
+            attempts: number;
+            /** Case Id */
+            case_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dead At */
+            dead_at: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Event Id */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** History */
+            history: components["schemas"]["WebhookAttempt"][];
+            /** Id */
+            id: string;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "dead";
+            /** Subscription Id */
+            subscription_id: string;
+        };
+        /** WebhookDeliveryPage */
+        WebhookDeliveryPage: {
+            /** Items */
+            items: components["schemas"]["WebhookDelivery"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** WebhookReplayed */
+        WebhookReplayed: {
+            /** Queued */
+            queued: number;
+        };
+        /** WebhookSecretRotated */
+        WebhookSecretRotated: {
+            /** Id */
+            id: string;
+            /**
+             * Previous Secret Until
+             * Format: date-time
+             */
+            previous_secret_until: string;
+            /** Secret */
+            secret: string;
+        };
+        /** WebhookSubscription */
+        WebhookSubscription: {
+            /** Account Id */
+            account_id: string;
+            /** Active */
+            active: boolean;
+            /** Agency */
+            agency: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Event Types */
+            event_types: string[];
+            /** Failing Since */
+            failing_since: string | null;
+            /** Id */
+            id: string;
+            /** Paused */
+            paused: boolean;
+            /** Paused At */
+            paused_at: string | null;
+            /** Previous Secret Until */
+            previous_secret_until: string | null;
+            /** Sop Keys */
+            sop_keys: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** WebhookSubscriptionCreated */
+        WebhookSubscriptionCreated: {
+            /** Account Id */
+            account_id: string;
+            /** Active */
+            active: boolean;
+            /** Agency */
+            agency: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Event Types */
+            event_types: string[];
+            /** Failing Since */
+            failing_since: string | null;
+            /** Id */
+            id: string;
+            /** Paused */
+            paused: boolean;
+            /** Paused At */
+            paused_at: string | null;
+            /** Previous Secret Until */
+            previous_secret_until: string | null;
+            /** Secret */
+            secret: string;
+            /** Sop Keys */
+            sop_keys: string[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+        };
+        /** WebhookSubscriptionForm */
+        WebhookSubscriptionForm: {
+            /** Account Id */
+            account_id: string;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Event Types */
+            event_types: string[];
+            /**
+             * Sop Keys
+             * @default []
+             */
+            sop_keys: string[];
+            /** Url */
+            url: string;
+        };
+        /** WebhookSubscriptionList */
+        WebhookSubscriptionList: {
+            /** Items */
+            items: components["schemas"]["WebhookSubscription"][];
+            /** Total */
+            total: number;
+        };
+        /** WebhookSubscriptionPatch */
+        WebhookSubscriptionPatch: {
+            /** Active */
+            active?: boolean | null;
+            /** Description */
+            description?: string | null;
+            /** Event Types */
+            event_types?: string[] | null;
+            /** Sop Keys */
+            sop_keys?: string[] | null;
+            /** Url */
+            url?: string | null;
         };
         /**
          * WorkloadCounts
@@ -7497,6 +8582,126 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    request_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeSent"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Not an Indonesian mobile number: `errors: [{field, problem}]` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for the number or the address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            /** @description No channel can carry the code */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            504: components["responses"]["Problem504"];
+        };
+    };
+    verify_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReporterToken"];
+                };
+            };
+            /** @description Wrong, expired or void code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Not an Indonesian mobile number: `errors: [{field, problem}]` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for the number or the address (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     refresh: {
         parameters: {
             query?: never;
@@ -8341,6 +9546,202 @@ export interface operations {
             504: components["responses"]["Problem504"];
         };
     };
+    damkar_list_reports: {
+        parameters: {
+            query?: {
+                pos?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportListItem"][];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    damkar_report_emergency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmergencyReport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportAccepted"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            /** @description Neither a confirmed reporter nor a citizen */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Bad number, bad or outside coordinates */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reports (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    damkar_report_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tracking_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportStatus"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    damkar_record_arrival: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tracking_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportStatus"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            /** @description The case is not at the arrival step */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
     damkar_healthz: {
         parameters: {
             query?: never;
@@ -8369,6 +9770,51 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    damkar_response_time_report: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM */
+                bulan: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseTimeReport"];
+                    "text/csv": unknown;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -13203,7 +14649,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            429: components["responses"]["Problem429"];
+            /** @description Too many bill checks from this address, or for this NOP from it (`tagihan-terlalu-sering`, `tagihan-nop-terlalu-sering`, `Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
             504: components["responses"]["Problem504"];
@@ -13945,6 +15399,666 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_lapor_reports: {
+        parameters: {
+            query?: {
+                terlambat?: boolean;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaporReportPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_extend_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lapor_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaporReportOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_lapor_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaporStatus"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_list_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyOut"][];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_create_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewKey"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedKey"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_revoke_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyOut"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_requests: {
+        parameters: {
+            query?: {
+                jurisdiction_id?: string | null;
+                service_request_id?: string | null;
+                service_code?: string | null;
+                start_date?: string | null;
+                end_date?: string | null;
+                status?: string | null;
+            };
+            header?: never;
+            path: {
+                fmt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/xml": unknown;
+                };
+            };
+            /** @description Parameter hilang atau tidak sah (format galat GeoReport) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            /** @description api_key tidak sah (format galat GeoReport) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tidak ditemukan (format galat GeoReport) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_create_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fmt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Body_create_request"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/xml": unknown;
+                };
+            };
+            /** @description Parameter hilang atau tidak sah (format galat GeoReport) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            /** @description api_key tidak sah (format galat GeoReport) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tidak ditemukan (format galat GeoReport) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_one_request: {
+        parameters: {
+            query?: {
+                jurisdiction_id?: string | null;
+            };
+            header?: never;
+            path: {
+                service_request_id: string;
+                fmt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/xml": unknown;
+                };
+            };
+            /** @description Parameter hilang atau tidak sah (format galat GeoReport) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            /** @description api_key tidak sah (format galat GeoReport) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tidak ditemukan (format galat GeoReport) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_services: {
+        parameters: {
+            query?: {
+                jurisdiction_id?: string | null;
+            };
+            header?: never;
+            path: {
+                fmt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/xml": unknown;
+                };
+            };
+            /** @description Parameter hilang atau tidak sah (format galat GeoReport) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            /** @description api_key tidak sah (format galat GeoReport) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tidak ditemukan (format galat GeoReport) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_service_definition: {
+        parameters: {
+            query?: {
+                jurisdiction_id?: string | null;
+            };
+            header?: never;
+            path: {
+                service_code: string;
+                fmt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/xml": unknown;
+                };
+            };
+            /** @description Parameter hilang atau tidak sah (format galat GeoReport) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            /** @description api_key tidak sah (format galat GeoReport) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tidak ditemukan (format galat GeoReport) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    pengaduan_token: {
+        parameters: {
+            query?: {
+                jurisdiction_id?: string | null;
+            };
+            header?: never;
+            path: {
+                token: string;
+                fmt: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "text/xml": unknown;
+                };
+            };
+            /** @description Parameter hilang atau tidak sah (format galat GeoReport) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Problem401"];
+            /** @description api_key tidak sah (format galat GeoReport) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tidak ditemukan (format galat GeoReport) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["Problem429"];
             500: components["responses"]["Problem500"];
             503: components["responses"]["Problem503"];
@@ -17176,6 +19290,427 @@ export interface operations {
             413: components["responses"]["Problem413"];
             415: components["responses"]["Problem415"];
             /** @description No reason, or one too short or too long (`validation-error`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    list_webhook_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    create_webhook_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionForm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionCreated"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    get_webhook_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    delete_webhook_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    patch_webhook_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookSubscriptionPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "delivered" | "dead") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    rotate_webhook_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretRotated"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    ping_webhook_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    replay_webhook_window: {
+        parameters: {
+            query: {
+                sejak: string;
+                sampai: string;
+            };
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReplayed"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["Problem429"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            504: components["responses"]["Problem504"];
+        };
+    };
+    replay_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            415: components["responses"]["Problem415"];
+            /** @description Isian tidak sah: satu entri `errors[]` per masalah */
             422: {
                 headers: {
                     [name: string]: unknown;

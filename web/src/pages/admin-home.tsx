@@ -8,6 +8,7 @@ const CARDS = [
   ["/admin/sop", "admin.nav.sops", "admin.home.sops"],
   ["/admin/skm", "admin.nav.skm", "admin.home.skm"],
   ["/admin/sla", "admin.nav.sla", "admin.home.sla"],
+  ["/admin/webhook", "admin.nav.webhooks", "admin.home.webhooks"],
 ] as const;
 
 function Home({ agency }: { agency: string }) {

@@ -6,6 +6,7 @@ import { AdminHomePage } from "./admin-home";
 import { AdminSkmPage, AdminSlaPage } from "./admin-reports";
 import { AdminSopPage } from "./admin-sop";
 import { AdminSopsPage } from "./admin-sops";
+import { AdminWebhooksPage } from "./admin-webhooks";
 
 /** The admin page for the path, or null when the path is not an admin address. */
 export function adminPage(path: string): VNode | null {
@@ -18,5 +19,6 @@ export function adminPage(path: string): VNode | null {
   }
   if (match("/admin/skm", path)) return <AdminSkmPage path={path} />;
   if (match("/admin/sla", path)) return <AdminSlaPage path={path} />;
+  if (match("/admin/webhook", path)) return <AdminWebhooksPage path={path} />;
   return null;
 }

@@ -67,6 +67,7 @@ const SECTIONS = [
   ["/admin/sop", "admin.nav.sops"],
   ["/admin/skm", "admin.nav.skm"],
   ["/admin/sla", "admin.nav.sla"],
+  ["/admin/webhook", "admin.nav.webhooks"],
 ] as const;
 
 /** The admin section links; the current one is marked for assistive technology too. */
