@@ -48,7 +48,7 @@ export function placeRefusal(err: unknown, fallbackField: string,
   return { problems: [], general: err, waitUntil: null };
 }
 
-/** The countdown of a 429's wait, below the field it refused. */
+/** The countdown of a 429's wait, just below the field it refused. */
 export function WaitNote({ id, wait }: { id: string; wait: number }) {
   return wait ? <p class="field-error" id={`${id}-wait`} role="status">
     {t("sos.wait", { wait: formatWait(wait) })}</p> : null;
@@ -66,9 +66,13 @@ export function Verify({ onDone, onStep }: { onDone: (who: Reporter) => void;
   const [busy, setBusy] = useState(false);
   const [resent, setResent] = useState(false);
   const [waitUntil, setWaitUntil] = useState<number | null>(null);
+  const [waitFor, setWaitFor] = useState<"send" | "check">("send");
   const wait = useCountdown(waitUntil);
-  const refused = (err: unknown, at: string) => {
+  const holdSend = waitFor === "send" && wait > 0;
+  const holdCheck = waitFor === "check" && wait > 0;
+  const refused = (err: unknown, at: string, action: "send" | "check") => {
     const placed = placeRefusal(err, at);
+    setWaitFor(action);
     setProblems(placed.problems);
     setFailure(placed.general);
     setWaitUntil(placed.waitUntil);
@@ -93,7 +97,7 @@ export function Verify({ onDone, onStep }: { onDone: (who: Reporter) => void;
       setResent(again);
       requestAnimationFrame(() => document.getElementById("f-kode")?.focus());
     } catch (err) {
-      refused(err, again ? "kode" : "telepon");
+      refused(err, again ? "kode" : "telepon", "send");
     } finally {
       setBusy(false);
     }
@@ -110,7 +114,7 @@ export function Verify({ onDone, onStep }: { onDone: (who: Reporter) => void;
     try {
       onDone(await verifyCode(phone.trim(), code.trim()));
     } catch (err) {
-      refused(err, "kode");
+      refused(err, "kode", "check");
       setBusy(false);
     }
   };
@@ -123,11 +127,11 @@ export function Verify({ onDone, onStep }: { onDone: (who: Reporter) => void;
       <Field id="f-telepon" label={t("sos.phone")} hint={t("sos.phone.hint")} problems={problems} required>
         <input id="f-telepon" name="telepon" type="tel" inputMode="tel" autoComplete="tel" required
           value={phone} aria-invalid={mine("telepon") || undefined} aria-describedby={described("telepon", true)}
-          onInput={(e) => { setPhone(e.currentTarget.value); setProblems([]); }} />
-        <WaitNote id="f-telepon" wait={wait} />
+          onInput={(e) => { setPhone(e.currentTarget.value); setProblems([]); setWaitUntil(null); }} />
       </Field>
+      <WaitNote id="f-telepon" wait={wait} />
       <ErrorBox error={failure} />
-      <button type="submit" class="sos-go" disabled={busy || wait > 0}>
+      <button type="submit" class="sos-go" disabled={busy || holdSend}>
         {busy ? t("sos.phone.sending") : t("sos.phone.send")}</button>
     </form>;
   }
@@ -139,13 +143,13 @@ export function Verify({ onDone, onStep }: { onDone: (who: Reporter) => void;
         pattern="[0-9]{6}" maxLength={6} required value={code} aria-invalid={mine("kode") || undefined}
         aria-describedby={described("kode", true)}
         onInput={(e) => { setCode(e.currentTarget.value.replace(/\D/g, "").slice(0, 6)); setProblems([]); }} />
-      <WaitNote id="f-kode" wait={wait} />
     </Field>
+    <WaitNote id="f-kode" wait={wait} />
     <ErrorBox error={failure} />
     <p class="actions-row">
-      <button type="submit" class="sos-go" disabled={busy || wait > 0}>
+      <button type="submit" class="sos-go" disabled={busy || holdCheck}>
         {busy ? t("sos.code.checking") : t("sos.code.check")}</button>
-      <button type="button" class="secondary" disabled={busy || wait > 0} onClick={() => void ask(true)}>
+      <button type="button" class="secondary" disabled={busy || holdSend} onClick={() => void ask(true)}>
         {t("sos.code.again")}</button>
       <button type="button" class="link" onClick={() => { setStep("phone"); setProblems([]); setFailure(undefined); }}>
         {t("sos.code.change")}</button>

@@ -168,6 +168,54 @@ describe("emergency report without an account", { concurrency: false }, () => {
     await checkPage(mine, "emergency-arrived");
   });
 
+  it("opens the status in another browser once the number is confirmed again", async () => {
+    const other = await browser.newContext({ baseURL: server.base, viewport: { width: 360, height: 740 },
+      locale: "id-ID", timezoneId: "Asia/Jakarta" });
+    const page = await other.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`/darurat/${trackingNo}`);
+    await page.getByText("Untuk melihat laporan ini, konfirmasi nomor yang dipakai melapor.").waitFor();
+    const since = Date.now();
+    await page.getByLabel(/^Nomor HP/).fill(PHONE);
+    await page.getByRole("button", { name: "Kirim kode" }).click();
+    await page.getByLabel(/^Kode 6 angka/).fill(await codeFor(NORMALISED, since));
+    await page.getByRole("button", { name: "Lanjutkan" }).click();
+    await page.getByText("Markas Komando Damkar Kalianda").waitFor();
+    await page.locator(".sos-times", { hasText: /Petugas tiba di lokasi\s*\d+ Des/ }).waitFor();
+    await other.close();
+  });
+
+  it("shows a 429's wait at the code field and holds the buttons until then", async () => {
+    const other = await browser.newContext({ baseURL: server.base, viewport: { width: 360, height: 740 },
+      locale: "id-ID", timezoneId: "Asia/Jakarta" });
+    const page = await other.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto("/darurat");
+    await page.getByLabel(/^Nomor HP/).fill("0813-1111-2222");
+    await page.getByRole("button", { name: "Kirim kode" }).click();
+    for (let i = 0; i < 2; i++) {
+      const [sent] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/otp")),
+        page.getByRole("button", { name: "Kirim kode baru" }).click()]);
+      assert.equal(sent.status(), 202);
+      await page.getByRole("button", { name: "Kirim kode baru" }).and(page.locator(":enabled")).waitFor();
+    }
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/otp")),
+      page.getByRole("button", { name: "Kirim kode baru" }).click()]);
+    assert.equal(refused.status(), 429);
+    const wait = Number(refused.headers()["retry-after"]);
+    assert.ok(wait > 60, `Retry-After ${wait}`);
+    await page.locator(".field.invalid", { hasText: "Terlalu banyak permintaan" }).waitFor();
+    assert.match(await page.locator("#f-kode-wait").innerText(), /^Tunggu \d+ menit( \d+ detik)?, lalu coba lagi\.$/);
+    assert.match(await page.getByLabel(/^Kode 6 angka/).getAttribute("aria-describedby"), /f-kode-wait/);
+    // No new code until then; the last code sent still holds, so it may still be entered.
+    assert.ok(await page.getByRole("button", { name: "Kirim kode baru" }).isDisabled());
+    assert.ok(await page.getByRole("button", { name: "Lanjutkan" }).isEnabled());
+    await checkPage(page, "emergency-code-limited");
+    await other.close();
+  });
+
   it("refuses a report from outside the regency at the location", async () => {
     const { page, context } = reporter;
     await context.setGeolocation(JAKARTA);
