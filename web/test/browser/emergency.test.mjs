@@ -216,6 +216,30 @@ describe("emergency report without an account", { concurrency: false }, () => {
     await other.close();
   });
 
+  it("lets a logged-in citizen report with their own account, without a code", async () => {
+    const context = await browser.newContext({ baseURL: server.base, viewport: { width: 360, height: 740 },
+      locale: "id-ID", timezoneId: "Asia/Jakarta", geolocation: KALIANDA });
+    await context.grantPermissions(["geolocation"], { origin: server.base });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto("/masuk");
+    await page.getByLabel(/^NIK, e-mail/).fill("warga1@demo.halo.lamsel");
+    await page.getByLabel(/^Kata sandi/).fill("Demo-Warga-2026");
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await page.waitForURL(/\/kasus/);
+    await page.getByRole("link", { name: "Lapor darurat" }).click();
+    await page.getByText("Anda masuk sebagai Budi Santoso", { exact: false }).waitFor();
+    assert.equal(await page.getByLabel(/^Kode 6 angka/).count(), 0);
+    assert.equal(await page.getByLabel(/^Nomor HP/).inputValue(), "+6281200000001");
+    await page.getByLabel("Penyelamatan (bukan kebakaran)").check();
+    await page.getByLabel("Jenis penyelamatan").selectOption("pohon_tumbang");
+    await page.getByText(/Lokasi didapat/).waitFor();
+    await page.getByLabel(/^Alamat atau patokan/).fill("Jl. Lintas Sumatera, Kalianda");
+    await page.getByRole("button", { name: "Kirim laporan darurat" }).click();
+    await page.getByText("Laporan terkirim ke Markas Komando Damkar Kalianda.", { exact: false }).waitFor();
+    await context.close();
+  });
+
   it("refuses a report from outside the regency at the location", async () => {
     const { page, context } = reporter;
     await context.setGeolocation(JAKARTA);
