@@ -12,22 +12,23 @@ type S = components["schemas"];
 export type Subscription = S["WebhookSubscription"];
 
 /** A secret shown this once, with a copy button and the warning. */
-export function SecretOnce({ secret, note, onDone }: { secret: string; note: string; onDone: () => void }) {
+export function SecretOnce({ id, secret, note, onDone }: { id: string; secret: string; note: string;
+  onDone: () => void }) {
   const [copied, setCopied] = useState<"ok" | "failed">();
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(secret);
       setCopied("ok");
     } catch {
-      (document.getElementById("wh-secret") as HTMLInputElement | null)?.select();
+      (document.getElementById(id) as HTMLInputElement | null)?.select();
       setCopied("failed");
     }
   };
   return <div class="alert warn wh-secret" role="alert">
     <p><strong>{t("wh.secret.title")}</strong></p>
     <p>{note}</p>
-    <label for="wh-secret">{t("wh.secret.label")}</label>
-    <input id="wh-secret" class="mono" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
+    <label for={id}>{t("wh.secret.label")}</label>
+    <input id={id} class="mono" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
     <p class="actions-row">
       <button type="button" onClick={copy}>{t("wh.secret.copy")}</button>
       <button type="button" class="secondary" onClick={onDone}>{t("wh.secret.done")}</button>
@@ -104,7 +105,7 @@ export function SubscriptionCard({ sub, accountName, onChanged, onDeleted }: { s
       : sub.failing_since ? <p class="alert warn">{t("wh.failing", { since: formatTime(sub.failing_since) })}</p> : null}
     {sub.previous_secret_until && Date.parse(sub.previous_secret_until) > Date.now() && !secret
       ? <p class="meta">{t("wh.previous", { at: formatTime(sub.previous_secret_until) })}</p> : null}
-    {secret ? <SecretOnce secret={secret.value} note={`${t("wh.secret.once")} ${t("wh.secret.rotated",
+    {secret ? <SecretOnce id={`wh-secret-${sub.id}`} secret={secret.value} note={`${t("wh.secret.once")} ${t("wh.secret.rotated",
       { at: formatTime(secret.until) })}`} onDone={() => setSecret(undefined)} /> : null}
     {done ? <p class="alert ok" role="status">{done}</p> : null}
     <ErrorBox error={failure} />

@@ -162,7 +162,7 @@ function Webhooks({ agency }: { agency: string }) {
   return <section>
     <h1>{t("wh.title")}</h1>
     <p class="lead">{t("wh.lead", { agency: data.name })}</p>
-    {secret ? <SecretOnce secret={secret} note={t("wh.secret.once")} onDone={() => setSecret(undefined)} /> : null}
+    {secret ? <SecretOnce id="wh-secret" secret={secret} note={t("wh.secret.once")} onDone={() => setSecret(undefined)} /> : null}
     {notice ? <p class="alert ok" role="status">{notice}</p> : null}
     <h2>{t("wh.list", { n: list.length })}</h2>
     {!list.length ? <Empty title={t("wh.empty")} hint={t("wh.emptyHint")} /> : null}

@@ -4,11 +4,16 @@
 // a wrong code is refused at its field with the attempts left, the right one opens the report;
 // the browser grants a location in Kalianda, the report reaches the Kalianda post and the live
 // status shows it; the damkar officer walks the case to the arrival in the officer pages and
-// the reporter's page shows the arrival by itself; a second report from outside the regency
-// is refused at the location. Then the Disdukcapil admin creates a webhook subscription (the
-// secret shown once), pings a closed port and sees the failed attempt listed.
+// the reporter's page shows the arrival by itself; another browser reopens the status after
+// confirming the number again; a fourth code for one number is a 429 whose wait is counted
+// down at the code field; a logged-in citizen reports without a code; a report from outside
+// the regency is refused at the location. Then the Disdukcapil admin creates a webhook
+// subscription (the secret shown once), pings a closed port and sees the failed attempt,
+// pauses it; rotates a secret, pings a local receiver (signed with both secrets), replays the
+// delivered ping and deletes the subscription.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -308,5 +313,66 @@ describe("agency admin webhooks", { concurrency: false }, () => {
     await page.reload();
     await page.locator("li.wh-sub", { hasText: url }).getByText("Dijeda", { exact: true }).waitFor();
     await context.close();
+  });
+
+  it("rotates a secret, replays a delivered ping to a local receiver and deletes the subscription", async () => {
+    const received = [];
+    const receiver = createHttpServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => { body += d; });
+      req.on("end", () => { received.push({ headers: req.headers, body }); res.writeHead(200).end("ok"); });
+    });
+    await new Promise((ok) => receiver.listen(0, "127.0.0.1", ok));
+    const url = `http://127.0.0.1:${receiver.address().port}/terima`;
+    const context = await browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 800 },
+      locale: "id-ID", timezoneId: "Asia/Jakarta" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    try {
+      await page.goto("/masuk");
+      await page.getByLabel(/^NIK, e-mail/).fill(ADMIN.login);
+      await page.getByLabel(/^Kata sandi/).fill(ADMIN.password);
+      await page.getByRole("button", { name: "Masuk" }).click();
+      await page.getByRole("heading", { name: "Admin instansi" }).waitFor();
+      await page.goto("/admin/webhook");
+      await page.getByLabel(/^Alamat penerima/).fill(url);
+      await page.getByRole("button", { name: "Buat langganan" }).click();
+      const first = await page.getByLabel("Rahasia (whsec_…)").inputValue();
+      await page.getByRole("button", { name: "Sudah saya simpan" }).click();
+      const card = page.locator("li.wh-sub", { hasText: url });
+      page.once("dialog", (d) => d.accept());
+      await card.getByRole("button", { name: "Ganti rahasia" }).click();
+      await card.getByText(/Rahasia lama tetap menandatangani sampai/).waitFor();
+      const rotated = await card.getByLabel("Rahasia (whsec_…)").inputValue();
+      assert.match(rotated, /^whsec_[0-9a-f]{64}$/);
+      assert.notEqual(rotated, first);
+      await card.getByRole("button", { name: "Sudah saya simpan" }).click();
+
+      await card.getByRole("button", { name: "Kirim uji (ping)" }).click();
+      const delivery = card.locator(".wh-delivery").first();
+      await delivery.getByText("Terkirim", { exact: true }).waitFor({ timeout: 30_000 });
+      assert.match(await delivery.locator("table.wh-attempts tbody").innerText(), /200/);
+      assert.equal(received.length, 1);
+      // Signed by both secrets during the grace period, the new one first.
+      assert.match(received[0].headers["halo-webhook-signature"], /^v1=[0-9a-f]{64} v1=[0-9a-f]{64}$/);
+      await delivery.getByRole("button", { name: "Kirim ulang" }).click();
+      await card.locator(".wh-delivery", { hasText: "Terkirim" }).first().waitFor();
+      for (let i = 0; i < 100 && received.length < 2; i++) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(received.length, 2);
+      assert.equal(received[1].headers["halo-webhook-id"], received[0].headers["halo-webhook-id"]);
+      await card.getByRole("button", { name: "Muat ulang" }).click();
+      await card.locator("table.wh-attempts tbody tr").nth(1).waitFor();
+
+      page.once("dialog", (d) => d.accept());
+      await card.getByRole("button", { name: "Hapus" }).click();
+      await page.getByText("Langganan dihapus.").waitFor();
+      assert.equal(await page.locator("li.wh-sub", { hasText: url }).count(), 0);
+      await page.reload();
+      await page.getByRole("heading", { name: /^Langganan/ }).waitFor();
+      assert.equal(await page.locator("li.wh-sub", { hasText: url }).count(), 0);
+    } finally {
+      await context.close();
+      await new Promise((ok) => receiver.close(ok));
+    }
   });
 });
