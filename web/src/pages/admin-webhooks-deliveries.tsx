@@ -12,6 +12,7 @@ export type Delivery = S["WebhookDelivery"];
 type Page = S["WebhookDeliveryPage"];
 const STATUSES = ["pending", "delivered", "dead"] as const;
 const PAGE = 20;
+const OUTCOMES = ["delivered", "retry", "dead"] as const;
 const BADGE = { pending: "badge-open", delivered: "badge-completed", dead: "badge-rejected" } as const;
 
 function Attempts({ delivery }: { delivery: Delivery }) {
@@ -25,8 +26,9 @@ function Attempts({ delivery }: { delivery: Delivery }) {
       <th scope="row">{formatTime(a.at)}</th>
       <td data-label={t("wh.attempt.status")}>{a.status_code ?? t("wh.attempt.noAnswer")}</td>
       <td data-label={t("wh.attempt.duration")}>{t("wh.attempt.ms", { ms: a.duration_ms })}</td>
-      <td data-label={t("wh.attempt.outcome")}>{a.outcome}</td>
-      <td data-label={t("wh.attempt.error")} class="mono">{a.error ?? "–"}</td>
+      <td data-label={t("wh.attempt.outcome")}>{OUTCOMES.includes(a.outcome as never)
+        ? t(`wh.outcome.${a.outcome as (typeof OUTCOMES)[number]}`) : a.outcome}</td>
+      <td data-label={t("wh.attempt.error")}><span class="mono">{a.error ?? "–"}</span></td>
     </tr>)}</tbody>
   </table>;
 }

@@ -101,6 +101,12 @@ describe("emergency report without an account", { concurrency: false }, () => {
     await page.getByRole("button", { name: "Kirim kode" }).click();
     await page.locator(".field.invalid", { hasText: "Nomor WhatsApp harus berformat" }).waitFor();
     assert.equal(await page.getByLabel(/^Nomor HP/).getAttribute("aria-invalid"), "true");
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: "Report a fire / rescue" }).waitFor();
+    assert.equal(await page.locator("main a").first().innerText(), "Emergency? Call 112");
+    await checkPage(page, "emergency-phone-en");
+    await page.getByRole("button", { name: "Bahasa Indonesia" }).click();
+    await page.getByRole("heading", { name: "Lapor Kebakaran / Penyelamatan" }).waitFor();
   });
 
   it("sends a code, refuses a wrong one at its field with the attempts left, accepts the right one", async () => {
@@ -302,6 +308,7 @@ describe("agency admin webhooks", { concurrency: false }, () => {
     await attempt.waitFor({ timeout: 30_000 });
     const text = await attempt.innerText();
     assert.match(text, /tanpa jawaban/);
+    assert.match(text, /gagal, dicoba lagi/);
     assert.match(text, /\d+ ms/);
     assert.match(await card.locator(".wh-delivery").first().innerText(), /webhook\.ping/);
     await checkPage(page, "admin-webhooks-deliveries");
