@@ -41,6 +41,7 @@ from shared.calendar.standard_time import StandardTime
 JAKARTA = "Asia/Jakarta"
 _HOLIDAY_CATEGORIES = ("public", "government")  # national holidays and cuti bersama
 _MAX_IDLE_DAYS = 3660  # consecutive closed days before we give up (a misconfigured calendar)
+_SPAN_CACHE_DAYS = 20_000  # office days remembered per calendar (about 55 years)
 
 
 @runtime_checkable
@@ -82,6 +83,7 @@ class OfficeCalendar:
         self.tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
         self.extra_holidays = frozenset(extra_holidays)
         self._holidays: dict[int, frozenset[date]] = {}
+        self._spans_by_day: dict[date, tuple[datetime, datetime] | None] = {}
         for year in years:  # optional preloading; every other year loads on first use
             self.holidays_in(year)
 
@@ -106,11 +108,20 @@ class OfficeCalendar:
         return self.hours_on(day) is not None
 
     def _span(self, day: date) -> tuple[datetime, datetime] | None:
+        """Opening and closing of ``day`` in UTC, or None when closed (cached per day: the
+        hours and holidays of a calendar never change, and every due time reads a few)."""
+        try:
+            return self._spans_by_day[day]
+        except KeyError:
+            pass
         hours = self.hours_on(day)
-        if hours is None:
-            return None
-        opens = datetime.combine(day, hours.open, self.tz).astimezone(UTC)
-        return opens, datetime.combine(day, hours.close, self.tz).astimezone(UTC)
+        span = None if hours is None else (
+            datetime.combine(day, hours.open, self.tz).astimezone(UTC),
+            datetime.combine(day, hours.close, self.tz).astimezone(UTC))
+        if len(self._spans_by_day) >= _SPAN_CACHE_DAYS:
+            self._spans_by_day.clear()
+        self._spans_by_day[day] = span
+        return span
 
     def _spans(self, day: date, step: int = 1) -> Iterator[tuple[date, datetime, datetime]]:
         """Working days from ``day`` (inclusive) forward, or backward with ``step=-1``."""

@@ -21,12 +21,13 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import MISSING, fields
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from shared.calendar.business import Calendar
-from shared.calendar.standard_time import parse_standard_time
+from shared.calendar.standard_time import StandardTime, parse_standard_time
 from shared.engine.access import RESUBMIT, WITHDRAW, authorise, options, step_agency
 from shared.engine.action_inputs import check_action_inputs
 from shared.engine.errors import (
@@ -53,12 +54,31 @@ from shared.engine.state import (
     HistoryEntry,
     Principal,
     Transition,
+    build,
+    evolve,
 )
 from shared.engine.submission import check_submission
 from shared.engine.timed import TimedTransitions, reminder_time
 from shared.sop.model import APPLICANT_ROLE, DEFAULT_AUTO_COMPLETE, Action, SopDefinition, Step
 
 _MAX_AUTOMATIC_CHAIN = 50
+
+
+@lru_cache(maxsize=4096)
+def standard_time(raw: str) -> StandardTime:
+    """``raw`` parsed (cached: SOP versions are immutable, and parsing is most of a step's
+    due-time cost)."""
+    return parse_standard_time(raw)
+
+
+_LEFT_STEP: dict[str, Any] = dict(
+    step_id=None, step_entered_at=None, step_due_at=None, overdue_at=None, remind_at=None,
+    auto_complete_at=None, escalation_level=0, escalated_agency=None, escalated_role=None,
+    escalated2_agency=None, escalated2_role=None, escalate_next_at=None)
+"""A case with no current step: its timers and escalation cleared."""
+_NEW_CASE: dict[str, Any] = {f.name: f.default for f in fields(CaseState)
+                             if f.default is not MISSING}
+"""The fields a new case starts with by default (the others are given at opening)."""
 
 
 class SopEngine(TimedTransitions):
@@ -102,11 +122,11 @@ class SopEngine(TimedTransitions):
             raise InvalidSubmission(problems)
         now = self._now()
         first = sop.start
-        case = self._enter(sop, CaseState(
-            id=case_id, tracking_no=tracking_no, sop_key=sop.key, sop_version=sop.version,
-            applicant_id=applicant.subject, status="open", step_id=None, step_entered_at=None,
-            step_due_at=None, submitted_at=now, created_at=now, updated_at=now,
-        ), first, now, self._due(sop, first, now, now))
+        case = build(CaseState, {
+            **_NEW_CASE, "id": case_id, "tracking_no": tracking_no, "sop_key": sop.key,
+            "sop_version": sop.version, "applicant_id": applicant.subject, "status": "open",
+            "submitted_at": now, "created_at": now, "updated_at": now,
+            **self._entering(sop, first, now, self._due(sop, first, now, now))})
         entries: list[HistoryEntry] = []
         if first.kind == "automatic":
             done = self._run_automatic(sop, Transition(case, ()))
@@ -121,7 +141,7 @@ class SopEngine(TimedTransitions):
             case, more = self._follow(sop, case, step, submit, applicant, APPLICANT_ROLE, None,
                                       None, docs, now)
             if more[0].event == "case.step_completed":
-                more[0] = replace(more[0], event="case.submitted")
+                more[0] = evolve(more[0], event="case.submitted")
             entries += more
         else:
             if action is not None:
@@ -129,10 +149,10 @@ class SopEngine(TimedTransitions):
             opened = self._entry(case, "case.submitted", now, None, applicant, APPLICANT_ROLE,
                                  None, next_step=case.step_id, due=case.step_due_at,
                                  documents=docs)
-            case = replace(case, seq=opened.seq)
+            case = evolve(case, seq=opened.seq)
             entries.append(opened)
         if assisted_by:
-            entries = [replace(e, data={**e.data, "assisted_by": dict(assisted_by)})
+            entries = [evolve(e, data={**e.data, "assisted_by": dict(assisted_by)})
                        if e.event == "case.submitted" else e for e in entries]
         return self._run_automatic(sop, Transition(case, tuple(entries)))
 
@@ -197,9 +217,9 @@ class SopEngine(TimedTransitions):
              submitted: datetime | None = None) -> datetime | None:
         """Due time of ``step`` entered ``at``; a ``time_from: submitted`` step counts from
         the applicant's last (re)submission instead."""
-        std = step.standard_time()
-        if std is None:
+        if not step.time:
             return None
+        std = standard_time(step.time)
         start = submitted if step.time_from == "submitted" and submitted is not None else at
         return self._calendars(sop.calendar_of(step)).due(start, std)
 
@@ -208,13 +228,16 @@ class SopEngine(TimedTransitions):
         role: str, agency: str | None, *, step_id: str | None = None,
         next_step: str | None = None, due: datetime | None = None, comment: str | None = None,
         documents: tuple[str, ...] = (), data: dict[str, Any] | None = None,
+        seq: int | None = None,
     ) -> HistoryEntry:
-        return HistoryEntry(
-            seq=case.seq + 1, event=event, at=at, sop_version=case.sop_version,
-            step_id=step_id, action=action, next_step_id=next_step, actor_id=who.subject,
-            actor_role=role, actor_agency=agency, status=case.status, due_at=due,
-            comment=comment, documents=documents, data=dict(data or {}),
-        )
+        """The entry appended to ``case``: number ``seq``, by default the next one."""
+        return build(HistoryEntry, {
+            "seq": case.seq + 1 if seq is None else seq, "event": event, "at": at,
+            "sop_version": case.sop_version, "step_id": step_id, "action": action,
+            "next_step_id": next_step, "actor_id": who.subject, "actor_role": role,
+            "actor_agency": agency, "status": case.status, "due_at": due, "comment": comment,
+            "documents": documents, "data": dict(data or {}),
+        })
 
     def _follow(
         self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
@@ -226,31 +249,37 @@ class SopEngine(TimedTransitions):
         if outcome is not None:
             status: CaseStatus = outcome  # type: ignore[assignment]
             reason = comment.strip() if outcome == "rejected" and comment else None
-            closed = replace(_left_step(case), status=status, closed_at=now, updated_at=now,
-                             outcome_reason=reason or case.outcome_reason)
+            closed = evolve(case, _LEFT_STEP, status=status, closed_at=now, updated_at=now,
+                            outcome_reason=reason or case.outcome_reason, seq=case.seq + 1)
             entry = self._entry(closed, f"case.{outcome}", now, chosen.name, who, role, agency,
-                                step_id=step.id, comment=comment, documents=docs, data=data)
-            return replace(closed, seq=entry.seq), [entry]
+                                step_id=step.id, comment=comment, documents=docs, data=data,
+                                seq=closed.seq)
+            return closed, [entry]
         assert chosen.to is not None
         nxt = sop.step(chosen.to)
         due = self._due(sop, nxt, now, case.submitted_at)
-        moved = self._enter(sop, _left_step(case), nxt, now, due)
+        moved = evolve(case, _LEFT_STEP, self._entering(sop, nxt, now, due), seq=case.seq + 1)
         entry = self._entry(moved, "case.step_completed", now, chosen.name, who, role, agency,
                             step_id=step.id, next_step=nxt.id, due=due, comment=comment,
-                            documents=docs, data=data)
-        return replace(moved, seq=entry.seq), [entry]
+                            documents=docs, data=data, seq=moved.seq)
+        return moved, [entry]
 
     def _enter(self, sop: SopDefinition, case: CaseState, step: Step, now: datetime,
                due: datetime | None) -> CaseState:
-        """``case`` standing at ``step`` from ``now``: its due time, the reminder before it,
-        and for a receipt confirmation the time the system confirms by itself."""
+        """``case`` standing at ``step`` from ``now`` (:meth:`_entering`)."""
+        return evolve(case, self._entering(sop, step, now, due))
+
+    def _entering(self, sop: SopDefinition, step: Step, now: datetime,
+                  due: datetime | None) -> dict[str, Any]:
+        """The fields of a case standing at ``step`` from ``now``: its due time, the reminder
+        before it, and for a receipt confirmation the time the system confirms by itself."""
         auto = None
         if step.confirms_receipt:
-            wait = parse_standard_time(step.auto_complete or DEFAULT_AUTO_COMPLETE)
+            wait = standard_time(step.auto_complete or DEFAULT_AUTO_COMPLETE)
             auto = self._calendars(sop.calendar_of(step)).due(now, wait)
-        return replace(case, step_id=step.id, step_entered_at=now, step_due_at=due,
-                       updated_at=now, remind_at=reminder_time(now, due),
-                       auto_complete_at=auto)
+        return {"step_id": step.id, "step_entered_at": now, "step_due_at": due,
+                "updated_at": now, "remind_at": reminder_time(now, due),
+                "auto_complete_at": auto}
 
     def _run_automatic(self, sop: SopDefinition, done: Transition) -> Transition:
         case, entries = done.case, list(done.entries)
@@ -274,10 +303,10 @@ class SopEngine(TimedTransitions):
         if case.step_due_at is not None:
             cal = self._calendars(sop.calendar_of(step))
             remaining = max(0, int(cal.work_between(now, case.step_due_at).total_seconds()))
-        deadline = chosen.deadline_time()
+        deadline = standard_time(chosen.deadline) if chosen.deadline else None
         applicant_due = (self._calendars(sop.calendar).due(now, deadline)
                          if deadline is not None else None)
-        returned = replace(case, status="returned", resume_step_id=chosen.resume_at or step.id,
+        returned = evolve(case, status="returned", resume_step_id=chosen.resume_at or step.id,
                            paused_remaining_s=remaining, applicant_due_at=applicant_due,
                            updated_at=now, remind_at=None,
                            return_reason=comment.strip() if comment else None,
@@ -288,7 +317,7 @@ class SopEngine(TimedTransitions):
                             comment=comment, documents=docs, data={"requested": {
                                 "documents": list(wanted.documents),
                                 "fields": list(wanted.fields)}})
-        return Transition(replace(returned, seq=entry.seq), (entry,))
+        return Transition(evolve(returned, seq=entry.seq), (entry,))
 
     def _resubmit(
         self, sop: SopDefinition, case: CaseState, who: Principal, action: str, now: datetime,
@@ -312,8 +341,8 @@ class SopEngine(TimedTransitions):
             due: datetime | None = cal.add_work(now, timedelta(seconds=case.paused_remaining_s))
         else:
             due = self._due(sop, target, now, now)
-        base = case if same_step else _left_step(case)
-        resumed = replace(self._enter(sop, base, target, now, due), submitted_at=now,
+        base = case if same_step else evolve(case, _LEFT_STEP)
+        resumed = evolve(self._enter(sop, base, target, now, due), submitted_at=now,
                           status="open", resume_step_id=None, paused_remaining_s=None,
                           applicant_due_at=None, return_reason=None, requested_documents=(),
                           requested_fields=(),
@@ -323,24 +352,16 @@ class SopEngine(TimedTransitions):
         entry = self._entry(resumed, "case.resubmitted", now, RESUBMIT, who, APPLICANT_ROLE, None,
                             step_id=case.step_id, next_step=target.id, due=due, comment=comment,
                             documents=docs)
-        return self._run_automatic(sop, Transition(replace(resumed, seq=entry.seq), (entry,)))
+        return self._run_automatic(sop, Transition(evolve(resumed, seq=entry.seq), (entry,)))
 
     def _close(
         self, case: CaseState, status: CaseStatus, event: str, now: datetime, who: Principal,
         role: str, agency: str | None, comment: str | None, reason: str, action: str,
     ) -> Transition:
-        closed = replace(_left_step(case), status=status, resume_step_id=None,
+        closed = evolve(case, _LEFT_STEP, status=status, resume_step_id=None,
                          paused_remaining_s=None, applicant_due_at=None, closed_at=now,
                          updated_at=now, outcome_reason=reason, return_reason=None,
                          requested_documents=(), requested_fields=())
         entry = self._entry(closed, event, now, action, who, role, agency,
                             step_id=case.step_id, comment=comment)
-        return Transition(replace(closed, seq=entry.seq), (entry,))
-
-
-def _left_step(case: CaseState) -> CaseState:
-    """``case`` with no current step: its timers and escalation cleared."""
-    return replace(case, step_id=None, step_entered_at=None, step_due_at=None, overdue_at=None,
-                   remind_at=None, auto_complete_at=None, escalation_level=0,
-                   escalated_agency=None, escalated_role=None, escalated2_agency=None,
-                   escalated2_role=None, escalate_next_at=None)
+        return Transition(evolve(closed, seq=entry.seq), (entry,))

@@ -28,6 +28,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9]{9,15}$")
 _KK_NAME = re.compile(r"(^|_)kk($|_)")
 """A ``nik`` field holding a KK number: ``nomor_kk``, ``no_kk``, ``kk_ayah``."""
+_SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")
 _WIB = ZoneInfo("Asia/Jakarta")
 _MULTILINE = frozenset("\n\r\t")
 
@@ -37,6 +38,8 @@ def is_kk_field(spec: FormField) -> bool:
 
 
 def _has_control(value: str, allowed: frozenset[str]) -> bool:
+    if value.isprintable():  # the usual case: no Cc character at all (fast, in C)
+        return False
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
 
 
@@ -52,7 +55,7 @@ def _text_problem(spec: FormField, value: str) -> dict[str, Any] | None:
 
 def _identity_problem(spec: FormField, value: Any, today: date) -> str | None:
     kk = is_kk_field(spec)
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{16}", value):
+    if not isinstance(value, str) or not _SIXTEEN_DIGITS.fullmatch(value):
         return "not-kk" if kk else "not-nik"
     found = kk_problems(value, today) if kk else nik_problems(value, today)
     return found[0] if found else None
