@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -68,12 +68,29 @@ def entry(event: TrackedEventRow) -> TimelineEntry:
                          due_at=event.due_at, details=dict(event.details or {}))
 
 
+TOTAL_CAP = 1000
+"""A page's ``total`` counts at most this many cases: ``TOTAL_CAP`` means "that many or more"
+(an exact count of every open case an agency holds would cost more than the page)."""
+
+
+async def _capped_total(session: AsyncSession, *wheres: Any, order: Any = ()) -> int:
+    """How many distinct rows the ``wheres`` match together, counting no further than
+    :data:`TOTAL_CAP` (each one cut at the cap; in the index's ``order``, each reads at most
+    that many entries of its index range)."""
+    cut = [select(col(Row.case_id)).where(w).order_by(*order).limit(TOTAL_CAP)
+           for w in wheres]
+    together = cut[0] if len(cut) == 1 else union(*(c.subquery().select() for c in cut))
+    found = await session.scalar(select(func.count()).select_from(
+        together.limit(TOTAL_CAP).subquery()))
+    return int(found or 0)
+
+
 async def _page(session: AsyncSession, where: Any, order: list[Any], limit: int, offset: int
                 ) -> tuple[list[Row], int]:
-    total = await session.scalar(select(func.count()).select_from(Row).where(where))
+    total = await _capped_total(session, where)
     rows = await session.scalars(select(Row).where(where).order_by(*order)
                                  .limit(limit).offset(offset))
-    return list(rows), int(total or 0)
+    return list(rows), total
 
 
 async def mine(session: AsyncSession, who: Principal, status: str | None, limit: int,
@@ -95,30 +112,40 @@ async def inbox(session: AsyncSession, who: Principal, now: datetime, *, state: 
     """Cases whose current step one of the caller's ``<agency>:<role>`` scopes holds
     (external steps also for ``<agency>:integrasi``), or that a late step escalated to one of
     them; overdue first, then by due time."""
-    status, agency, role = col(Row.status), col(Row.step_agency), col(Row.step_role)
-    due = col(Row.step_due_at)
-    held = []
-    for scope_agency, scope_role in scopes(who):
-        held.append(and_(agency == scope_agency, role == scope_role))
-        held.append(and_(col(Row.escalated_agency) == scope_agency,
-                         col(Row.escalated_role) == scope_role))
-        held.append(and_(col(Row.escalated2_agency) == scope_agency,
-                         col(Row.escalated2_role) == scope_role))
-        if scope_role == "integrasi":
-            held.append(and_(agency == scope_agency, col(Row.step_kind) == "external"))
-    waiting = [and_(col(Row.return_agency) == a, col(Row.return_role) == r)
-               for a, r in scopes(who)]
-    open_held = and_(status == "open", or_(*held))
-    returned = and_(status == "returned", or_(*waiting))
-    conds = [{"open": open_held, "overdue": and_(open_held, due < now), "returned": returned,
-              "all": or_(open_held, returned)}[state]]
+    status, agency, role, due = (col(Row.status), col(Row.step_agency), col(Row.step_role),
+                                 col(Row.step_due_at))
+    extra = []
     if service:
-        conds.append(col(Row.service) == service)
+        extra.append(col(Row.service) == service)
     if sop:
-        conds.append(col(Row.sop_key) == sop)
-    late_first = case((and_(due.is_not(None), due < now), 0), else_=1)
-    order = [late_first, due.is_(None), due, col(Row.created_at), col(Row.case_id)]
-    return await _page(session, and_(*conds), order, limit, offset)
+        extra.append(col(Row.sop_key) == sop)
+    if state == "overdue":
+        extra.append(due < now)
+    branches = []  # one index range each (ix_tracked_cases_open_*, ix_tracked_cases_returned)
+    if state != "returned":
+        for scope_agency, scope_role in scopes(who):
+            for a, r in ((agency, role), (col(Row.escalated_agency), col(Row.escalated_role)),
+                         (col(Row.escalated2_agency), col(Row.escalated2_role))):
+                branches.append(and_(status == "open", a == scope_agency, r == scope_role))
+            if scope_role == "integrasi":
+                branches.append(and_(status == "open", agency == scope_agency,
+                                     col(Row.step_kind) == "external"))
+    if state in ("returned", "all"):
+        branches += [and_(status == "returned", col(Row.return_agency) == a,
+                          col(Row.return_role) == r) for a, r in scopes(who)]
+    if not branches:
+        return [], 0
+    branches = [and_(b, *extra) for b in branches]
+    # Overdue first, then by due time: ascending due with NULLs last puts every late step
+    # (due < now) before the others, so the order needs no "late" term and fits the index.
+    order = [due.asc().nulls_last(), col(Row.created_at), col(Row.case_id)]
+    total = await _capped_total(session, *branches, order=order)
+    cut = [select(col(Row.case_id)).where(b).order_by(*order).limit(offset + limit)
+           .subquery().select() for b in branches]
+    ids = union(*cut) if len(cut) > 1 else cut[0]
+    rows = await session.scalars(select(Row).where(col(Row.case_id).in_(ids))
+                                 .order_by(*order).limit(limit).offset(offset))
+    return list(rows), total
 
 
 def outputs(row: Row, events: list[TrackedEventRow]) -> list[OutputLink]:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from shared.db.indexes import open_in_inbox_order
 from shared.db.types import UTCDateTime
 
 
@@ -29,6 +30,7 @@ class TrackedCaseRow(SQLModel, table=True):
         Index("ix_tracked_cases_escalated", "status", "escalated_agency", "escalated_role"),
         Index("ix_tracked_cases_escalated2", "status", "escalated2_agency", "escalated2_role"),
         Index("ix_tracked_cases_closed", "agency", "status", "closed_at"),
+        *open_in_inbox_order("ix_tracked_cases_open", "case_id"),
     )
 
     case_id: str = Field(primary_key=True, max_length=36)

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import Select, and_, func, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -27,6 +27,21 @@ _STATE_FIELDS = [f for f in CaseState.__dataclass_fields__ if f != "id"]
 
 
 _TUPLE_FIELDS = ("requested_documents", "requested_fields")
+
+TOTAL_CAP = 1000
+"""A list's ``total`` counts at most this many cases: ``TOTAL_CAP`` means "that many or more"
+(counting every one of 100,000 open cases for each inbox page would cost more than the page)."""
+
+
+async def capped_count(session: AsyncSession, *ids: Select[Any]) -> int:
+    """How many distinct rows the ``ids`` selects find together, counting no further than
+    :data:`TOTAL_CAP` (each one cut at the cap, so each reads at most that many index
+    entries)."""
+    cut = [i.limit(TOTAL_CAP) for i in ids]
+    together = cut[0] if len(cut) == 1 else union(*(c.subquery().select() for c in cut))
+    found = await session.scalar(select(func.count()).select_from(
+        together.limit(TOTAL_CAP).subquery()))
+    return int(found or 0)
 
 
 def row_to_state(row: CaseRow) -> CaseState:
@@ -63,9 +78,12 @@ class CaseStore:
 
     async def apply(self, session: AsyncSession, sop: SopDefinition, done: Transition,
                     *, row: CaseRow | None = None, form: dict[str, Any] | None = None,
-                    officer: tuple[str, dict[str, Any]] | None = None) -> CaseRow:
+                    officer: tuple[str, dict[str, Any]] | None = None,
+                    batched: bool = False) -> CaseRow:
         """Persist ``done``: the case row, history rows and outbox rows, unflushed-commit.
-        ``officer`` (step id, record) is what an officer recorded leaving that step."""
+        ``officer`` (step id, record) is what an officer recorded leaving that step.
+        ``batched``: the caller writes many cases in the transaction and flushes and calls
+        :func:`signal_commit` once for all of them (the sweeper)."""
         case = done.case
         current = _current_ref(sop, case)
         values = {f: getattr(case, f) for f in _STATE_FIELDS}
@@ -90,6 +108,8 @@ class CaseStore:
             session.add(OutboxRow(event_id=envelope.event_id, topic=self.topic, key=case.id,
                                   payload=envelope.model_dump_json(), created_at=entry.at,
                                   attempts=0))
+        if batched:
+            return row
         if done.entries:
             await signal_commit(session, self.service)
         await session.flush()
@@ -132,33 +152,47 @@ class CaseStore:
                          scopes: list[tuple[str, str]] | None = None,
                          status: str | None = None, sop_key: str | None = None,
                          limit: int = 50, offset: int = 0) -> tuple[list[CaseRow], int]:
-        """Cases of an applicant, or open cases whose current step one of ``scopes`` holds."""
-        conds = []
-        if applicant is not None:
-            conds.append(col(CaseRow.applicant_id) == applicant)
-        if scopes is not None:
-            if not scopes:
-                return [], 0
-            held = [and_(col(CaseRow.step_agency) == a, col(CaseRow.step_role) == r)
-                    for a, r in scopes]
-            held += [and_(col(CaseRow.escalated_agency) == a, col(CaseRow.escalated_role) == r)
-                     for a, r in scopes]
-            held += [and_(col(CaseRow.escalated2_agency) == a,
-                          col(CaseRow.escalated2_role) == r) for a, r in scopes]
-            conds.append(or_(*held))
-            conds.append(col(CaseRow.status) == "open")
+        """Cases of an applicant, or open cases whose current step one of ``scopes`` holds,
+        earliest due first (no due last), then oldest first. The total is capped at
+        :data:`TOTAL_CAP` (see :func:`capped_count`).
+
+        The inbox is one index range per held scope (``ix_cases_open_holder``: step holder,
+        and the escalation indexes), each cut at ``offset + limit`` rows in index order, and
+        merged: with 100,000 open cases a page reads a few dozen index entries, not every
+        open case of the agency."""
+        extra = []
         if status is not None:
-            conds.append(col(CaseRow.status) == status)
+            extra.append(col(CaseRow.status) == status)
         if sop_key is not None:
-            conds.append(col(CaseRow.sop_key) == sop_key)
-        where = and_(true(), *conds)
-        total = await session.scalar(select(func.count()).select_from(CaseRow).where(where))
+            extra.append(col(CaseRow.sop_key) == sop_key)
         due = col(CaseRow.step_due_at)
-        rows = await session.scalars(
-            select(CaseRow).where(where)
-            .order_by(due.is_(None), due, col(CaseRow.created_at))
-            .limit(limit).offset(offset))
-        return list(rows), int(total or 0)
+        order = [due.asc().nulls_last(), col(CaseRow.created_at), col(CaseRow.id)]
+        if scopes is None:
+            conds = [*extra]
+            if applicant is not None:
+                conds.append(col(CaseRow.applicant_id) == applicant)
+            where = and_(true(), *conds)
+            total = await capped_count(session, select(col(CaseRow.id)).where(where))
+            rows = await session.scalars(select(CaseRow).where(where).order_by(*order)
+                                         .limit(limit).offset(offset))
+            return list(rows), total
+        if not scopes:
+            return [], 0
+        pairs = [(col(CaseRow.step_agency), col(CaseRow.step_role)),
+                 (col(CaseRow.escalated_agency), col(CaseRow.escalated_role)),
+                 (col(CaseRow.escalated2_agency), col(CaseRow.escalated2_role))]
+        mine = [col(CaseRow.applicant_id) == applicant] if applicant is not None else []
+        held = [and_(col(CaseRow.status) == "open", a == agency, r == role, *mine, *extra)
+                for agency, role in dict.fromkeys(scopes) for a, r in pairs]
+        # In index order, each count reads at most TOTAL_CAP entries of its index range.
+        total = await capped_count(session, *(select(col(CaseRow.id)).where(c).order_by(*order)
+                                              for c in held))
+        branches = [select(col(CaseRow.id)).where(cond).order_by(*order)
+                    .limit(offset + limit).subquery().select() for cond in held]
+        ids = union(*branches) if len(branches) > 1 else branches[0]
+        rows = await session.scalars(select(CaseRow).where(col(CaseRow.id).in_(ids))
+                                     .order_by(*order).limit(limit).offset(offset))
+        return list(rows), total
 
     async def due_for_overdue(self, session: AsyncSession, now: datetime, limit: int
                               ) -> list[CaseRow]:
@@ -219,3 +253,14 @@ class CaseStore:
     async def documents(self, session: AsyncSession, case_id: str) -> list[DocumentRow]:
         return list(await session.scalars(select(DocumentRow).where(
             col(DocumentRow.case_id) == case_id).order_by(col(DocumentRow.uploaded_at))))
+
+    async def documents_of(self, session: AsyncSession, case_ids: list[str]
+                           ) -> dict[str, list[DocumentRow]]:
+        """The documents of several cases in one query, per case id, oldest first."""
+        found: dict[str, list[DocumentRow]] = {i: [] for i in case_ids}
+        if case_ids:
+            for doc in await session.scalars(select(DocumentRow).where(
+                    col(DocumentRow.case_id).in_(case_ids)).order_by(
+                    col(DocumentRow.uploaded_at))):
+                found[doc.case_id].append(doc)
+        return found

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from shared.db.indexes import open_in_inbox_order
 from shared.db.types import UTCDateTime
 
 
@@ -67,6 +68,7 @@ class CaseRow(SQLModel, table=True):
         Index("ix_cases_escalate_next", "escalate_next_at",
               postgresql_where=text("status = 'open' AND escalate_next_at IS NOT NULL"),
               sqlite_where=text("status = 'open' AND escalate_next_at IS NOT NULL")),
+        *open_in_inbox_order("ix_cases_open", "id"),
     )
 
     id: str = Field(primary_key=True, max_length=36)

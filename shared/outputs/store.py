@@ -37,6 +37,17 @@ class OutputStore:
             select(CaseOutputRow).where(col(CaseOutputRow.case_id) == case_id)
             .order_by(col(CaseOutputRow.created_at), col(CaseOutputRow.number))))
 
+    async def of_cases(self, session: AsyncSession, case_ids: list[str]
+                       ) -> dict[str, list[CaseOutputRow]]:
+        """:meth:`of_case` of several cases in one query, per case id (absent: none)."""
+        found: dict[str, list[CaseOutputRow]] = {}
+        if case_ids:
+            for out in await session.scalars(
+                    select(CaseOutputRow).where(col(CaseOutputRow.case_id).in_(case_ids))
+                    .order_by(col(CaseOutputRow.created_at), col(CaseOutputRow.number))):
+                found.setdefault(out.case_id, []).append(out)
+        return found
+
     async def by_code(self, session: AsyncSession, code: str) -> CaseOutputRow | None:
         return await session.scalar(select(CaseOutputRow).where(
             col(CaseOutputRow.verify_code) == code))

@@ -28,6 +28,7 @@ from shared.cases.store import CaseStore, row_to_state
 from shared.db.tables import CaseRow
 from shared.engine.engine import SopEngine
 from shared.engine.state import Escalation, Transition
+from shared.events.outbox_signal import signal_commit
 from shared.observability.metrics import (
     CASES_AUTO_COMPLETED,
     CASES_EXPIRED,
@@ -113,6 +114,8 @@ class OverdueSweeper:
                 await self._apply(session, sop, row, self._engine.expire(sop, row_to_state(row)))
                 CASES_EXPIRED.labels(self.service, sop.key).inc()
                 other += 1
+            if overdue or other:  # one wake-up for the whole pass (``apply`` batched)
+                await signal_commit(session, self.service)
             await session.commit()
         return overdue, other
 
@@ -145,7 +148,7 @@ class OverdueSweeper:
 
     async def _apply(self, session: AsyncSession, sop: SopDefinition, row: CaseRow,
                      done: Transition) -> None:
-        await self._store.apply(session, sop, done, row=row)
+        await self._store.apply(session, sop, done, row=row, batched=True)
 
     async def refresh_gauges(self) -> None:
         async with self._sessions() as session:
