@@ -17,7 +17,7 @@ export const webhooksEn: Record<keyof typeof webhooksId, string> = {
   "wh.url": "Receiver address (URL)",
   "wh.url.hint": "https://… of the agency's system; http only for 127.0.0.1/localhost in development.",
   "wh.types": "Event types",
-  "wh.types.pick": "Pick at least one event type.",
+  "problem.event-types-empty": "Pick at least one event type.",
   "wh.sops": "SOPs (optional)",
   "wh.sops.hint": "Leave empty for every SOP of the agency.",
   "wh.sops.all": "Every SOP",

@@ -16,7 +16,7 @@ export const webhooksId = {
   "wh.url": "Alamat penerima (URL)",
   "wh.url.hint": "https://… milik sistem instansi; http hanya untuk 127.0.0.1/localhost saat pengembangan.",
   "wh.types": "Jenis peristiwa",
-  "wh.types.pick": "Pilih minimal satu jenis peristiwa.",
+  "problem.event-types-empty": "Pilih minimal satu jenis peristiwa.",
   "wh.sops": "SOP (opsional)",
   "wh.sops.hint": "Kosongkan untuk semua SOP instansi.",
   "wh.sops.all": "Semua SOP",

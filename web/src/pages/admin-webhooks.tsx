@@ -77,7 +77,7 @@ function CreateForm({ agency, accounts, onCreated }: { agency: string; accounts:
     const local: FieldProblem[] = [];
     if (!account) local.push({ field: "account_id", problem: "required" });
     if (!url.trim()) local.push({ field: "url", problem: "required" });
-    if (!types.size) local.push({ field: "event_types", problem: "required", message: t("wh.types.pick") });
+    if (!types.size) local.push({ field: "event_types", problem: "event-types-empty" });
     setProblems(local);
     if (local.length) {
       focus(local);

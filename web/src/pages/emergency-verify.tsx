@@ -35,7 +35,7 @@ export function placeRefusal(err: unknown, fallbackField: string,
   }
   if (err.status === 429) {
     const seconds = err.retryAfter ?? 60;
-    return { problems: [{ field: fallbackField, problem: "rate-limited", message: t("sos.limited") }],
+    return { problems: [{ field: fallbackField, problem: "sos-limited" }],
       general: undefined, waitUntil: Date.now() + seconds * 1000 };
   }
   if (err.errors.length) {
@@ -82,7 +82,7 @@ export function Verify({ onDone, onStep }: { onDone: (who: Reporter) => void;
     setFailure(undefined);
     setResent(false);
     if (!isMobileNumber(phone)) {
-      setProblems([{ field: "telepon", problem: "damkar-phone-format", message: t("problem.not-phone") }]);
+      setProblems([{ field: "telepon", problem: "not-phone" }]);
       document.getElementById("f-telepon")?.focus();
       return;
     }
@@ -106,7 +106,7 @@ export function Verify({ onDone, onStep }: { onDone: (who: Reporter) => void;
     setFailure(undefined);
     setResent(false);
     if (!/^\d{6}$/.test(code.trim())) {
-      setProblems([{ field: "kode", problem: "digits", message: t("sos.code.digits") }]);
+      setProblems([{ field: "kode", problem: "otp-digits" }]);
       document.getElementById("f-kode")?.focus();
       return;
     }

@@ -50,10 +50,9 @@ function ReportForm({ who, onExpired }: { who: Reporter | null; onExpired: () =>
     e.preventDefault();
     setFailure(undefined);
     const local: FieldProblem[] = [];
-    if (!point) local.push({ field: "lokasi", problem: "required", message: t("sos.location.missing") });
-    if (!who && !isMobileNumber(phone)) local.push({ field: "telepon", problem: "damkar-phone-format",
-      message: t("problem.not-phone") });
-    if (address.trim().length < 3) local.push({ field: "alamat", problem: "required", message: t("sos.address.short") });
+    if (!point) local.push({ field: "lokasi", problem: "location-missing" });
+    if (!who && !isMobileNumber(phone)) local.push({ field: "telepon", problem: "not-phone" });
+    if (address.trim().length < 3) local.push({ field: "alamat", problem: "address-short" });
     setProblems(local);
     if (local.length || !point) {
       focusFirst(local);
