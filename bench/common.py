@@ -36,7 +36,7 @@ from tests.support.apps import service_settings, wiring
 from tests.support.tokens import TestTokens
 
 SOP = "dukcapil-kia-0-5-tahun"
-FORM = {"nik_anak": "1801010101200001", "nama_anak": "Anak Uji",
+FORM = {"nik_anak": "1801010105240001", "nama_anak": "Anak Uji",
         "tanggal_lahir_anak": "2024-05-01", "nomor_kk": "1801010101200002",
         "pengambilan": "ekspedisi"}
 PDF = ("berkas.pdf", b"%PDF-1.4 bench\n", "application/pdf")
@@ -133,6 +133,12 @@ class UvicornChild:
             target=_serve, args=(self._make_app, sock), name="bench-uvicorn", daemon=True)
         self._proc.start()
         sock.close()
+
+    @property
+    def pid(self) -> int:
+        """The child's process id (started)."""
+        assert self._proc is not None and self._proc.pid is not None
+        return self._proc.pid
 
     async def wait_ready(self, timeout_s: float = 90) -> None:
         assert self._proc is not None

@@ -25,23 +25,37 @@ committed before the response is sent.
 
 Reported per mode: act transitions/s (actions / wall time of the act phase) and p50/p99
 latency of the act requests as the client sees them; ``--reps`` repetitions, each on a fresh
-database, median and range.
+database, median and range. Each bench database runs with ``synchronous_commit = on``
+(``ALTER DATABASE``), whatever the server's default: a commit waits for its WAL write.
+
+``--profile FILE`` runs one uvicorn repetition with cProfile on in the server process during
+the act phase only (the client is not in it) and writes the top 25 functions by cumulative
+time, then by own time, to FILE (``docs/profiles/``). The profiler slows the server: its
+figures are not the benchmark's.
 
     PYTHONPATH=. .venv/bin/python bench/service_act_pg.py [--quick] [--mode asgi|uvicorn|both]
-        [--transitions N] [--concurrency C] [--reps R]
+        [--transitions N] [--concurrency C] [--reps R] [--profile FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import logging
+import os
+import pstats
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import httpx
+from fastapi import FastAPI
 
 from bench.common import (
     WALK,
@@ -50,6 +64,7 @@ from bench.common import (
     build_app,
     fresh_database,
     percentile,
+    pg_admin_url,
     run_pool,
     spread,
 )
@@ -57,6 +72,46 @@ from tests.support.apps import running
 from tests.support.tokens import TestTokens
 
 TOKENS = TestTokens()
+PROFILE_PATH = "/__bench/profile"
+Hook = Callable[[], Awaitable[None]]
+
+
+async def act_database(name: str) -> str:
+    """A fresh bench database whose sessions commit synchronously; its SQLAlchemy URL."""
+    url = await fresh_database(name)
+    conn = await asyncpg.connect(pg_admin_url())
+    try:
+        await conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = on')
+    finally:
+        await conn.close()
+    return url
+
+
+class Profiled:
+    """The app, with cProfile switched on by ``POST /__bench/profile?on=1`` and off (the top
+    25 by cumulative time written to ``out``) by ``POST /__bench/profile?on=0``."""
+
+    def __init__(self, app: Any, out: Path) -> None:
+        self.app, self.out = app, out
+        self.profile: cProfile.Profile | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != PROFILE_PATH:
+            return await self.app(scope, receive, send)
+        if scope["query_string"] == b"on=1":
+            self.profile = cProfile.Profile()
+            self.profile.enable()
+        elif self.profile is not None:
+            self.profile.disable()
+            text = io.StringIO()
+            stats = pstats.Stats(self.profile, stream=text)
+            # A coroutine's cumulative time counts its waits too; own time is the CPU.
+            for order in ("cumulative", "tottime"):
+                text.write(f"==== top 25 by {order} ====\n")
+                stats.sort_stats(order).print_stats(25)
+            self.out.write_text(text.getvalue())
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
 
 
 @dataclass
@@ -66,6 +121,8 @@ class Result:
     acts: int
     act_s: float
     latencies: list[float]
+    cpu_s: float | None = None
+    """CPU seconds (user + system) of the server process during the act phase (uvicorn)."""
 
     @property
     def tps(self) -> float:
@@ -74,11 +131,26 @@ class Result:
     def line(self) -> str:
         return (f"{self.acts} acts in {self.act_s:.2f}s = {self.tps:,.0f} transitions/s, "
                 f"p50 {percentile(self.latencies, 50) * 1000:.1f} ms, "
-                f"p99 {percentile(self.latencies, 99) * 1000:.1f} ms "
+                f"p99 {percentile(self.latencies, 99) * 1000:.1f} ms, "
+                f"{self.cpu_text()} "
                 f"(opened {self.cases} cases at {self.cases / self.open_s:,.0f}/s)")
 
 
-async def drive(client: httpx.AsyncClient, cases: int, concurrency: int) -> Result:
+    def cpu_ms(self) -> float:
+        return float("nan") if self.cpu_s is None else self.cpu_s / self.acts * 1000
+
+    def cpu_text(self) -> str:
+        return "server CPU n/a" if self.cpu_s is None else f"server CPU {self.cpu_ms():.2f} ms/act"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def drive(client: httpx.AsyncClient, cases: int, concurrency: int,
+                before_acts: Hook | None = None, after_acts: Hook | None = None) -> Result:
     kia = Kia(client, TOKENS)
     citizens = [kia.citizen(i) for i in range(cases)]
     warm = await kia.open_case(citizens[0])  # warm-up: first-request costs, not counted
@@ -95,6 +167,8 @@ async def drive(client: httpx.AsyncClient, cases: int, concurrency: int) -> Resu
     open_s = time.perf_counter() - t0
 
     latencies: list[float] = []
+    if before_acts is not None:
+        await before_acts()
 
     async def act_once(job: tuple[str, int]) -> tuple[str, int] | None:
         case_id, k = job
@@ -106,22 +180,29 @@ async def drive(client: httpx.AsyncClient, cases: int, concurrency: int) -> Resu
     t1 = time.perf_counter()
     await run_pool(concurrency, [(c, 0) for c in opened], act_once)
     act_s = time.perf_counter() - t1
+    if after_acts is not None:
+        await after_acts()
     assert len(latencies) == cases * len(WALK)
     return Result(cases, open_s, len(latencies), act_s, latencies)
 
 
 async def asgi_mode(db: str, cases: int, concurrency: int) -> Result:
-    url = await fresh_database(db)
+    url = await act_database(db)
     with tempfile.TemporaryDirectory(prefix="halo-bench-") as tmp:
         app = build_app(url, Path(tmp), TOKENS)
         async with running(app) as client:
             return await drive(client, cases, concurrency)
 
 
-def uvicorn_mode(db: str, cases: int, concurrency: int) -> Result:
-    url = asyncio.run(fresh_database(db))
+def uvicorn_mode(db: str, cases: int, concurrency: int, profile: Path | None = None
+                 ) -> Result:
+    url = asyncio.run(act_database(db))
     with tempfile.TemporaryDirectory(prefix="halo-bench-") as tmp:
-        child = UvicornChild(lambda: build_app(url, Path(tmp), TOKENS))
+        def make_app() -> FastAPI:
+            app = build_app(url, Path(tmp), TOKENS)
+            return app if profile is None else Profiled(app, profile)  # type: ignore[return-value]
+
+        child = UvicornChild(make_app)
         child.start()
         try:
             async def client_side() -> Result:
@@ -130,7 +211,20 @@ def uvicorn_mode(db: str, cases: int, concurrency: int) -> Result:
                                       max_keepalive_connections=concurrency)
                 async with httpx.AsyncClient(base_url=child.base_url, limits=limits,
                                              timeout=60) as client:
-                    return await drive(client, cases, concurrency)
+                    if profile is None:
+                        pid = child.pid
+                        cpu = [0.0]
+
+                        async def mark() -> None:
+                            cpu[0] = cpu_seconds(pid) - cpu[0]
+                        result = await drive(client, cases, concurrency, mark, mark)
+                        result.cpu_s = cpu[0]
+                        return result
+
+                    async def switch(on: int) -> None:
+                        await client.post(PROFILE_PATH, params={"on": on})
+                    return await drive(client, cases, concurrency,
+                                       lambda: switch(1), lambda: switch(0))
             return asyncio.run(client_side())
         finally:
             child.stop()
@@ -145,12 +239,19 @@ def main() -> None:
                         help="act transitions per repetition (default 2000; 5 per case)")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--reps", type=int, help="repetitions per mode (default 3)")
+    parser.add_argument("--profile", type=Path,
+                        help="one profiled uvicorn run; top 25 by cumulative time to this file")
     args = parser.parse_args()
     transitions = args.transitions or (250 if args.quick else 2000)
     reps = args.reps or (1 if args.quick else 3)
     cases = max(1, transitions // len(WALK))
     modes = ["asgi", "uvicorn"] if args.mode == "both" else [args.mode]
     logging.getLogger().setLevel(logging.WARNING)
+    if args.profile is not None:
+        result = uvicorn_mode("halo_bench_act_profile", cases, args.concurrency,
+                              args.profile.resolve())
+        print(f"profiled (slowed) run: {result.line()}; profile in {args.profile}")
+        return
 
     print(f"service act on PostgreSQL: {cases} cases x {len(WALK)} acts = "
           f"{cases * len(WALK)} transitions, concurrency {args.concurrency}, {reps} reps")
@@ -168,7 +269,9 @@ def main() -> None:
         rs = results[mode]
         print(f"{mode:<7} transitions/s {spread([r.tps for r in rs], ',.0f')}  "
               f"p50 ms {spread([percentile(r.latencies, 50) * 1000 for r in rs])}  "
-              f"p99 ms {spread([percentile(r.latencies, 99) * 1000 for r in rs])}")
+              f"p99 ms {spread([percentile(r.latencies, 99) * 1000 for r in rs])}"
+              + (f"  server CPU ms/act {spread([r.cpu_ms() for r in rs], '.2f')}"
+                 if mode == "uvicorn" else ""))
     if len(modes) == 2:
         ratios = [u.tps / a.tps for a, u in zip(results["asgi"], results["uvicorn"],
                                                 strict=True)]

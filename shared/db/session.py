@@ -50,7 +50,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: with asyncpg it is three round trips (BEGIN, ping, ROLLBACK) per checkout.
+    # A connection the server ended fails its first statement instead, marked
+    # ``connection_invalidated``: that request answers 503 (shared/db/errors.py) and the pool
+    # drops every connection older than the failure, so the next requests reconnect.
+    kwargs.setdefault("pool_pre_ping", False)
     return create_async_engine(url, **kwargs)
 
 

@@ -19,7 +19,8 @@ from shared.web.problems import ProblemError
 from shared.web.runtime import ServiceRuntime
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
+async def get_runtime(request: Request) -> ServiceRuntime:
+    """Async on purpose: FastAPI runs a sync dependency in the thread pool (a hop per use)."""
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
