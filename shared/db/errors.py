@@ -4,8 +4,8 @@ from a bug, for the problem handlers: the first is a 503 the caller retries, the
 While PostgreSQL is down a new connection fails in the driver before SQLAlchemy wraps
 anything (``ConnectionRefusedError``; ``CannotConnectNowError`` while it starts or shuts
 down); a connection lost mid-statement arrives wrapped, marked ``connection_invalidated``
-(the pool then drops it, and ``pool_pre_ping`` replaces the others before their next use, so
-the process recovers by itself once the database is back).
+(the pool then drops it and every connection older than the failure, so the process recovers
+by itself once the database is back: no pre-ping, tests/shared/web/test_pool_without_ping.py).
 """
 
 from __future__ import annotations
