@@ -17,8 +17,8 @@ import argparse
 import asyncio
 import statistics
 import time
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="operations per measurement")
     parser.add_argument("--reps", type=int, default=5)
     args = parser.parse_args()
-    sides: dict[str, Callable[[], Awaitable[float]]] = {
+    sides: dict[str, Callable[[], Coroutine[Any, Any, float]]] = {
         "checkout, pre-ping on": lambda: checkout(args.n, True),
         "checkout, pre-ping off": lambda: checkout(args.n, False),
         "dependency sync (thread pool)": lambda: dependency(args.n, "sync"),
