@@ -1,6 +1,7 @@
-"""With many open cases in a PostgreSQL service database, the sweeper's queries and the
-inbox read through their indexes: no plan has a sequential scan of ``cases`` (EXPLAIN of the
-statements the store really sends). The gateway's inbox the same on ``tracked_cases``."""
+"""With many open cases in a PostgreSQL service database, the sweeper's queries (its five
+timers) and the inbox read through their indexes: no plan has a sequential scan of ``cases``
+(EXPLAIN of the statements the store really sends). The gateway's inbox the same on
+``tracked_cases``."""
 
 from __future__ import annotations
 
