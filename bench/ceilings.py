@@ -168,7 +168,8 @@ async def asyncpg_ceiling(acts: int, concurrency: int) -> Result:
 def _line(r: Result) -> str:
     return (f"{r.acts} in {r.act_s:.2f}s = {r.tps:,.0f}/s, "
             f"p50 {percentile(r.latencies, 50) * 1000:.1f} ms, "
-            f"p99 {percentile(r.latencies, 99) * 1000:.1f} ms")
+            f"p99 {percentile(r.latencies, 99) * 1000:.1f} ms"
+            + (f", {r.cpu_text()}" if r.cpu_s is not None else ""))
 
 
 def main() -> None:
