@@ -26,6 +26,10 @@ _ID = "md5(:salt || g::text)::uuid::text"
 _DUE = (f"CASE WHEN g % {NO_DUE_EVERY} = 0 THEN NULL "
         f"WHEN g % {LATE_EVERY} = 1 THEN CAST(:now AS timestamptz) - g * interval '1 second' "
         "ELSE CAST(:now AS timestamptz) + (g % 10000) * interval '1 minute' END")
+_HEX = "upper(lpad(to_hex(g), 8, '0'))"
+_TRACKING = f"substr(t.tracking_no, 1, 3) || substr({_HEX}, 1, 4) || '-' || substr({_HEX}, 5, 4)"
+"""The template's service prefix and ``g`` in 8 hex digits (valid tracking-number letters):
+unique for one copy run per database."""
 _CREATED = "CAST(:now AS timestamptz) - interval '30 days' + g * interval '1 second'"
 
 
@@ -59,7 +63,7 @@ async def clone_cases(conn: AsyncConnection, template: str, n: int, now: datetim
     their step held by ``roles`` in turn (default: all by the template's)."""
     params = {"template": template, "now": now, "salt": salt, "citizens": citizens}
     await _clone(conn, _table(CaseRow), "t.id = :template", n, {**_roles(roles),
-        "id": _ID, "tracking_no": "'B' || lpad(g::text, 9, '0') || substr(:salt, 1, 4)",
+        "id": _ID, "tracking_no": _TRACKING,
         "applicant_id": "'warga-' || (g % :citizens)::text", "status": "'open'",
         "step_due_at": _DUE, "created_at": _CREATED, "updated_at": _CREATED,
         "overdue_at": "NULL", "remind_at": "NULL", "auto_complete_at": "NULL",
@@ -75,7 +79,7 @@ async def clone_tracked(conn: AsyncConnection, template: str, n: int, now: datet
     in :func:`clone_cases`)."""
     params = {"template": template, "now": now, "salt": salt, "citizens": citizens}
     await _clone(conn, _table(TrackedCaseRow), "t.case_id = :template", n, {**_roles(roles),
-        "case_id": _ID, "tracking_no": "'B' || lpad(g::text, 9, '0') || substr(:salt, 1, 4)",
+        "case_id": _ID, "tracking_no": _TRACKING,
         "applicant": "'warga-' || (g % :citizens)::text", "status": "'open'",
         "step_due_at": _DUE, "created_at": _CREATED, "updated_at": _CREATED}, params)
 

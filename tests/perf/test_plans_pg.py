@@ -91,6 +91,12 @@ async def test_sweeper_and_inbox_plans_use_the_indexes(tmp_path: Path, fresh_pg_
             late = await store.due_for_overdue(session, now, 1000)
         assert len(rows) == 20 and total == 1000  # capped: "1000 or more"
         assert len(late) == COPIES // 100
+        with recorded(runtime.db) as seen:
+            overdue, _ = await runtime.sweeper.run_once()
+        assert overdue == len(late)  # one batch of 200 flagged, each with history and event
+        notify = [q for q, _ in seen if "pg_notify" in q]
+        assert len(notify) == 1, len(notify)  # one wake-up for the pass, not one per case
+        assert len(seen) < 40, len(seen)  # the writes go in batches, not one per case
 
 
 async def test_gateway_inbox_plan_uses_the_index(tmp_path: Path, fresh_pg_url: str) -> None:
