@@ -33,12 +33,15 @@ from shared.web.openapi import install_openapi, route_name_id
 from shared.web.problems import install_problem_handlers
 from shared.web.runtime import shifted, utc_now
 
-PART_MODULES = ("gateway.identity.part", "gateway.catalog.part", "gateway.tracking.part",
+PART_MODULES = ("gateway.routing.known", "gateway.identity.part", "gateway.catalog.part",
+                "gateway.tracking.part",
                 "gateway.survey.part", "gateway.verify.part", "gateway.notifications.part",
                 "gateway.webhooks.part", "gateway.otp.part", "gateway.routing.part",
                 "gateway.web.part")
 """Routing comes after the API parts: its catch-all ``/api/v1/{service}/...`` must not shadow
-them; the web app's catch-all (``/{path}``, the SPA) comes last of all."""
+them; the web app's catch-all (``/{path}``, the SPA) comes last of all. The known services'
+routes (``gateway.routing.known``, service names only: they shadow nothing) come first, so a
+proxied request is not matched against every other route first."""
 
 
 @dataclass

@@ -16,12 +16,18 @@ from urllib.parse import unquote
 
 import httpx
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from gateway.routing.assisted import STATE_KEY as CITIZEN_CHECK
 from gateway.routing.assisted import checked_body
-from gateway.routing.proxy import UpstreamFailure, forward, relay_body, response_headers
+from gateway.routing.proxy import (
+    UpstreamFailure,
+    forward,
+    relay_body,
+    response_headers,
+    small_body,
+)
 from gateway.runtime import GatewayPart, GatewayRuntime
 from shared.auth.tokens import InvalidToken
 from shared.engine.state import Principal
@@ -53,7 +59,7 @@ async def _check_bearer(request: Request, runtime: GatewayRuntime) -> Principal 
 
 @router.api_route("/api/v1/{service}", methods=METHODS, include_in_schema=False)
 @router.api_route("/api/v1/{service}/{path:path}", methods=METHODS, include_in_schema=False)
-async def route_to_service(service: str, request: Request) -> StreamingResponse:
+async def route_to_service(service: str, request: Request) -> Response:
     """Forward the request to ``service`` (see :mod:`gateway.routing.proxy`)."""
     runtime: GatewayRuntime = request.app.state.runtime
     client = runtime.clients.get(service)
@@ -69,8 +75,19 @@ async def route_to_service(service: str, request: Request) -> StreamingResponse:
     except UpstreamFailure as exc:
         raise ProblemError(exc.status, exc.code, service=service) from None
     pending = await _await_projection(runtime, request, upstream.status_code, upstream.headers)
-    response = StreamingResponse(relay_body(upstream, service), status_code=upstream.status_code,
-                                 background=BackgroundTask(upstream.aclose))
+    try:
+        whole = await small_body(upstream, request.method, idle_s)
+    except (TimeoutError, httpx.TimeoutException):
+        raise ProblemError(504, "upstream-timeout", service=service) from None
+    except httpx.TransportError:
+        raise ProblemError(503, "service-unavailable", service=service) from None
+    response: Response
+    if whole is not None:
+        response = Response(whole, status_code=upstream.status_code)
+    else:
+        response = StreamingResponse(relay_body(upstream, service),
+                                     status_code=upstream.status_code,
+                                     background=BackgroundTask(upstream.aclose))
     response.raw_headers = response_headers(upstream)
     if pending is not None:
         response.raw_headers.append((b"x-tracking-pending", str(pending).encode()))

@@ -35,6 +35,8 @@ DROPPED_RESPONSE_HEADERS = frozenset({
     "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
     "proxy-authenticate", "proxy-authorization", "x-request-id", "server", "date"})
 """Hop-by-hop headers, and those the gateway sets itself."""
+BUFFERED_MAX = 64 * 1024
+"""Responses up to this size (by their ``Content-Length``) are relayed in one piece."""
 
 
 class UpstreamFailure(Exception):
@@ -97,6 +99,12 @@ def upstream_headers(request: Request) -> dict[str, str]:
     return headers
 
 
+def upstream_url(client: httpx.AsyncClient, target: str) -> httpx.URL:
+    """The absolute URL of ``target`` on ``client``'s service. Built from text: handing httpx
+    a relative path makes it parse and merge the base URL on every request (about 60 us)."""
+    return httpx.URL(f"{str(client.base_url).rstrip('/')}{target}")
+
+
 def upstream_target(request: Request, service: str) -> str:
     """The service-relative path, percent-escapes kept as sent, with the query string."""
     raw: bytes = request.scope.get("raw_path") or request.url.path.encode()
@@ -119,7 +127,8 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str,
     """
     activity = _Activity()
     content = _body(body or request.stream(), activity) if _has_body(request) else None
-    outgoing = client.build_request(request.method, upstream_target(request, service),
+    outgoing = client.build_request(request.method,
+                                    upstream_url(client, upstream_target(request, service)),
                                     headers=upstream_headers(request), content=content)
     try:
         return await _watched(client.send(outgoing, stream=True), activity, idle_s)
@@ -135,6 +144,29 @@ async def forward(client: httpx.AsyncClient, request: Request, service: str,
         log.warning("service exchange failed", extra={"upstream": service,
                                                       "error": type(exc).__name__})
         raise UpstreamFailure(503, "service-unavailable") from None
+
+
+async def small_body(upstream: httpx.Response, method: str, idle_s: float) -> bytes | None:
+    """The whole raw body when the service announced a small one (``Content-Length`` up to
+    :data:`BUFFERED_MAX`), else None (then :func:`relay_body` streams it). A small body sent
+    in one piece saves the streaming response's task and per-chunk hops; the response is
+    closed when the body was read."""
+    length = upstream.headers.get("content-length", "")
+    if method == "HEAD" or not length.isdigit() or int(length) > BUFFERED_MAX:
+        return None
+    activity = _Activity()
+
+    async def read() -> bytes:
+        chunks = []
+        async for chunk in upstream.aiter_raw():
+            activity.touch()
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    try:
+        return await _watched(read(), activity, idle_s)
+    finally:
+        await upstream.aclose()
 
 
 def response_headers(upstream: httpx.Response) -> list[tuple[bytes, bytes]]:
