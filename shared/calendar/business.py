@@ -205,6 +205,10 @@ class OfficeCalendar:
         if not amount:
             return instant.astimezone(self.tz)
         forward = amount > timedelta(0)
+        if forward:  # the usual case: it ends on the day it starts, inside its hours
+            span = self._span(self._local_day(instant))
+            if span is not None and span[0] <= instant and instant + amount <= span[1]:
+                return (instant + amount).astimezone(self.tz)
         remaining = amount if forward else -amount
         for _day, opens, closes in self._spans(self._local_day(instant), 1 if forward else -1):
             low, high = (max(instant, opens), closes) if forward else (opens, min(instant, closes))

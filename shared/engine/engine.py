@@ -176,7 +176,7 @@ class SopEngine(TimedTransitions):
             raise CaseClosed(status=case.status)
         if expected_step is not None and expected_step != case.step_id:
             raise WrongStep(expected=expected_step, current=case.step_id)
-        docs = tuple(sorted(set(documents)))
+        docs = tuple(sorted(set(documents))) if documents else ()
         now = self._now()
         if action == WITHDRAW:
             if who.subject != case.applicant_id:
@@ -282,7 +282,7 @@ class SopEngine(TimedTransitions):
                 "auto_complete_at": auto}
 
     def _run_automatic(self, sop: SopDefinition, done: Transition) -> Transition:
-        case, entries = done.case, list(done.entries)
+        case, entries, ran = done.case, list(done.entries), False
         for _ in range(_MAX_AUTOMATIC_CHAIN):
             if case.status != "open" or case.step_id is None:
                 break
@@ -292,7 +292,8 @@ class SopEngine(TimedTransitions):
             case, more = self._follow(sop, case, step, step.actions[0], SYSTEM, "system",
                                       step_agency(sop, step), None, (), self._now())
             entries += more
-        return Transition(case, tuple(entries))
+            ran = True
+        return Transition(case, tuple(entries)) if ran else done
 
     def _return(
         self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
