@@ -4,7 +4,8 @@ the consumer's transaction (idempotent on (subscription, event id)).
 An event concerns an agency when the case's SOP is the agency's (``data.agency``), or the
 step acted on or the step the case moved to is held by the agency (``actor_agency``,
 ``current.agency``). A subscription of that agency matches when the event's type is one of
-its ``event_types`` and, if it names ``sop_keys``, the case's SOP is one of them. The body is
+its ``event_types`` and, if it names ``sop_keys``, the case's SOP is one of them, and the event
+happened at or after the subscription's creation. The body is
 the envelope exactly as the contract defines it (it carries no personal data).
 """
 
@@ -29,7 +30,11 @@ def agencies_of(event: EventEnvelope) -> list[str]:
 
 
 def matches(sub: WebhookSubscriptionRow, event: EventEnvelope) -> bool:
-    return event.type in sub.event_types and (not sub.sop_keys or event.sop_key in sub.sop_keys)
+    """The event's type and SOP are the subscription's, and it happened once the subscription
+    existed: a new subscription is not sent the backlog the consumer had still to read."""
+    return (event.type in sub.event_types
+            and (not sub.sop_keys or event.sop_key in sub.sop_keys)
+            and event.time >= sub.created_at)
 
 
 def delivery_row(sub_id: str, event_id: str, event_type: str, case_id: str | None,
