@@ -4,16 +4,14 @@ clock, the LAPOR! stand-in served over real HTTP and the real adapter pointed at
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -23,6 +21,7 @@ from services.pengaduan.app import create_app
 from shared.web.runtime import ServiceRuntime
 from tests.support.apps import rolled_back, running, service_settings, wiring
 from tests.support.lapor_standin import LaporStandIn, serving
+from tests.support.pg_database import throwaway_database
 from tests.support.tokens import TestTokens
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -65,56 +64,23 @@ class Lapor:
         return dict(response.json())
 
 
-async def own_database() -> tuple[str, str, str]:
-    admin = os.environ.get("HALO_TEST_PG_ADMIN_URL")
-    if not admin:
-        pytest.skip("HALO_TEST_PG_ADMIN_URL not set")
-    name = f"halo_t_lp_{uuid.uuid4().hex[:10]}"
-    dsn = admin.replace("postgresql+asyncpg://", "postgresql://")
-    try:
-        conn = await asyncpg.connect(dsn)
-    except (OSError, asyncpg.PostgresError):
-        pytest.skip("PostgreSQL of the test tier does not answer")
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{admin.rsplit('/', 1)[0]}/{name}", dsn, name
-
-
-async def drop_database(dsn: str, name: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
                                                                  marks=pytest.mark.integration)])
 async def lapor_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                     ) -> AsyncIterator[Lapor]:
     tmp = tmp_path_factory.mktemp("pengaduan")
-    dropped: tuple[str, str] | None = None
-    if request.param == "postgresql":
-        url, dsn, name = await own_database()
-        dropped = (dsn, name)
-    else:
-        url = f"sqlite+aiosqlite:///{tmp / 'pengaduan.db'}"
-    clock = Clock(START)
-    standin = LaporStandIn()
-    app = create_app(service_settings("pengaduan", url, Path(tmp)), wiring(TOKENS, clock=clock))
-    try:
-        with serving(standin) as lapor_url:
-            client = HttpLapor(LaporSettings(url=lapor_url, token=standin.token), page_size=2)
-            try:
-                async with running(app) as http:
-                    yield Lapor(app, http, clock, standin, client)
-            finally:
-                await client.aclose()
-    finally:
-        if dropped is not None:
-            await drop_database(*dropped)
+    async with AsyncExitStack() as stack:
+        url = (await stack.enter_async_context(throwaway_database("lp"))
+               if request.param == "postgresql" else f"sqlite+aiosqlite:///{tmp / 'pengaduan.db'}")
+        clock = Clock(START)
+        standin = LaporStandIn()
+        app = create_app(service_settings("pengaduan", url, Path(tmp)),
+                         wiring(TOKENS, clock=clock))
+        lapor_url = stack.enter_context(serving(standin))
+        client = HttpLapor(LaporSettings(url=lapor_url, token=standin.token), page_size=2)
+        stack.push_async_callback(client.aclose)
+        http = await stack.enter_async_context(running(app))
+        yield Lapor(app, http, clock, standin, client)
 
 
 @pytest.fixture
