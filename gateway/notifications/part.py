@@ -36,6 +36,7 @@ from gateway.notifications.settings import NotificationSettings, SmtpSettings
 from gateway.notifications.templates import TemplateError, Templates
 from gateway.runtime import GatewayPart, GatewayRuntime
 from gateway.settings import SERVICES
+from shared.aio.waiting import end_tasks
 from shared.events.bus import EventBus
 from shared.events.consumer import EventConsumer, Handler
 from shared.events.envelope import EventEnvelope, case_topic
@@ -164,12 +165,7 @@ def make_part(settings: NotificationSettings | None = None,
         state: NotificationsState | None = runtime.state.get(STATE_KEY)
         if state is None:
             return
-        if state.tasks:
-            # The stop event is set: each loop ends after its current round.
-            _, pending = await asyncio.wait(state.tasks, timeout=STOP_GRACE_S)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await end_tasks(state.tasks, STOP_GRACE_S)  # the stop event is set
         await state.consumer.stop()
         if state.notices is not None:
             await state.notices.stop()

@@ -28,6 +28,7 @@ from gateway.tracking.projector import apply_event, topics
 from gateway.tracking.routes import router as case_router
 from gateway.tracking.routes_agency import router as agency_router
 from gateway.tracking.visible import DEFAULT_WAIT_S, Visibility
+from shared.aio.waiting import end_tasks
 from shared.events.consumer import EventConsumer
 from shared.events.envelope import EventEnvelope
 from shared.settings import env
@@ -89,11 +90,7 @@ async def stop(runtime: GatewayRuntime) -> None:
     if state is None:
         return
     if state.task is not None:
-        # The stop event is set: the loop ends after its current poll.
-        done, _ = await asyncio.wait({state.task}, timeout=STOP_GRACE_S)
-        if not done:
-            state.task.cancel()
-            await asyncio.gather(state.task, return_exceptions=True)
+        await end_tasks([state.task], STOP_GRACE_S)  # the stop event is set
     await state.consumer.stop()
 
 

@@ -29,6 +29,7 @@ from gateway.webhooks.fanout import Fanout
 from gateway.webhooks.routes import router
 from gateway.webhooks.service import STATE_KEY, WebhooksState
 from gateway.webhooks.settings import WebhookSettings
+from shared.aio.waiting import end_tasks
 from shared.events.bus import EventBus
 from shared.events.consumer import EventConsumer, Handler
 from shared.events.envelope import EventEnvelope, case_topic
@@ -81,12 +82,7 @@ def make_part(settings: WebhookSettings | None = None, *, rng: random.Random | N
         state: WebhooksState | None = runtime.state.get(STATE_KEY)
         if state is None:
             return
-        if state.tasks:
-            # The stop event is set: each loop ends after its current round.
-            _, pending = await asyncio.wait(state.tasks, timeout=STOP_GRACE_S)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await end_tasks(state.tasks, STOP_GRACE_S)  # the stop event is set
         await state.consumer.stop()
         await state.worker.aclose()
 
