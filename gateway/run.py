@@ -8,6 +8,10 @@ from Kafka (``HALO_BUS=kafka``, ``HALO_KAFKA_BOOTSTRAP``).
 (any peer: only when nothing but the proxy can reach the gateway). Empty (the default): no
 proxy is trusted, the client is the TCP peer. The per-client rate limits key on that client.
 
+``--loop``/``--http`` choose uvicorn's event loop and HTTP parser; the default ``auto`` takes
+uvloop and httptools (both installed), the others are there to measure against
+(``bench/gateway_overhead.py --variant``).
+
 ``/metrics`` is served on a second listener only (``HALO_METRICS_PORT``, bound to
 ``HALO_METRICS_HOST`` or ``--host``; see :mod:`shared.observability.exposition`).
 """
@@ -53,6 +57,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--demo", action="store_true", help="seed the demo accounts")
+    parser.add_argument("--loop", choices=["auto", "asyncio", "uvloop"], default="auto",
+                        help="uvicorn's event loop (auto: uvloop when installed)")
+    parser.add_argument("--http", choices=["auto", "h11", "httptools"], default="auto",
+                        help="uvicorn's HTTP parser (auto: httptools when installed)")
     args = parser.parse_args()
     proxy = proxy_options(os.environ.get(FORWARDED_ENV))  # a bad value stops the start here
     metrics = MetricsListener.from_env(default_host=args.host)
@@ -63,7 +71,7 @@ def main() -> None:
     if args.demo or os.environ.get("HALO_DEMO") == "1":
         app = with_demo_accounts(app)
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
-                **proxy)
+                loop=args.loop, http=args.http, **proxy)
 
 
 def with_demo_accounts(app: FastAPI) -> FastAPI:
