@@ -46,6 +46,7 @@ import httpx
 from fastapi import FastAPI
 
 from bench.common import WALK, Kia, UvicornChild, build_app, percentile, run_pool, spread
+from bench.loadclient import LoadClient
 from bench.service_act_pg import TOKENS, Result, act_database, uvicorn_mode
 from tests.support.apps import running
 
@@ -88,7 +89,7 @@ def bare_app(body: bytes) -> Callable[..., Any]:
     return app
 
 
-def asgi_ceiling(acts: int, concurrency: int, body_bytes: int) -> Result:
+def asgi_ceiling(acts: int, concurrency: int, body_bytes: int, lean: bool = True) -> Result:
     body = json.dumps({"pad": "x" * max(0, body_bytes - 11)}).encode()
     child = UvicornChild(lambda: cast(FastAPI, bare_app(body)))
     child.start()
@@ -99,20 +100,28 @@ def asgi_ceiling(acts: int, concurrency: int, body_bytes: int) -> Result:
                                   max_keepalive_connections=concurrency)
             headers = Kia(httpx.AsyncClient(), TOKENS).officer("operator")
             latencies: list[float] = []
+            action = json.dumps({"action": "teruskan", "step": "x"}).encode()
+            lean_client = LoadClient(child.base_url, concurrency) if lean else None
             async with httpx.AsyncClient(base_url=child.base_url, limits=limits,
                                          timeout=60) as client:
                 async def once(i: int) -> None:
                     start = time.perf_counter()
-                    response = await client.post(f"/cases/{uuid.uuid4()}/actions",
-                                                 headers=headers,
-                                                 json={"action": "teruskan", "step": "x"})
-                    assert response.status_code == 200 and len(response.content) == len(body)
+                    path = f"/cases/{uuid.uuid4()}/actions"
+                    if lean_client is not None:
+                        status, raw = await lean_client.request("POST", path, headers, action)
+                    else:
+                        response = await client.post(path, headers=headers,
+                                                     json={"action": "teruskan", "step": "x"})
+                        status, raw = response.status_code, response.content
+                    assert status == 200 and len(raw) == len(body)
                     latencies.append(time.perf_counter() - start)
                 await run_pool(concurrency, list(range(50)), once)  # warm-up
                 latencies.clear()
                 t0 = time.perf_counter()
                 await run_pool(concurrency, list(range(acts)), once)
                 took = time.perf_counter() - t0
+            if lean_client is not None:
+                await lean_client.close()
             return Result(0, 1.0, len(latencies), took, latencies)
         return asyncio.run(client_side())
     finally:
@@ -179,17 +188,22 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--reps", type=int, help="repetitions (default 3)")
     parser.add_argument("--body-bytes", type=int, default=1540)
+    parser.add_argument("--client", choices=["lean", "httpx"], default="lean",
+                        help="client of the act and asgi sides (default: bench/loadclient.py)")
     args = parser.parse_args()
     acts = args.transitions or (500 if args.quick else 2000)
     reps = args.reps or (1 if args.quick else 3)
     cases = max(1, acts // len(WALK))
+    lean = args.client == "lean"
     sides: dict[str, Callable[[], Result]] = {
-        "act": lambda: uvicorn_mode("halo_bench_act_uvicorn", cases, args.concurrency),
-        "asgi": lambda: asgi_ceiling(cases * len(WALK), args.concurrency, args.body_bytes),
+        "act": lambda: uvicorn_mode("halo_bench_act_uvicorn", cases, args.concurrency,
+                                    lean=lean),
+        "asgi": lambda: asgi_ceiling(cases * len(WALK), args.concurrency, args.body_bytes,
+                                     lean),
         "asyncpg": lambda: asyncio.run(asyncpg_ceiling(cases * len(WALK), args.concurrency)),
     }
     print(f"act endpoint and its ceilings: {cases * len(WALK)} acts per side, concurrency "
-          f"{args.concurrency}, {reps} reps")
+          f"{args.concurrency}, {reps} reps, {args.client} client")
     results: dict[str, list[Result]] = {name: [] for name in sides}
     for rep in range(reps):
         order = list(sides) if rep % 2 == 0 else list(reversed(sides))

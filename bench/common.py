@@ -30,6 +30,7 @@ import asyncpg
 import httpx
 from fastapi import FastAPI
 
+from bench.loadclient import LoadClient
 from services.dukcapil.app import create_app
 from shared.web.app import Wiring
 from tests.support.apps import service_settings, wiring
@@ -197,12 +198,26 @@ async def act_on_case(client: httpx.AsyncClient, officer: dict[str, str], case_i
     return body
 
 
+async def lean_act(client: LoadClient, officer: dict[str, str], case_id: str,
+                   k: int) -> dict[str, Any]:
+    """``act_on_case`` through the lean load client: the same request, the same checks."""
+    _, action, step = WALK[k]
+    status, raw = await client.request("POST", f"/cases/{case_id}/actions", officer,
+                                       json.dumps({"action": action, "step": step}).encode())
+    if status != 200:
+        raise RuntimeError(f"{action} on {case_id}: {status} {raw[:300]!r}")
+    body: dict[str, Any] = json.loads(raw)
+    return body
+
+
 @dataclass
 class Kia:
     """Opens KIA cases and walks them through the service's HTTP API."""
 
     client: httpx.AsyncClient
     tokens: TestTokens
+    acts: LoadClient | None = None
+    """The lean client the act phase goes through (``bench/loadclient.py``); httpx if None."""
     _officers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def officer(self, role: str) -> dict[str, str]:
@@ -217,8 +232,11 @@ class Kia:
         return str((await submit_case(self.client, citizen))["id"])
 
     async def act(self, case_id: str, k: int) -> dict[str, Any]:
-        """The ``k``-th officer action (0-based) on ``case_id``."""
-        body = await act_on_case(self.client, self.officer(WALK[k][0]), case_id, k)
+        """The ``k``-th officer action (0-based) on ``case_id`` (through ``acts`` if set)."""
+        if self.acts is None:
+            body = await act_on_case(self.client, self.officer(WALK[k][0]), case_id, k)
+        else:
+            body = await lean_act(self.acts, self.officer(WALK[k][0]), case_id, k)
         if k == len(WALK) - 1 and body["status"] != "completed":
             raise RuntimeError(f"case {case_id} ended {body['status']}")
         return body

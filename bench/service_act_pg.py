@@ -68,6 +68,7 @@ from bench.common import (
     run_pool,
     spread,
 )
+from bench.loadclient import LoadClient
 from tests.support.apps import running
 from tests.support.tokens import TestTokens
 
@@ -177,8 +178,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def drive(client: httpx.AsyncClient, cases: int, concurrency: int,
-                before_acts: Hook | None = None, after_acts: Hook | None = None) -> Result:
-    kia = Kia(client, TOKENS)
+                before_acts: Hook | None = None, after_acts: Hook | None = None,
+                acts: LoadClient | None = None) -> Result:
+    kia = Kia(client, TOKENS, acts)
     citizens = [kia.citizen(i) for i in range(cases)]
     warm = await kia.open_case(citizens[0])  # warm-up: first-request costs, not counted
     for k in range(len(WALK)):
@@ -221,8 +223,10 @@ async def asgi_mode(db: str, cases: int, concurrency: int) -> Result:
             return await drive(client, cases, concurrency)
 
 
-def uvicorn_mode(db: str, cases: int, concurrency: int, profile: Path | None = None
-                 ) -> Result:
+def uvicorn_mode(db: str, cases: int, concurrency: int, profile: Path | None = None,
+                 lean: bool = True) -> Result:
+    """The act phase through the lean load client (``bench/loadclient.py``) when ``lean``,
+    through httpx otherwise; the cases are opened through httpx either way."""
     url = asyncio.run(act_database(db))
     with tempfile.TemporaryDirectory(prefix="halo-bench-") as tmp:
         def make_app() -> FastAPI:
@@ -236,6 +240,7 @@ def uvicorn_mode(db: str, cases: int, concurrency: int, profile: Path | None = N
                 await child.wait_ready()
                 limits = httpx.Limits(max_connections=concurrency,
                                       max_keepalive_connections=concurrency)
+                acts = LoadClient(child.base_url, concurrency) if lean else None
                 async with httpx.AsyncClient(base_url=child.base_url, limits=limits,
                                              timeout=60) as client:
                     if profile is None:
@@ -244,14 +249,14 @@ def uvicorn_mode(db: str, cases: int, concurrency: int, profile: Path | None = N
 
                         async def mark() -> None:
                             cpu[0] = cpu_seconds(pid) - cpu[0]
-                        result = await drive(client, cases, concurrency, mark, mark)
+                        result = await drive(client, cases, concurrency, mark, mark, acts)
                         result.cpu_s = cpu[0]
                         return result
 
                     async def switch(on: int) -> None:
                         await client.post(PROFILE_PATH, params={"on": on})
                     return await drive(client, cases, concurrency,
-                                       lambda: switch(1), lambda: switch(0))
+                                       lambda: switch(1), lambda: switch(0), acts)
             return asyncio.run(client_side())
         finally:
             child.stop()
@@ -266,6 +271,8 @@ def main() -> None:
                         help="act transitions per repetition (default 2000; 5 per case)")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
     parser.add_argument("--reps", type=int, help="repetitions per mode (default 3)")
+    parser.add_argument("--client", choices=["lean", "httpx"], default="lean",
+                        help="client of the uvicorn act phase (default: the lean load client)")
     parser.add_argument("--profile", type=Path,
                         help="one profiled uvicorn run; top 25 by cumulative time to this file")
     args = parser.parse_args()
@@ -276,7 +283,7 @@ def main() -> None:
     logging.getLogger().setLevel(logging.WARNING)
     if args.profile is not None:
         result = uvicorn_mode("halo_bench_act_profile", cases, args.concurrency,
-                              args.profile.resolve())
+                              args.profile.resolve(), args.client == "lean")
         print(f"profiled (slowed) run: {result.line()}; profile in {args.profile}")
         return
 
@@ -289,7 +296,8 @@ def main() -> None:
             if mode == "asgi":
                 result = asyncio.run(asgi_mode(db, cases, args.concurrency))
             else:
-                result = uvicorn_mode(db, cases, args.concurrency)
+                result = uvicorn_mode(db, cases, args.concurrency,
+                                      lean=args.client == "lean")
             results[mode].append(result)
             print(f"  rep {rep + 1} {mode:<7}: {result.line()}")
     for mode in modes:

@@ -23,6 +23,7 @@ import jwt
 from jwt import PyJWK
 
 from shared.auth.keys import KeySet
+from shared.auth.verified import VerifiedTokens
 from shared.engine.state import Principal
 from shared.web.problems import ProblemError
 
@@ -126,6 +127,9 @@ class TokenVerifier:
         self.accepted_scopes: frozenset[str] = frozenset()
         """Scoped tokens accepted on every route of this verifier (the gateway accepts the
         reporter's, to forward it and to show the reporter their own tracking)."""
+        self.verified = VerifiedTokens()
+        """Tokens already verified (:mod:`shared.auth.verified`): a repeat skips the
+        signature check while its expiry and its key hold."""
         self.session_check: SessionCheck | None = None
         """Set where the sessions are known (the gateway): a token of a closed session (logout,
         reuse of a refresh token, a disabled account) is refused before it expires."""
@@ -175,6 +179,30 @@ class TokenVerifier:
                 del self._unknown[old]
         self._unknown[kid] = now
 
+    async def _decode(self, token: str) -> dict[str, Any]:
+        """Signature and registered claims checked by PyJWT; remembered in :attr:`verified`."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken("malformed") from exc
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken("algorithm")
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise InvalidToken("no-kid")
+        key = await self._key(kid)
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, key=key, algorithms=[ALGORITHM], audience=self._settings.audience,
+                issuer=self._settings.issuer,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidToken("expired") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(type(exc).__name__) from exc
+        self.verified.remember(token, key, kid, claims)
+        return claims
+
     async def verify(self, token: str) -> Principal:
         principal, _ = await self.verify_claims(token)
         return principal
@@ -188,24 +216,8 @@ class TokenVerifier:
         ``darurat-damkar``) is good only where that scope is accepted: by the routes that
         pass it as ``scope``, or everywhere this verifier serves when it is in
         :attr:`accepted_scopes`. Every other route refuses it as an invalid token."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise InvalidToken("malformed") from exc
-        if header.get("alg") != ALGORITHM:
-            raise InvalidToken("algorithm")
-        kid = header.get("kid")
-        if not isinstance(kid, str):
-            raise InvalidToken("no-kid")
-        key = await self._key(kid)
-        try:
-            claims = jwt.decode(token, key=key, algorithms=[ALGORITHM],
-                                audience=self._settings.audience, issuer=self._settings.issuer,
-                                options={"require": ["exp", "iat", "sub", "iss", "aud"]})
-        except jwt.ExpiredSignatureError as exc:
-            raise InvalidToken("expired") from exc
-        except jwt.PyJWTError as exc:
-            raise InvalidToken(type(exc).__name__) from exc
+        known = self.verified.get(token, self._keys.get)
+        claims = known.claims if known is not None else await self._decode(token)
         roles = claims.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidToken("roles")
@@ -218,4 +230,5 @@ class TokenVerifier:
         if sid is not None and self.session_check is not None \
                 and not await self.session_check(sid):
             raise InvalidToken("session-closed")
-        return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session=sid), claims
+        principal = Principal(subject=str(claims["sub"]), roles=frozenset(roles), session=sid)
+        return principal, dict(claims)

@@ -11,8 +11,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, true, union
+from sqlalchemy import Select, and_, func, insert, select, true, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from shared.cases.event_data import event_data
@@ -64,6 +65,25 @@ def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
                    activity=step.activity)
 
 
+_CASES, _HISTORY, _OUTBOX = (CaseRow.__table__, HistoryRow.__table__,  # type: ignore[attr-defined]
+                             OutboxRow.__table__)  # type: ignore[attr-defined]
+
+
+async def _core_writes(session: AsyncSession, row: CaseRow, values: dict[str, Any],
+                       history: list[dict[str, Any]], outbox: list[dict[str, Any]]) -> None:
+    """The case's changed columns, its history and outbox rows as plain statements in the
+    session's transaction; the loaded ``row`` takes the new values as its committed state, so
+    the unit of work neither writes them again nor sees them as changed."""
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if changed:
+        await session.execute(update(_CASES).where(_CASES.c.id == row.id).values(changed))
+        for name, value in changed.items():
+            set_committed_value(row, name, value)
+    if history:
+        await session.execute(insert(_HISTORY), history)
+        await session.execute(insert(_OUTBOX), outbox)
+
+
 class CaseStore:
     def __init__(self, service: str) -> None:
         self.service = service
@@ -91,28 +111,42 @@ class CaseStore:
             values[name] = list(values[name])
         values.update(agency=sop.agency, step_role=current.role if current else None,
                       step_agency=current.agency if current else None)
+        if form and row is not None:
+            values["form"] = {**row.form, **form}
+        if officer is not None and row is not None:
+            values["officer_data"] = {**(row.officer_data or {}), officer[0]: officer[1]}
+        history = [{"case_id": case.id, **asdict(entry), "documents": list(entry.documents),
+                    "data": dict(entry.data)} for entry in done.entries]
+        outbox = [self._outbox_row(sop, case, entry, current) for entry in done.entries]
+        if row is None or batched:
+            row = self._orm_writes(session, row, case.id, form, values, history, outbox)
+            if batched:
+                return row
+        else:  # the act: statements of their own, no unit-of-work flush (issue 12)
+            await _core_writes(session, row, values, history, outbox)
+        if done.entries:
+            await signal_commit(session, self.service)
+        await session.flush()  # whatever else the transaction added (audit rows, hooks)
+        return row
+
+    def _outbox_row(self, sop: SopDefinition, case: CaseState, entry: HistoryEntry,
+                    current: StepRef | None) -> dict[str, Any]:
+        envelope = self.envelope(sop, case, entry, current)
+        return {"event_id": envelope.event_id, "topic": self.topic, "key": case.id,
+                "payload": envelope.model_dump_json(), "created_at": entry.at, "attempts": 0}
+
+    @staticmethod
+    def _orm_writes(session: AsyncSession, row: CaseRow | None, case_id: str,
+                    form: dict[str, Any] | None, values: dict[str, Any],
+                    history: list[dict[str, Any]], outbox: list[dict[str, Any]]) -> CaseRow:
+        """Through the unit of work: a new case, or the sweeper's batch (flushed once)."""
         if row is None:
-            row = CaseRow(id=case.id, form=form or {}, **values)
+            row = CaseRow(id=case_id, form=form or {}, **values)
             session.add(row)
         else:
             for name, value in values.items():
                 setattr(row, name, value)
-            if form:
-                row.form = {**row.form, **form}
-            if officer is not None:
-                row.officer_data = {**(row.officer_data or {}), officer[0]: officer[1]}
-        for entry in done.entries:
-            session.add(HistoryRow(case_id=case.id, **asdict(entry) | {
-                "documents": list(entry.documents), "data": dict(entry.data)}))
-            envelope = self.envelope(sop, case, entry, current)
-            session.add(OutboxRow(event_id=envelope.event_id, topic=self.topic, key=case.id,
-                                  payload=envelope.model_dump_json(), created_at=entry.at,
-                                  attempts=0))
-        if batched:
-            return row
-        if done.entries:
-            await signal_commit(session, self.service)
-        await session.flush()
+        session.add_all([HistoryRow(**h) for h in history] + [OutboxRow(**o) for o in outbox])
         return row
 
     def envelope(self, sop: SopDefinition, case: CaseState, entry: HistoryEntry,
