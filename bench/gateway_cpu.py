@@ -15,12 +15,18 @@ Method
   gateway spent, not time waiting for a core other people's jobs hold), median and range
   over ``--reps``; the wall time per request for context.
 
+``--clients`` measures the upstream HTTP clients alone instead, the same way (CPU per
+``GET`` of the 2.6 kB body from the same child, whole body read, keep-alive), in alternation:
+``httpx.AsyncClient`` (what the gateway used), httpcore's ``AsyncConnectionPool`` (httpx's
+transport layer without httpx's models) and the gateway's own pooled client
+(``gateway.routing.pool.UpstreamPool``).
+
 ``--baseline DIR`` runs the same script against another tree of the code (e.g. a
 ``git archive`` of an earlier commit) in alternation with this one, so both see the same
 load, and prints the ratio this / baseline.
 
     PYTHONPATH=. .venv/bin/python bench/gateway_cpu.py [--requests N] [--reps R] [--rounds K]
-        [--baseline DIR]
+        [--baseline DIR] [--clients]
 """
 
 from __future__ import annotations
@@ -90,6 +96,22 @@ async def call(app: Any) -> None:
     assert status == 200 and size == len(BODY), (status, size)
 
 
+def start_upstream() -> tuple[str, Any]:
+    """The child answering :data:`BODY`, its URL (once it answers) and the process."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    child = multiprocessing.get_context("fork").Process(target=serve, args=(sock,), daemon=True)
+    child.start()
+    for _ in range(200):
+        with socket.socket() as probe:
+            if probe.connect_ex(sock.getsockname()) == 0:
+                break
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{sock.getsockname()[1]}", child
+
+
 async def measure(requests: int, reps: int) -> tuple[float, float, float, float]:
     """(median CPU us, min, max, median wall us) per request through the gateway."""
     import httpx
@@ -98,21 +120,8 @@ async def measure(requests: int, reps: int) -> tuple[float, float, float, float]
     from tests.gateway.routing.harness import gateway_stack
 
     logging.disable(logging.INFO)  # the access log line is the same in both trees
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    child = multiprocessing.get_context("fork").Process(target=serve, args=(sock,), daemon=True)
-    child.start()
+    url, child = start_upstream()
     try:
-        async with httpx.AsyncClient() as probe:
-            for _ in range(200):
-                try:
-                    await probe.get(url)
-                    break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
         with tempfile.TemporaryDirectory() as tmp:
             async with gateway_stack(Path(tmp), (), parts=load_parts) as stack:
                 runtime, conf = stack.runtime, stack.runtime.settings
@@ -135,6 +144,56 @@ async def measure(requests: int, reps: int) -> tuple[float, float, float, float]
     return statistics.median(cpu), min(cpu), max(cpu), statistics.median(wall)
 
 
+async def measure_clients(requests: int, reps: int, rounds: int) -> None:
+    """CPU per request of each upstream client alone (see the module docstring)."""
+    import httpcore
+    import httpx
+
+    from gateway.routing.pool import UpstreamPool
+
+    url, child = start_upstream()
+    try:
+        async with httpx.AsyncClient(base_url=url) as hx, httpcore.AsyncConnectionPool() as hc:
+            pool = UpstreamPool.for_url(url, connect_s=5, read_s=30)
+            headers = [(b"accept", b"application/json"), (b"x-request-id", b"r-1"),
+                       (b"x-forwarded-for", b"127.0.0.1"), (b"accept-encoding", b"identity")]
+            target = f"{url}/x"
+
+            async def by_httpx() -> bytes:
+                async with hx.stream("GET", "/x", headers=dict(headers)) as response:
+                    return b"".join([c async for c in response.aiter_raw()])
+
+            async def by_httpcore() -> bytes:
+                async with hc.stream("GET", target, headers=headers) as response:
+                    return b"".join([c async for c in response.aiter_stream()])
+
+            async def by_pool() -> bytes:
+                return await (await pool.send("GET", b"/x", headers)).read()
+
+            ways = {"httpx": by_httpx, "httpcore": by_httpcore, "own pool": by_pool}
+            cpu: dict[str, list[float]] = {name: [] for name in ways}
+            for name, way in ways.items():  # warm-up
+                for _ in range(200):
+                    assert await way() == BODY, name
+            for round_no in range(rounds):
+                order = list(ways.items())[round_no % 3:] + list(ways.items())[:round_no % 3]
+                for name, way in order:
+                    for _ in range(reps):
+                        c0 = time.process_time()
+                        for _ in range(requests):
+                            await way()
+                        cpu[name].append((time.process_time() - c0) / requests * 1e6)
+            await pool.aclose()
+    finally:
+        child.terminate()
+        child.join(5)
+    base = statistics.median(cpu["httpx"])
+    for name, values in cpu.items():
+        print(f"{name:<9} client CPU per request: median {statistics.median(values):6.0f} us "
+              f"({min(values):.0f} - {max(values):.0f}), {statistics.median(values) / base:.2f}x"
+              " httpx")
+
+
 def run_tree(tree: Path, requests: int, reps: int) -> tuple[float, float, float, float]:
     """:func:`measure` in a child interpreter importing ``tree``'s code."""
     out = subprocess.run(
@@ -151,8 +210,13 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=2, help="alternations with --baseline")
     parser.add_argument("--baseline", type=Path, help="another tree of the code to compare")
+    parser.add_argument("--clients", action="store_true",
+                        help="the upstream HTTP clients alone (httpx, httpcore, own pool)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.clients:
+        asyncio.run(measure_clients(args.requests, args.reps, args.rounds))
+        return
     if args.child:
         print(json.dumps(asyncio.run(measure(args.requests, args.reps))))
         return

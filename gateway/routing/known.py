@@ -16,7 +16,7 @@ import re
 from fastapi import APIRouter
 from starlette.convertors import Convertor, register_url_convertor
 
-from gateway.routing.part import METHODS, route_to_service
+from gateway.routing.part import METHODS, route_to_service, stop
 from gateway.runtime import GatewayPart
 from gateway.settings import SERVICES
 
@@ -42,4 +42,4 @@ router.add_api_route("/api/v1/{service:halo_service}/{path:path}", route_to_serv
                      methods=METHODS, include_in_schema=False,
                      name="route_to_known_service_path")
 
-PART = GatewayPart(name="routing-known", router=router)
+PART = GatewayPart(name="routing-known", router=router, stop=stop)

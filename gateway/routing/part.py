@@ -14,14 +14,15 @@ import posixpath
 from collections.abc import Awaitable, Callable
 from urllib.parse import unquote
 
-import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from gateway.routing.assisted import STATE_KEY as CITIZEN_CHECK
 from gateway.routing.assisted import checked_body
+from gateway.routing.clients import close_pools, upstream_for
 from gateway.routing.proxy import (
+    Upstream,
     UpstreamFailure,
     forward,
     relay_body,
@@ -71,22 +72,18 @@ async def route_to_service(service: str, request: Request) -> Response:
     body = await checked_body(request, who, runtime.state.get(CITIZEN_CHECK))
     idle_s = runtime.settings.connect_timeout_s + runtime.settings.read_timeout_s
     try:
-        upstream = await forward(client, request, service, idle_s, body)
+        upstream = await forward(upstream_for(runtime.state, client), request, service,
+                                 idle_s, body)
+        pending = await _await_projection(runtime, request, upstream)
+        whole = await small_body(upstream, request.method, idle_s)
     except UpstreamFailure as exc:
         raise ProblemError(exc.status, exc.code, service=service) from None
-    pending = await _await_projection(runtime, request, upstream.status_code, upstream.headers)
-    try:
-        whole = await small_body(upstream, request.method, idle_s)
-    except (TimeoutError, httpx.TimeoutException):
-        raise ProblemError(504, "upstream-timeout", service=service) from None
-    except httpx.TransportError:
-        raise ProblemError(503, "service-unavailable", service=service) from None
     response: Response
     if whole is not None:
-        response = Response(whole, status_code=upstream.status_code)
+        response = Response(whole, status_code=upstream.status)
     else:
         response = StreamingResponse(relay_body(upstream, service),
-                                     status_code=upstream.status_code,
+                                     status_code=upstream.status,
                                      background=BackgroundTask(upstream.aclose))
     response.raw_headers = response_headers(upstream)
     if pending is not None:
@@ -104,16 +101,21 @@ def is_internal(path: str) -> bool:
     return first.lower() in INTERNAL_PATHS
 
 
-async def _await_projection(runtime: GatewayRuntime, request: Request, status: int,
-                            headers: httpx.Headers) -> int | None:
+async def _await_projection(runtime: GatewayRuntime, request: Request,
+                            upstream: Upstream) -> int | None:
     """After a successful case write, wait (bounded) until the tracking read model shows it
     (see :mod:`gateway.tracking.visible`); the seq still pending when the budget ran out."""
     wait: WaitForCase | None = runtime.state.get("read_your_writes")
-    case_id, seq = headers.get("x-case-id"), headers.get("x-case-seq", "")
-    if (wait is None or request.method != "POST" or not 200 <= status < 300 or not case_id
-            or not seq.isdigit()):
+    if wait is None or request.method != "POST" or not 200 <= upstream.status < 300:
         return None
-    return None if await wait(case_id, int(seq)) else int(seq)
+    case_id, seq = upstream.header(b"x-case-id"), upstream.header(b"x-case-seq") or b""
+    if not case_id or not seq.isdigit():
+        return None
+    return None if await wait(case_id.decode("latin-1"), int(seq)) else int(seq)
 
 
-PART = GatewayPart(name="routing", router=router)
+async def stop(runtime: GatewayRuntime) -> None:
+    close_pools(runtime.state)
+
+
+PART = GatewayPart(name="routing", router=router, stop=stop)

@@ -84,3 +84,80 @@ async def test_slow_service_over_real_http_is_504(tmp_path: Path, served: Any) -
     assert response.status_code == 504
     assert response.json()["code"] == "upstream-timeout"
     assert took < 1.5
+
+
+def headers_app(seen: list[dict[str, str]]) -> Any:
+    """Answers with hop-by-hop and gateway-owned headers next to its own ones."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append({k.decode(): v.decode() for k, v in scope["headers"]})
+        await send({"type": "http.response.start", "status": 201, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", b"2"),
+            (b"keep-alive", b"timeout=5"), (b"x-request-id", b"from-the-service"),
+            (b"proxy-authenticate", b"Basic"), (b"x-case-id", b"c-1"),
+            (b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    return app
+
+
+async def test_headers_both_ways_over_real_http(tmp_path: Path, served: Any) -> None:
+    seen: list[dict[str, str]] = []
+    url = await served(headers_app(seen))
+    async with gateway_stack(tmp_path, ()) as stack:
+        async with through(stack, "umum", url):
+            responses = [await stack.client.get(
+                "/api/v1/umum/x", headers={"X-Request-ID": f"req-{i}", "Cookie": "s=1",
+                                           "X-Forwarded-For": "10.9.9.9", "Accept": "*/*",
+                                           "Accept-Encoding": "gzip"}) for i in range(2)]
+    for i, response in enumerate(responses):
+        assert response.status_code == 201
+        assert response.headers["x-request-id"] == f"req-{i}"
+        assert response.headers["x-case-id"] == "c-1"
+        assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+        assert "keep-alive" not in response.headers
+        assert "proxy-authenticate" not in response.headers
+        got = seen[i]
+        assert got["x-request-id"] == f"req-{i}"
+        assert got["x-forwarded-for"] == "127.0.0.1"
+        assert got["accept"] == "*/*" and got["accept-encoding"] == "gzip"
+        assert "cookie" not in got
+        assert got["host"].startswith("127.0.0.1:")
+
+
+async def test_a_large_download_streams_over_real_http(tmp_path: Path, served: Any) -> None:
+    part = os.urandom(64 * 1024)
+
+    async def download(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/pdf")]})
+        for _ in range(80):  # 5 MiB, chunked (no Content-Length)
+            await send({"type": "http.response.body", "body": part, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+
+    url = await served(download)
+    async with gateway_stack(tmp_path, ()) as stack:
+        async with through(stack, "umum", url):
+            async with stack.client.stream("GET", "/api/v1/umum/documents/1") as response:
+                assert response.status_code == 200
+                assert response.headers["content-type"] == "application/pdf"
+                received = b"".join([chunk async for chunk in response.aiter_bytes()])
+    assert received == part * 80
+
+
+async def test_a_service_that_hangs_up_without_answering_is_503(tmp_path: Path) -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        async with gateway_stack(tmp_path, ()) as stack:
+            async with through(stack, "umum", url):
+                response = await stack.client.get("/api/v1/umum/sops")
+    finally:
+        server.close()
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "service-unavailable"
