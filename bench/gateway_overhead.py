@@ -32,10 +32,12 @@ Three ways to reach the same service process:
 
 The load: one ``httpx.AsyncClient`` per way, its pool holding ``C`` keep-alive connections, and
 ``C`` tasks sending the request until the batch's ``N`` requests are done (closed loop: a task
-sends its next request when its previous one answered). Every answer must be 200. Latency is
+sends its next request when its previous one answered). Every answer should be 200. Latency is
 measured per request by the client (send to last body byte); throughput = N / wall time of the
-batch. Each round runs every (request, concurrency) batch for the three ways back to back, the
-order of the ways rotated from round to round, so the three see the same machine load; ratios
+batch. Up to 1 % of a batch's answers may fail (not 200: counted, shown as ``FAILED n`` and
+in the summary; more stop the run). Each round runs every (request, concurrency) batch for
+the three ways back to back, the order of the ways rotated from round to round, so the three
+see the same machine load; ratios
 and added latencies are computed within a round and reported as median (min - max) over the
 rounds. Warm-up batches (not measured) go first.
 
@@ -151,6 +153,7 @@ class Batch:
     concurrency: int
     latencies: list[float]
     wall_s: float
+    failed: int = 0
 
     @property
     def rps(self) -> float:
@@ -170,6 +173,7 @@ class Target:
 async def run_batch(target: Target, kind: str, path: str, headers: dict[str, str],
                     requests: int, concurrency: int) -> Batch:
     latencies: list[float] = []
+    failures: list[str] = []
     remaining = requests
     url = target.prefix + path
 
@@ -181,12 +185,15 @@ async def run_batch(target: Target, kind: str, path: str, headers: dict[str, str
             response = await target.client.get(url, headers=headers)
             latencies.append(time.perf_counter() - t0)
             if response.status_code != 200:
-                raise RuntimeError(f"{target.way} GET {url}: {response.status_code} "
-                                   f"{response.text[:300]}")
+                failures.append(f"{target.way} GET {url}: {response.status_code} "
+                                f"{response.text[:300]}")
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Batch(target.way, kind, concurrency, latencies, time.perf_counter() - start)
+    if len(failures) > requests // 100:
+        raise RuntimeError(f"{len(failures)} of {requests} failed; first: {failures[0]}")
+    return Batch(target.way, kind, concurrency, latencies, time.perf_counter() - start,
+                 len(failures))
 
 
 async def measure(urls: dict[str, tuple[str, str]], token: str, rounds: int,
@@ -197,7 +204,10 @@ async def measure(urls: dict[str, tuple[str, str]], token: str, rounds: int,
              "mine": ("/cases?scope=mine", {**json_accept,
                                             "authorization": f"Bearer {token}"})}
     biggest = max(levels)
-    limits = httpx.Limits(max_connections=biggest, max_keepalive_connections=biggest)
+    # Idle connections dropped after 2 s: uvicorn closes them after 5 s, and a request sent
+    # just then would fail ("Server disconnected") while another way's batches ran.
+    limits = httpx.Limits(max_connections=biggest, max_keepalive_connections=biggest,
+                          keepalive_expiry=2.0)
     async with contextlib.AsyncExitStack() as stack:
         targets = {}
         for way, (base, prefix) in urls.items():
@@ -222,7 +232,9 @@ async def measure(urls: dict[str, tuple[str, str]], token: str, rounds: int,
                         batches[(kind, level, way)] = batch
                         print(f"  round {r + 1} {kind:<8} c={level:<3} {way:<8} "
                               f"{batch.rps:7,.0f} req/s  p50 {batch.p(50):6.2f} ms  "
-                              f"p99 {batch.p(99):6.2f} ms", flush=True)
+                              f"p99 {batch.p(99):6.2f} ms"
+                              + (f"  FAILED {batch.failed}" if batch.failed else ""),
+                              flush=True)
             results.append(batches)
         return results
 
@@ -240,7 +252,9 @@ def report(results: list[dict[tuple[str, int, str], Batch]], levels: list[int],
                       f"p50 {spread([b.p(50) for b in rows], '.2f'):<22} "
                       f"p99 {spread([b.p(99) for b in rows], '.2f'):<22} "
                       f"(pooled p50 {percentile(pooled, 50) * 1000:.2f}, "
-                      f"p99 {percentile(pooled, 99) * 1000:.2f})")
+                      f"p99 {percentile(pooled, 99) * 1000:.2f})"
+                      + (f"  failed {sum(b.failed for b in rows)}"
+                         if any(b.failed for b in rows) else ""))
             for way in ways[1:]:
                 pairs = [(r[(kind, level, way)], r[(kind, level, "direct")]) for r in results]
                 ratios = [b.rps / d.rps for b, d in pairs]

@@ -268,3 +268,24 @@ async def test_the_proxy_uses_the_pool_for_plain_http_only(monkeypatch: Any) -> 
     assert upstream_for(state, other) is other
     for client in (plain, in_process, tls, other):
         await client.aclose()
+
+
+def test_the_pool_on_uvloop() -> None:
+    """uvicorn runs the gateway on uvloop (its transports are not asyncio's classes)."""
+    import uvloop
+
+    async def scenario() -> tuple[list[bytes], int, int]:
+        chunked = (b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+                   b"4\r\nhalo\r\n0\r\n\r\n")
+        async with Scripted(await always(chunked)) as server:
+            pool = server.pool()
+            bodies = [await (await pool.send("GET", b"/", [])).read() for _ in range(3)]
+            idle = pool.idle
+            await pool.aclose()
+            return bodies, server.connections, idle
+
+    loop = uvloop.new_event_loop()
+    try:
+        assert loop.run_until_complete(scenario()) == ([b"halo"] * 3, 1, 1)
+    finally:
+        loop.close()
