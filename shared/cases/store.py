@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, select, true, union, update
+from sqlalchemy import Select, and_, bindparam, func, insert, select, true, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
@@ -69,6 +69,13 @@ _CASES, _HISTORY, _OUTBOX = (CaseRow.__table__, HistoryRow.__table__,  # type: i
                              OutboxRow.__table__)  # type: ignore[attr-defined]
 
 
+# Built once: a statement object keeps its compiled form's cache key (issue 12: building and
+# keying the expression on every request was a visible share of an act's CPU).
+_LOCKED_CASE = select(CaseRow).where(col(CaseRow.id) == bindparam("case_id")).with_for_update()
+_DOCUMENTS_OF = select(DocumentRow).where(col(DocumentRow.case_id).in_(
+    bindparam("case_ids", expanding=True))).order_by(col(DocumentRow.uploaded_at))
+
+
 async def _core_writes(session: AsyncSession, row: CaseRow, values: dict[str, Any],
                        history: list[dict[str, Any]], outbox: list[dict[str, Any]]) -> None:
     """The case's changed columns, its history and outbox rows as plain statements in the
@@ -92,8 +99,7 @@ class CaseStore:
     async def get(self, session: AsyncSession, case_id: str, *, lock: bool = False
                   ) -> CaseRow | None:
         if lock and is_postgres(session):
-            return await session.scalar(select(CaseRow).where(col(CaseRow.id) == case_id)
-                                        .with_for_update())
+            return await session.scalar(_LOCKED_CASE, {"case_id": case_id})
         return await session.get(CaseRow, case_id)
 
     async def apply(self, session: AsyncSession, sop: SopDefinition, done: Transition,
@@ -293,8 +299,6 @@ class CaseStore:
         """The documents of several cases in one query, per case id, oldest first."""
         found: dict[str, list[DocumentRow]] = {i: [] for i in case_ids}
         if case_ids:
-            for doc in await session.scalars(select(DocumentRow).where(
-                    col(DocumentRow.case_id).in_(case_ids)).order_by(
-                    col(DocumentRow.uploaded_at))):
+            for doc in await session.scalars(_DOCUMENTS_OF, {"case_ids": case_ids}):
                 found[doc.case_id].append(doc)
         return found

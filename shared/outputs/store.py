@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from shared.db.session import is_postgres
 from shared.outputs.tables import CaseOutputRow
+
+_OUTPUTS_OF = select(CaseOutputRow).where(col(CaseOutputRow.case_id).in_(
+    bindparam("case_ids", expanding=True))).order_by(
+    col(CaseOutputRow.created_at), col(CaseOutputRow.number))
+"""Built once (its cache key with it): the outputs of a page of cases."""
 
 
 class OutputStore:
@@ -42,9 +47,7 @@ class OutputStore:
         """:meth:`of_case` of several cases in one query, per case id (absent: none)."""
         found: dict[str, list[CaseOutputRow]] = {}
         if case_ids:
-            for out in await session.scalars(
-                    select(CaseOutputRow).where(col(CaseOutputRow.case_id).in_(case_ids))
-                    .order_by(col(CaseOutputRow.created_at), col(CaseOutputRow.number))):
+            for out in await session.scalars(_OUTPUTS_OF, {"case_ids": case_ids}):
                 found.setdefault(out.case_id, []).append(out)
         return found
 
