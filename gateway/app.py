@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from gateway.apidocs.events import router as events_router
 from gateway.apidocs.examples import GATEWAY_EXAMPLES
 from gateway.apidocs.merge import merge, service_specs
+from gateway.routing.fastpath import ServiceProxy
 from gateway.runtime import GatewayPart, GatewayRuntime
 from gateway.settings import SERVICES, GatewaySettings, cors_origins
 from shared.auth.keys import KeySet
@@ -130,6 +131,8 @@ def create_gateway_app(settings: GatewaySettings | None = None,
                   description=API_DESCRIPTION, docs_url=None, redoc_url=None,
                   generate_unique_id_function=route_name_id)
     install_problem_handlers(app)
+    if any(p.name == "routing-known" for p in chosen):
+        app.add_middleware(ServiceProxy)  # innermost: the proxy before FastAPI's routing
     app.add_middleware(BodyLimits, limits=wiring.limits)
     app.add_middleware(RequestContext, service="gateway")
     add_cors(app, settings.cors_origins if settings else cors_origins())
