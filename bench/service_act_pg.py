@@ -150,6 +150,8 @@ class Result:
     act_s: float
     latencies: list[float]
     cpu_s: float | None = None
+    by_action: dict[str, list[float]] | None = None
+    """The latencies per action of the walk (``--by-action``)."""
     """CPU seconds (user + system) of the server process during the act phase (uvicorn)."""
 
     @property
@@ -196,6 +198,7 @@ async def drive(client: httpx.AsyncClient, cases: int, concurrency: int,
     open_s = time.perf_counter() - t0
 
     latencies: list[float] = []
+    by_action: dict[str, list[float]] = {}
     if before_acts is not None:
         await before_acts()
 
@@ -204,6 +207,7 @@ async def drive(client: httpx.AsyncClient, cases: int, concurrency: int,
         start = time.perf_counter()
         await kia.act(case_id, k)
         latencies.append(time.perf_counter() - start)
+        by_action.setdefault(WALK[k][1], []).append(latencies[-1])
         return (case_id, k + 1) if k + 1 < len(WALK) else None
 
     t1 = time.perf_counter()
@@ -212,7 +216,7 @@ async def drive(client: httpx.AsyncClient, cases: int, concurrency: int,
     if after_acts is not None:
         await after_acts()
     assert len(latencies) == cases * len(WALK)
-    return Result(cases, open_s, len(latencies), act_s, latencies)
+    return Result(cases, open_s, len(latencies), act_s, latencies, by_action=by_action)
 
 
 async def asgi_mode(db: str, cases: int, concurrency: int) -> Result:
@@ -273,6 +277,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, help="repetitions per mode (default 3)")
     parser.add_argument("--client", choices=["lean", "httpx"], default="lean",
                         help="client of the uvicorn act phase (default: the lean load client)")
+    parser.add_argument("--by-action", action="store_true",
+                        help="also print p50/p99 per action of the walk")
     parser.add_argument("--profile", type=Path,
                         help="one profiled uvicorn run; top 25 by cumulative time to this file")
     args = parser.parse_args()
@@ -300,6 +306,10 @@ def main() -> None:
                                       lean=args.client == "lean")
             results[mode].append(result)
             print(f"  rep {rep + 1} {mode:<7}: {result.line()}")
+            if args.by_action and result.by_action:
+                print("    " + ", ".join(
+                    f"{a} p50 {percentile(v, 50) * 1000:.1f} / p99 {percentile(v, 99) * 1000:.1f}"
+                    for a, v in result.by_action.items()) + " ms")
     for mode in modes:
         rs = results[mode]
         print(f"{mode:<7} transitions/s {spread([r.tps for r in rs], ',.0f')}  "
