@@ -11,12 +11,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, insert, select, true, union, update
+from sqlalchemy import Select, and_, bindparam, func, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from shared.cases.event_data import event_data
+from shared.cases.writes import write_transition
 from shared.db.session import is_postgres
 from shared.db.tables import AuditRow, CaseRow, DocumentRow, HistoryRow, OutboxRow
 from shared.engine.state import CaseState, HistoryEntry, Transition
@@ -65,30 +65,11 @@ def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
                    activity=step.activity)
 
 
-_CASES, _HISTORY, _OUTBOX = (CaseRow.__table__, HistoryRow.__table__,  # type: ignore[attr-defined]
-                             OutboxRow.__table__)  # type: ignore[attr-defined]
-
-
 # Built once: a statement object keeps its compiled form's cache key (issue 12: building and
 # keying the expression on every request was a visible share of an act's CPU).
 _LOCKED_CASE = select(CaseRow).where(col(CaseRow.id) == bindparam("case_id")).with_for_update()
 _DOCUMENTS_OF = select(DocumentRow).where(col(DocumentRow.case_id).in_(
     bindparam("case_ids", expanding=True))).order_by(col(DocumentRow.uploaded_at))
-
-
-async def _core_writes(session: AsyncSession, row: CaseRow, values: dict[str, Any],
-                       history: list[dict[str, Any]], outbox: list[dict[str, Any]]) -> None:
-    """The case's changed columns, its history and outbox rows as plain statements in the
-    session's transaction; the loaded ``row`` takes the new values as its committed state, so
-    the unit of work neither writes them again nor sees them as changed."""
-    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-    if changed:
-        await session.execute(update(_CASES).where(_CASES.c.id == row.id).values(changed))
-        for name, value in changed.items():
-            set_committed_value(row, name, value)
-    if history:
-        await session.execute(insert(_HISTORY), history)
-        await session.execute(insert(_OUTBOX), outbox)
 
 
 class CaseStore:
@@ -129,7 +110,10 @@ class CaseStore:
             if batched:
                 return row
         else:  # the act: statements of their own, no unit-of-work flush (issue 12)
-            await _core_writes(session, row, values, history, outbox)
+            await write_transition(session, row, values, history, outbox,
+                                   self.service if done.entries else None)
+            await session.flush()  # whatever else the transaction added (audit rows, hooks)
+            return row
         if done.entries:
             await signal_commit(session, self.service)
         await session.flush()  # whatever else the transaction added (audit rows, hooks)

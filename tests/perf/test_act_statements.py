@@ -80,5 +80,10 @@ async def test_each_officer_action_sends_a_fixed_number_of_statements(
                                        json={"action": action, "step": step})
         assert answer.status_code == 200, answer.text
         counts[action] = len(seen)
+        # The count sees the writes wherever they go (SQLAlchemy, or the driver connection
+        # on PostgreSQL, shared/db/raw.py): exactly one history and one outbox insert.
+        inserts = [s.split("(")[0].replace('"', "").split()[-1] for s, _ in seen
+                   if s.lstrip().upper().startswith("INSERT INTO")]
+        assert inserts.count("case_history") == 1 and inserts.count("outbox") == 1, inserts
     assert answer.json()["status"] == "completed"
     assert all(counts[a] <= MOST[a] for a in MOST), counts

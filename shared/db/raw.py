@@ -1,0 +1,92 @@
+"""The asyncpg connection under a session's transaction, for the act's few hot statements.
+
+SQLAlchemy's work per statement (compiled-cache lookup, parameter processing, result
+handling) was about half of an act's CPU on PostgreSQL (issue 12, docs/benchmarks.md). The
+act's writes are a handful of fixed-shape statements, so on PostgreSQL they go straight to
+the driver connection the session's transaction already runs on: same transaction, same
+commit or rollback, no second connection. SQLite, or a session whose transaction has not
+sent anything yet, gets ``None`` and the caller uses SQLAlchemy.
+
+A connection lost in the middle of one of these statements raises asyncpg's
+``ConnectionDoesNotExistError``, a ``PostgresConnectionError``: :mod:`shared.db.errors`
+answers it 503 like its SQLAlchemy-wrapped form.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.session import is_postgres
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection | None:
+    """The asyncpg connection of the session's begun transaction on PostgreSQL, else None."""
+    if not is_postgres(session):
+        return None
+    connection = await session.connection()
+    fairy = await connection.get_raw_connection()
+    adapter = fairy.dbapi_connection
+    if adapter is None or getattr(adapter, "_transaction", None) is None:
+        return None  # BEGIN not sent yet: SQLAlchemy starts it with its first statement
+    driver: asyncpg.Connection = fairy.driver_connection
+    return driver
+
+
+Observer = Callable[[str, tuple[Any, ...]], None]
+OBSERVERS: list[Observer] = []
+"""Called with every statement :func:`execute` sends (the statement-count tests listen here,
+as they listen to SQLAlchemy's ``before_cursor_execute`` for the rest)."""
+
+
+async def execute(driver: asyncpg.Connection, sql: str, *args: Any) -> None:
+    """Send one statement on the driver connection (its result is not read)."""
+    for observer in OBSERVERS:
+        observer(sql, args)
+    await driver.execute(sql, *args)
+
+
+def bind(value: Any, json_column: bool) -> Any:
+    """A parameter as the driver takes it: JSON text for a JSON column (the engine's codec
+    takes text), a datetime only timezone-aware and in UTC (as ``UTCDateTime`` refuses naive
+    ones)."""
+    if json_column:
+        return json.dumps(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use timezone-aware values")
+        return value.astimezone(UTC)
+    return value
+
+
+class Statements:
+    """SQL text per column set, built once per shape (``UPDATE``/``INSERT`` of one table)."""
+
+    def __init__(self, table: str, json_columns: frozenset[str]) -> None:
+        self.table, self.json_columns = table, json_columns
+        self._updates: dict[tuple[str, ...], str] = {}
+        self._inserts: dict[tuple[str, ...], str] = {}
+
+    def update(self, key: str, columns: tuple[str, ...]) -> str:
+        sql = self._updates.get(columns)
+        if sql is None:
+            sets = ", ".join(f'"{c}" = ${i}' for i, c in enumerate(columns, start=2))
+            sql = self._updates[columns] = f'UPDATE "{self.table}" SET {sets} WHERE "{key}" = $1'
+        return sql
+
+    def insert(self, columns: tuple[str, ...]) -> str:
+        sql = self._inserts.get(columns)
+        if sql is None:
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+            sql = self._inserts[columns] = (f'INSERT INTO "{self.table}" ({names}) '
+                                            f"VALUES ({marks})")
+        return sql
+
+    def args(self, values: dict[str, Any]) -> list[Any]:
+        return [bind(v, k in self.json_columns) for k, v in values.items()]
