@@ -7,7 +7,7 @@ caller's transaction; it never commits (the request or the worker commits once).
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from shared.cases.event_data import event_data
 from shared.cases.writes import write_transition
+from shared.db.raw import RowsOfCases
 from shared.db.session import is_postgres
 from shared.db.tables import AuditRow, CaseRow, DocumentRow, HistoryRow, OutboxRow
 from shared.engine.state import CaseState, HistoryEntry, Transition
@@ -68,8 +69,22 @@ def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
 # Built once: a statement object keeps its compiled form's cache key (issue 12: building and
 # keying the expression on every request was a visible share of an act's CPU).
 _LOCKED_CASE = select(CaseRow).where(col(CaseRow.id) == bindparam("case_id")).with_for_update()
-_DOCUMENTS_OF = select(DocumentRow).where(col(DocumentRow.case_id).in_(
-    bindparam("case_ids", expanding=True))).order_by(col(DocumentRow.uploaded_at))
+_DOCUMENTS_OF = RowsOfCases(DocumentRow.__table__,  # type: ignore[attr-defined]
+                            ("id", "case_id", "key", "filename", "size", "sha256",
+                             "content_type"), ("uploaded_at", "id"))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """A case's document as its answer lists it."""
+
+    id: str
+    case_id: str
+    key: str
+    filename: str
+    size: int
+    sha256: str
+    content_type: str
 
 
 class CaseStore:
@@ -279,10 +294,11 @@ class CaseStore:
             col(DocumentRow.case_id) == case_id).order_by(col(DocumentRow.uploaded_at))))
 
     async def documents_of(self, session: AsyncSession, case_ids: list[str]
-                           ) -> dict[str, list[DocumentRow]]:
-        """The documents of several cases in one query, per case id, oldest first."""
-        found: dict[str, list[DocumentRow]] = {i: [] for i in case_ids}
-        if case_ids:
-            for doc in await session.scalars(_DOCUMENTS_OF, {"case_ids": case_ids}):
-                found[doc.case_id].append(doc)
+                           ) -> dict[str, list[DocumentView]]:
+        """The documents of several cases in one query, per case id, oldest first: what a
+        case's answer lists of each (not the ORM rows: nothing to load or track)."""
+        found: dict[str, list[DocumentView]] = {i: [] for i in case_ids}
+        for values in await _DOCUMENTS_OF.rows(session, case_ids):
+            view = DocumentView(*values)
+            found[view.case_id].append(view)
         return found

@@ -15,11 +15,12 @@ answers it 503 like its SQLAlchemy-wrapped form.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.session import is_postgres
@@ -49,6 +50,37 @@ async def execute(driver: asyncpg.Connection, sql: str, *args: Any) -> None:
     for observer in OBSERVERS:
         observer(sql, args)
     await driver.execute(sql, *args)
+
+
+async def fetch(driver: asyncpg.Connection, sql: str, *args: Any) -> list[asyncpg.Record]:
+    """Run one query on the driver connection; its rows."""
+    for observer in OBSERVERS:
+        observer(sql, args)
+    rows: list[asyncpg.Record] = await driver.fetch(sql, *args)
+    return rows
+
+
+class RowsOfCases:
+    """Some plain columns (text, numbers: no conversions) of a table's rows of a page of
+    cases, in a fixed order, in one statement: on the driver connection on PostgreSQL, as a
+    SQLAlchemy Core select elsewhere. Each row a tuple in ``columns`` order."""
+
+    def __init__(self, table: Table, columns: tuple[str, ...], order: tuple[str, ...]) -> None:
+        self.columns = columns
+        names = ", ".join(f'"{c}"' for c in columns)
+        self.sql = (f'SELECT {names} FROM "{table.name}" WHERE "case_id" = ANY($1::text[]) '
+                    f"ORDER BY " + ", ".join(f'"{c}"' for c in order))
+        self.core = select(*(table.c[c] for c in columns)).where(
+            table.c["case_id"].in_(bindparam("case_ids", expanding=True))).order_by(
+            *(table.c[c] for c in order))
+
+    async def rows(self, session: AsyncSession, case_ids: list[str]) -> list[Sequence[Any]]:
+        if not case_ids:
+            return []
+        driver = await driver_connection(session)
+        if driver is None:
+            return list((await session.execute(self.core, {"case_ids": case_ids})).all())
+        return list(await fetch(driver, self.sql, case_ids))
 
 
 def bind(value: Any, json_column: bool) -> Any:

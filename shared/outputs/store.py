@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from shared.db.raw import RowsOfCases
 from shared.db.session import is_postgres
 from shared.outputs.tables import CaseOutputRow
 
-_OUTPUTS_OF = select(CaseOutputRow).where(col(CaseOutputRow.case_id).in_(
-    bindparam("case_ids", expanding=True))).order_by(
-    col(CaseOutputRow.created_at), col(CaseOutputRow.number))
-"""Built once (its cache key with it): the outputs of a page of cases."""
+_OUTPUTS_OF = RowsOfCases(CaseOutputRow.__table__,  # type: ignore[attr-defined]
+                          ("id", "case_id", "kind", "title", "number", "status",
+                           "verify_code"), ("created_at", "number"))
+"""The outputs of a page of cases, one statement."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputView:
+    """A case's output as the case's answer lists it."""
+
+    id: str
+    case_id: str
+    kind: str
+    title: str
+    number: str
+    status: str
+    verify_code: str
 
 
 class OutputStore:
@@ -43,12 +58,13 @@ class OutputStore:
             .order_by(col(CaseOutputRow.created_at), col(CaseOutputRow.number))))
 
     async def of_cases(self, session: AsyncSession, case_ids: list[str]
-                       ) -> dict[str, list[CaseOutputRow]]:
-        """:meth:`of_case` of several cases in one query, per case id (absent: none)."""
-        found: dict[str, list[CaseOutputRow]] = {}
-        if case_ids:
-            for out in await session.scalars(_OUTPUTS_OF, {"case_ids": case_ids}):
-                found.setdefault(out.case_id, []).append(out)
+                       ) -> dict[str, list[OutputView]]:
+        """The outputs of several cases in one query, per case id (absent: none), as a
+        case's answer lists them (not the ORM rows)."""
+        found: dict[str, list[OutputView]] = {}
+        for values in await _OUTPUTS_OF.rows(session, case_ids):
+            view = OutputView(*values)
+            found.setdefault(view.case_id, []).append(view)
         return found
 
     async def by_code(self, session: AsyncSession, code: str) -> CaseOutputRow | None:

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.cases.hooks import CONCEALED
 from shared.cases.officer_inputs import hidden_documents, officer_inputs_out
 from shared.cases.pii import masked_view
-from shared.db.tables import CaseRow, DocumentRow
+from shared.cases.store import DocumentView
+from shared.db.tables import CaseRow
 from shared.engine.resubmission import Requested
 from shared.engine.state import ActionOption, CaseStatus, Items, Principal
-from shared.outputs.tables import CaseOutputRow
+from shared.outputs.store import OutputView
 from shared.sop.model import SopDefinition
 from shared.web.bodies import read_body
 from shared.web.deps import (
@@ -73,8 +74,8 @@ async def case_outs(session: AsyncSession, runtime: ServiceRuntime, rows: list[C
 
 
 async def _case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
-                    who: Principal, documents: list[DocumentRow],
-                    outs: list[CaseOutputRow]) -> CaseOut:
+                    who: Principal, documents: list[DocumentView],
+                    outs: list[OutputView]) -> CaseOut:
     sop = await runtime.cases.sop_for(session, row)
     current = None
     if row.step_id and row.status in ("open", "returned"):
