@@ -72,9 +72,12 @@ class NikError(ValueError):
         self.problems = problems
 
 
+_SEPARATORS = str.maketrans("", "", " .-\t")
+
+
 def clean(value: str) -> str:
     """Spaces and dots some people type between the groups are dropped."""
-    return "".join(ch for ch in value if ch not in " .-\t")
+    return value.translate(_SEPARATORS)
 
 
 def _year(yy: int, today: date) -> int:
@@ -106,7 +109,9 @@ def _problems(number: str, today: date, prefix: str, date_code: str,
 
 
 def _digits(value: str) -> str | None:
-    number = clean(value)
+    # Sixteen characters already: cleaning could only shorten them, and a separator is not
+    # a digit either way.
+    number = value if len(value) == 16 else clean(value)
     return number if len(number) == 16 and number.isascii() and number.isdigit() else None
 
 
@@ -123,12 +128,11 @@ def parse_nik(value: str, today: date) -> NikInfo:
 
 
 def nik_problems(value: str, today: date) -> list[str]:
-    """The problem codes of a NIK; empty when it is valid."""
-    try:
-        parse_nik(value, today)
-    except NikError as exc:
-        return exc.problems
-    return []
+    """The problem codes of a NIK; empty when it is valid (what :func:`parse_nik` raises)."""
+    nik = _digits(value)
+    if nik is None:
+        return ["nik-format"]
+    return _problems(nik, today, "nik", "birth-date", offset=True)[0]
 
 
 def kk_problems(value: str, today: date) -> list[str]:

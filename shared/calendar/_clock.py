@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as _gregorian
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from shared.calendar.standard_time import StandardTime
 
@@ -22,7 +23,10 @@ def aware(value: datetime) -> datetime:
     """Refuse naive datetimes; return the instant in UTC."""
     if not isinstance(value, datetime):
         raise TypeError(f"datetime expected, got {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
+    zone = value.tzinfo
+    if type(zone) is ZoneInfo or zone is UTC:  # never without an offset: no need to ask
+        return value.astimezone(UTC)
+    if zone is None or value.utcoffset() is None:
         raise ValueError(
             f"waktu tanpa zona waktu (naive datetime) ditolak: {value.isoformat()}; "
             "sertakan tzinfo, misalnya ZoneInfo('Asia/Jakarta')"

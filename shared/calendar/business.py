@@ -42,6 +42,7 @@ JAKARTA = "Asia/Jakarta"
 _HOLIDAY_CATEGORIES = ("public", "government")  # national holidays and cuti bersama
 _MAX_IDLE_DAYS = 3660  # consecutive closed days before we give up (a misconfigured calendar)
 _SPAN_CACHE_DAYS = 20_000  # office days remembered per calendar (about 55 years)
+_ZERO = timedelta(0)
 
 
 @runtime_checkable
@@ -158,8 +159,8 @@ class OfficeCalendar:
     def due(self, start: datetime, std: StandardTime) -> datetime:
         instant = aware(start)
         unit, amount = std.unit, std.amount
-        if unit in ("minute", "hour"):
-            return self.add_work(instant, ELAPSED[unit] * amount)
+        if unit == "minute" or unit == "hour":
+            return self._add_work(instant, ELAPSED[unit] * amount)
         if unit == "working_day":
             return self._add_working_days(instant, amount)
         if unit == "elapsed_hour":
@@ -201,14 +202,22 @@ class OfficeCalendar:
 
     def add_work(self, start: datetime, amount: timedelta) -> datetime:
         """Earliest moment with ``amount`` of office time after ``start`` (latest, if negative)."""
-        instant = aware(start)
+        return self._add_work(aware(start), amount)
+
+    def _add_work(self, instant: datetime, amount: timedelta) -> datetime:
+        """:meth:`add_work` from ``instant``, an aware datetime in UTC."""
         if not amount:
             return instant.astimezone(self.tz)
-        forward = amount > timedelta(0)
+        forward = amount > _ZERO
         if forward:  # the usual case: it ends on the day it starts, inside its hours
-            span = self._span(self._local_day(instant))
-            if span is not None and span[0] <= instant and instant + amount <= span[1]:
-                return (instant + amount).astimezone(self.tz)
+            day = instant.astimezone(self.tz).date()
+            try:
+                span = self._spans_by_day[day]
+            except KeyError:
+                span = self._span(day)
+            end = instant + amount
+            if span is not None and span[0] <= instant and end <= span[1]:
+                return end.astimezone(self.tz)
         remaining = amount if forward else -amount
         for _day, opens, closes in self._spans(self._local_day(instant), 1 if forward else -1):
             low, high = (max(instant, opens), closes) if forward else (opens, min(instant, closes))

@@ -23,11 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, fields
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from shared.calendar.business import Calendar
-from shared.calendar.standard_time import StandardTime, parse_standard_time
 from shared.engine.access import RESUBMIT, WITHDRAW, authorise, options, step_agency
 from shared.engine.action_inputs import check_action_inputs
 from shared.engine.errors import (
@@ -40,6 +38,7 @@ from shared.engine.errors import (
     ResubmissionLate,
     WrongStep,
 )
+from shared.engine.plan import SopPlan, StepPlan, plan_for, standard_time
 from shared.engine.resubmission import (
     Requested,
     RequestNotAccepted,
@@ -47,6 +46,7 @@ from shared.engine.resubmission import (
     check_resubmission,
 )
 from shared.engine.state import (
+    OPEN_STATUSES,
     SYSTEM,
     ActionOption,
     CaseState,
@@ -56,19 +56,15 @@ from shared.engine.state import (
     Transition,
     build,
     evolve,
+    make,
 )
 from shared.engine.submission import check_submission
 from shared.engine.timed import TimedTransitions, reminder_time
-from shared.sop.model import APPLICANT_ROLE, DEFAULT_AUTO_COMPLETE, Action, SopDefinition, Step
+from shared.sop.model import APPLICANT_ROLE, TERMINALS, Action, SopDefinition, Step
+
+__all__ = ["RESUBMIT", "WITHDRAW", "SopEngine", "standard_time"]
 
 _MAX_AUTOMATIC_CHAIN = 50
-
-
-@lru_cache(maxsize=4096)
-def standard_time(raw: str) -> StandardTime:
-    """``raw`` parsed (cached: SOP versions are immutable, and parsing is most of a step's
-    due-time cost)."""
-    return parse_standard_time(raw)
 
 
 _LEFT_STEP: dict[str, Any] = dict(
@@ -79,6 +75,8 @@ _LEFT_STEP: dict[str, Any] = dict(
 _NEW_CASE: dict[str, Any] = {f.name: f.default for f in fields(CaseState)
                              if f.default is not MISSING}
 """The fields a new case starts with by default (the others are given at opening)."""
+_AT_SUBMISSION: dict[str, Any] = dict(step_due_at=None, remind_at=None, auto_complete_at=None)
+"""The timers of a case at its applicant's first step, which it leaves as it opens."""
 
 
 class SopEngine(TimedTransitions):
@@ -89,6 +87,7 @@ class SopEngine(TimedTransitions):
     ) -> None:
         self._clock = clock
         self._calendars = calendars
+        self._last: tuple[SopDefinition | None, SopPlan | None] = (None, None)
 
     # -- reading -----------------------------------------------------------------
     def options(
@@ -121,17 +120,23 @@ class SopEngine(TimedTransitions):
         if problems:
             raise InvalidSubmission(problems)
         now = self._now()
-        first = sop.start
+        plan = self._plan(sop)
+        first = plan.start
+        # At an applicant's first step the case leaves the step in this same call (or the
+        # call fails), so that step's due time, reminder and confirmation time would only be
+        # overwritten: they are not worked out.
+        entering = (_AT_SUBMISSION if first.kind == "applicant"
+                    else self._entering(first, now, self._due_at(first, now, now)))
         case = build(CaseState, {
             **_NEW_CASE, "id": case_id, "tracking_no": tracking_no, "sop_key": sop.key,
             "sop_version": sop.version, "applicant_id": applicant.subject, "status": "open",
-            "submitted_at": now, "created_at": now, "updated_at": now,
-            **self._entering(sop, first, now, self._due(sop, first, now, now))})
+            "submitted_at": now, "created_at": now, **entering, "step_id": first.id,
+            "step_entered_at": now, "updated_at": now})
         entries: list[HistoryEntry] = []
-        if first.kind == "automatic":
+        if first.automatic:
             done = self._run_automatic(sop, Transition(case, ()))
             case, entries = done.case, list(done.entries)
-        step = sop.step(case.step_id) if case.step_id else None
+        step = plan.steps[case.step_id].step if case.step_id else None
         if step is not None and step.kind == "applicant":
             forward = [a for a in step.actions if a.kind == "forward"]
             submit = next((a for a in forward if a.name == action), None) if action else forward[0]
@@ -139,9 +144,7 @@ class SopEngine(TimedTransitions):
                 raise ActionNotAvailable(action=action, step=step.id,
                                          available=[a.name for a in forward])
             case, more = self._follow(sop, case, step, submit, applicant, APPLICANT_ROLE, None,
-                                      None, docs, now)
-            if more[0].event == "case.step_completed":
-                more[0] = evolve(more[0], event="case.submitted")
+                                      None, docs, now, event="case.submitted")
             entries += more
         else:
             if action is not None:
@@ -154,7 +157,7 @@ class SopEngine(TimedTransitions):
         if assisted_by:
             entries = [evolve(e, data={**e.data, "assisted_by": dict(assisted_by)})
                        if e.event == "case.submitted" else e for e in entries]
-        return self._run_automatic(sop, Transition(case, tuple(entries)))
+        return self._settle(sop, case, tuple(entries))
 
     def act(
         self,
@@ -172,10 +175,11 @@ class SopEngine(TimedTransitions):
         """Perform ``action`` at the case's current step as ``who``. A ``return`` may name
         the documents and form fields the resubmission must bring (``requested``); an officer
         action that declares fields or documents takes them (``form``, ``documents``)."""
-        if not case.is_open or case.step_id is None:
+        step_id = case.step_id
+        if case.status not in OPEN_STATUSES or step_id is None:
             raise CaseClosed(status=case.status)
-        if expected_step is not None and expected_step != case.step_id:
-            raise WrongStep(expected=expected_step, current=case.step_id)
+        if expected_step is not None and expected_step != step_id:
+            raise WrongStep(expected=expected_step, current=step_id)
         docs = tuple(sorted(set(documents))) if documents else ()
         now = self._now()
         if action == WITHDRAW:
@@ -187,13 +191,20 @@ class SopEngine(TimedTransitions):
                                None, comment, "Dibatalkan oleh pemohon", WITHDRAW)
         if case.status == "returned":
             return self._resubmit(sop, case, who, action, now, comment, docs, form or {})
-        step = sop.step(case.step_id)
-        chosen = step.action(action)
+        here = self._plan(sop).steps[step_id]
+        step = here.step
+        chosen = here.actions.get(action)
         if chosen is None:
             raise ActionNotAvailable(action=action, step=step.id,
                                      available=[a.name for a in step.actions])
-        role, agency = authorise(sop, step, case, who)
-        inputs = check_action_inputs(step, chosen, form, docs)
+        role: str
+        agency: str | None
+        if here.role_key is not None and here.role_key in who.roles:  # the usual officer
+            role, agency = here.actor, here.agency
+        else:
+            role, agency = authorise(sop, step, case, who)
+        inputs = (check_action_inputs(step, chosen, form, docs)
+                  if form or docs or action in here.takes_inputs else None)
         if chosen.comment_required and not (comment and comment.strip()):
             raise CommentRequired(action=action)
         if chosen.kind == "return":
@@ -204,9 +215,18 @@ class SopEngine(TimedTransitions):
             raise RequestNotAccepted(action=action)
         new_case, entries = self._follow(sop, case, step, chosen, who, role, agency, comment,
                                          docs, now, inputs)
-        return self._run_automatic(sop, Transition(new_case, tuple(entries)))
+        return self._settle(sop, new_case, tuple(entries))
 
     # -- internals ---------------------------------------------------------------
+    def _plan(self, sop: SopDefinition) -> SopPlan:
+        """The step table of ``sop`` (:func:`plan_for`; the last one is kept at hand)."""
+        last, plan = self._last
+        if last is sop and plan is not None:
+            return plan
+        plan = plan_for(sop)
+        self._last = (sop, plan)
+        return plan
+
     def _now(self) -> datetime:
         now = self._clock()
         if now.tzinfo is None:
@@ -217,11 +237,15 @@ class SopEngine(TimedTransitions):
              submitted: datetime | None = None) -> datetime | None:
         """Due time of ``step`` entered ``at``; a ``time_from: submitted`` step counts from
         the applicant's last (re)submission instead."""
-        if not step.time:
+        return self._due_at(self._plan(sop).steps[step.id], at, submitted)
+
+    def _due_at(self, step: StepPlan, at: datetime, submitted: datetime | None
+                ) -> datetime | None:
+        std = step.std
+        if std is None:
             return None
-        std = standard_time(step.time)
-        start = submitted if step.time_from == "submitted" and submitted is not None else at
-        return self._calendars(sop.calendar_of(step)).due(start, std)
+        start = submitted if step.from_submitted and submitted is not None else at
+        return self._calendars(step.calendar).due(start, std)
 
     def _entry(
         self, case: CaseState, event: str, at: datetime, action: str | None, who: Principal,
@@ -231,21 +255,23 @@ class SopEngine(TimedTransitions):
         seq: int | None = None,
     ) -> HistoryEntry:
         """The entry appended to ``case``: number ``seq``, by default the next one."""
-        return build(HistoryEntry, {
+        return make(HistoryEntry, {
             "seq": case.seq + 1 if seq is None else seq, "event": event, "at": at,
             "sop_version": case.sop_version, "step_id": step_id, "action": action,
             "next_step_id": next_step, "actor_id": who.subject, "actor_role": role,
             "actor_agency": agency, "status": case.status, "due_at": due, "comment": comment,
-            "documents": documents, "data": dict(data or {}),
+            "documents": documents, "data": dict(data) if data else {},
         })
 
     def _follow(
         self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
         role: str, agency: str | None, comment: str | None, docs: tuple[str, ...],
         now: datetime, data: dict[str, Any] | None = None,
+        event: str = "case.step_completed",
     ) -> tuple[CaseState, list[HistoryEntry]]:
-        """Leave ``step`` by a forward action: to the next step or to a terminal outcome."""
-        outcome = chosen.terminal
+        """Leave ``step`` by a forward action: to the next step or to a terminal outcome
+        (``event`` names the entry of a move to a next step)."""
+        outcome = TERMINALS.get(chosen.to or "")
         if outcome is not None:
             status: CaseStatus = outcome  # type: ignore[assignment]
             reason = comment.strip() if outcome == "rejected" and comment else None
@@ -256,39 +282,58 @@ class SopEngine(TimedTransitions):
                                 seq=closed.seq)
             return closed, [entry]
         assert chosen.to is not None
-        nxt = sop.step(chosen.to)
-        due = self._due(sop, nxt, now, case.submitted_at)
-        moved = evolve(case, _LEFT_STEP, self._entering(sop, nxt, now, due), seq=case.seq + 1)
-        entry = self._entry(moved, "case.step_completed", now, chosen.name, who, role, agency,
-                            step_id=step.id, next_step=nxt.id, due=due, comment=comment,
-                            documents=docs, data=data, seq=moved.seq)
+        nxt = self._plan(sop).steps[chosen.to]
+        due = self._due_at(nxt, now, case.submitted_at)
+        seq = case.seq + 1
+        # evolve(case, _LEFT_STEP, self._entering(nxt, now, due), seq=seq) and
+        # self._entry(...), written out: this is the path of nearly every transition.
+        moved = object.__new__(CaseState)
+        values = moved.__dict__
+        values.update(case.__dict__)
+        values.update(_LEFT_STEP)
+        values.update(self._entering(nxt, now, due))
+        values["seq"] = seq
+        entry = make(HistoryEntry, {
+            "seq": seq, "event": event, "at": now, "sop_version": case.sop_version,
+            "step_id": step.id, "action": chosen.name, "next_step_id": nxt.id,
+            "actor_id": who.subject, "actor_role": role, "actor_agency": agency,
+            "status": case.status, "due_at": due, "comment": comment, "documents": docs,
+            "data": dict(data) if data else {}})
         return moved, [entry]
 
     def _enter(self, sop: SopDefinition, case: CaseState, step: Step, now: datetime,
                due: datetime | None) -> CaseState:
         """``case`` standing at ``step`` from ``now`` (:meth:`_entering`)."""
-        return evolve(case, self._entering(sop, step, now, due))
+        return evolve(case, self._entering(self._plan(sop).steps[step.id], now, due))
 
-    def _entering(self, sop: SopDefinition, step: Step, now: datetime,
-                  due: datetime | None) -> dict[str, Any]:
+    def _entering(self, step: StepPlan, now: datetime, due: datetime | None) -> dict[str, Any]:
         """The fields of a case standing at ``step`` from ``now``: its due time, the reminder
         before it, and for a receipt confirmation the time the system confirms by itself."""
         auto = None
-        if step.confirms_receipt:
-            wait = standard_time(step.auto_complete or DEFAULT_AUTO_COMPLETE)
-            auto = self._calendars(sop.calendar_of(step)).due(now, wait)
+        if step.auto_wait is not None:
+            auto = self._calendars(step.calendar).due(now, step.auto_wait)
         return {"step_id": step.id, "step_entered_at": now, "step_due_at": due,
                 "updated_at": now, "remind_at": reminder_time(now, due),
                 "auto_complete_at": auto}
 
+    def _settle(self, sop: SopDefinition, case: CaseState, entries: tuple[HistoryEntry, ...]
+                ) -> Transition:
+        """The transition to ``case`` by ``entries``, after any automatic steps it reached."""
+        if case.status == "open" and case.step_id is not None \
+                and self._plan(sop).steps[case.step_id].automatic:
+            return self._run_automatic(sop, Transition(case, entries))
+        return make(Transition, {"case": case, "entries": entries})
+
     def _run_automatic(self, sop: SopDefinition, done: Transition) -> Transition:
         case, entries, ran = done.case, list(done.entries), False
+        steps = self._plan(sop).steps
         for _ in range(_MAX_AUTOMATIC_CHAIN):
             if case.status != "open" or case.step_id is None:
                 break
-            step = sop.step(case.step_id)
-            if step.kind != "automatic":
+            here = steps[case.step_id]
+            if not here.automatic:
                 break
+            step = here.step
             case, more = self._follow(sop, case, step, step.actions[0], SYSTEM, "system",
                                       step_agency(sop, step), None, (), self._now())
             entries += more
@@ -353,7 +398,7 @@ class SopEngine(TimedTransitions):
         entry = self._entry(resumed, "case.resubmitted", now, RESUBMIT, who, APPLICANT_ROLE, None,
                             step_id=case.step_id, next_step=target.id, due=due, comment=comment,
                             documents=docs)
-        return self._run_automatic(sop, Transition(evolve(resumed, seq=entry.seq), (entry,)))
+        return self._settle(sop, evolve(resumed, seq=entry.seq), (entry,))
 
     def _close(
         self, case: CaseState, status: CaseStatus, event: str, now: datetime, who: Principal,

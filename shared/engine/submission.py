@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shared.engine.plan import plan_for
 from shared.identity_numbers import kk_problems, nik_problems
 from shared.sop.model import DocumentSpec, FormField, SopDefinition
 
@@ -43,56 +44,126 @@ def _has_control(value: str, allowed: frozenset[str]) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
 
 
-def _text_problem(spec: FormField, value: str) -> dict[str, Any] | None:
-    """Too long, or a control character (NUL included) where none belongs."""
-    limit = spec.length_limit
-    if limit is not None and len(value) > limit:
-        return {"problem": "too-long", "ctx": {"max_length": limit}}
-    if _has_control(value, _MULTILINE if spec.type == "text" else frozenset()):
-        return {"problem": "control-characters"}
-    return None
-
-
-def _identity_problem(spec: FormField, value: Any, today: date) -> str | None:
-    kk = is_kk_field(spec)
+def _identity_problem(kk: bool, value: Any, today: date) -> str | None:
     if not isinstance(value, str) or not _SIXTEEN_DIGITS.fullmatch(value):
         return "not-kk" if kk else "not-nik"
     found = kk_problems(value, today) if kk else nik_problems(value, today)
     return found[0] if found else None
 
 
-def _check_value(spec: FormField, value: Any, today: date) -> str | dict[str, Any] | None:
-    """The problem with one value, as a message code (with its parameters), or None."""
-    kind = spec.type
-    if kind in ("string", "text", "email") and isinstance(value, str):
-        problem = _text_problem(spec, value)
-        if problem:
-            return problem
-    if kind in ("string", "text"):
-        return None if isinstance(value, str) and value.strip() else "not-text"
-    if kind == "integer":
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else "not-integer"
-    if kind == "number":
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if ok else "not-number"
-    if kind == "boolean":
-        return None if isinstance(value, bool) else "not-boolean"
-    if kind == "date":
-        try:
-            date.fromisoformat(str(value))
-        except ValueError:
-            return "not-date"
-        return None
-    if kind == "choice":
-        return None if value in spec.choices else "not-a-choice"
-    if kind == "nik":
-        return _identity_problem(spec, value, today)
-    if kind == "phone":
-        return None if isinstance(value, str) and _PHONE.match(value) else "not-phone"
-    if kind == "email":
-        return None if isinstance(value, str) and _EMAIL.match(value) else "not-email"
+Problem = str | dict[str, Any] | None
+"""A value's problem: a message code, or the code with its parameters; None when fine."""
+Check = Callable[[Any, date], Problem]
+
+
+def _text_check(spec: FormField, not_kind: str, pattern: re.Pattern[str] | None) -> Check:
+    """A string, text or e-mail value: its length and control characters, then that it is
+    not blank (string, text) or has the shape of an address (e-mail)."""
+    limit = spec.length_limit
+    allowed = _MULTILINE if spec.type == "text" else frozenset()
+
+    def check(value: Any, today: date) -> Problem:
+        if not isinstance(value, str):
+            return not_kind
+        if limit is not None and len(value) > limit:
+            return {"problem": "too-long", "ctx": {"max_length": limit}}
+        if _has_control(value, allowed):
+            return {"problem": "control-characters"}
+        if pattern is None:
+            return None if value.strip() else not_kind
+        return None if pattern.match(value) else not_kind
+    return check
+
+
+def _integer(value: Any, today: date) -> Problem:
+    return None if isinstance(value, int) and not isinstance(value, bool) else "not-integer"
+
+
+def _number(value: Any, today: date) -> Problem:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return None if ok else "not-number"
+
+
+def _boolean(value: Any, today: date) -> Problem:
+    return None if isinstance(value, bool) else "not-boolean"
+
+
+def _date(value: Any, today: date) -> Problem:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return "not-date"
+    return None
+
+
+def _phone(value: Any, today: date) -> Problem:
+    return None if isinstance(value, str) and _PHONE.match(value) else "not-phone"
+
+
+def _unknown(value: Any, today: date) -> Problem:
     return "unknown-type"
+
+
+def value_check(spec: FormField) -> Check:
+    """The check of one field's value, with what it reads of the definition looked up once."""
+    kind = spec.type
+    if kind in ("string", "text"):
+        return _text_check(spec, "not-text", None)
+    if kind == "email":
+        return _text_check(spec, "not-email", _EMAIL)
+    if kind == "choice":
+        choices = spec.choices
+        return lambda value, today: None if value in choices else "not-a-choice"
+    if kind == "nik":
+        kk = is_kk_field(spec)
+        return lambda value, today: _identity_problem(kk, value, today)
+    return _SIMPLE.get(kind, _unknown)
+
+
+_SIMPLE: dict[str, Check] = {"integer": _integer, "number": _number, "boolean": _boolean,
+                             "date": _date, "phone": _phone}
+
+
+class InputChecks:
+    """The checks of declared fields and documents, worked out once per definition."""
+
+    __slots__ = ("doc_keys", "fields", "known", "required_docs")
+
+    def __init__(self, fields: Iterable[FormField], specs: Iterable[DocumentSpec]) -> None:
+        fields, specs = tuple(fields), tuple(specs)
+        self.fields = tuple((f.name, f.required, value_check(f)) for f in fields)
+        self.known = frozenset(f.name for f in fields)
+        self.doc_keys = frozenset(d.key for d in specs)
+        self.required_docs = tuple(d.key for d in specs if d.required)
+
+    def problems(self, form: dict[str, Any], documents: set[str], *, partial: bool = False,
+                 today: date | None = None) -> list[dict[str, Any]]:
+        """What :func:`check_inputs` returns for these fields and documents."""
+        day = today or datetime.now(_WIB).date()
+        problems: list[dict[str, Any]] = []
+        known = self.known
+        for name in form:
+            if name not in known:
+                problems.append({"field": name, "problem": "unknown-field"})
+        for name, required, check in self.fields:
+            value = form.get(name)
+            if value is None or value == "":
+                if required and not partial:
+                    problems.append({"field": name, "problem": "required"})
+                continue
+            problem = check(value, day)
+            if isinstance(problem, dict):
+                problems.append({"field": name, **problem})
+            elif problem:
+                problems.append({"field": name, "problem": problem})
+        if documents:
+            for key in sorted(documents - self.doc_keys):
+                problems.append({"field": f"documents.{key}", "problem": "unknown-document"})
+        if not partial:
+            for key in self.required_docs:
+                if key not in documents:
+                    problems.append({"field": f"documents.{key}", "problem": "required"})
+        return problems
 
 
 def check_submission(
@@ -104,7 +175,12 @@ def check_submission(
     ``partial`` (completing a returned file) checks only what is given: earlier values stay.
     ``today`` dates a NIK's birth date (default: today in Asia/Jakarta).
     """
-    return check_inputs(sop.form, sop.documents, form, documents, partial=partial, today=today)
+    plan = plan_for(sop)
+    checks = plan.form_checks
+    if checks is None:  # an SOP version never changes: its checks are worked out once
+        checks = plan.form_checks = InputChecks(sop.form, sop.documents)
+    assert isinstance(checks, InputChecks)
+    return checks.problems(form, documents, partial=partial, today=today)
 
 
 def check_inputs(
@@ -114,29 +190,4 @@ def check_inputs(
     """Problems with ``form`` and ``documents`` against declared ``fields`` and document
     ``specs``: the applicant's form and documents, or what an officer action declares. An
     entry is ``{"field", "problem"}``, with ``ctx`` (the message's parameters) for some."""
-    fields, specs = tuple(fields), tuple(specs)
-    day = today or datetime.now(_WIB).date()
-    problems: list[dict[str, Any]] = []
-    known = {f.name: f for f in fields}
-    for name in form:
-        if name not in known:
-            problems.append({"field": name, "problem": "unknown-field"})
-    for spec in fields:
-        value = form.get(spec.name)
-        if value is None or value == "":
-            if spec.required and not partial:
-                problems.append({"field": spec.name, "problem": "required"})
-            continue
-        problem = _check_value(spec, value, day)
-        if isinstance(problem, dict):
-            problems.append({"field": spec.name, **problem})
-        elif problem:
-            problems.append({"field": spec.name, "problem": problem})
-    doc_keys = {d.key for d in specs}
-    for key in sorted(documents - doc_keys):
-        problems.append({"field": f"documents.{key}", "problem": "unknown-document"})
-    if not partial:
-        for doc in specs:
-            if doc.required and doc.key not in documents:
-                problems.append({"field": f"documents.{doc.key}", "problem": "required"})
-    return problems
+    return InputChecks(fields, specs).problems(form, documents, partial=partial, today=today)
