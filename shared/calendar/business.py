@@ -160,7 +160,9 @@ class OfficeCalendar:
         instant = aware(start)
         unit, amount = std.unit, std.amount
         if unit == "minute" or unit == "hour":
-            return self._add_work(instant, ELAPSED[unit] * amount)
+            # A start in this calendar's zone already says its office day.
+            day = start.date() if start.tzinfo is self.tz else None
+            return self._add_work(instant, ELAPSED[unit] * amount, day)
         if unit == "working_day":
             return self._add_working_days(instant, amount)
         if unit == "elapsed_hour":
@@ -204,13 +206,16 @@ class OfficeCalendar:
         """Earliest moment with ``amount`` of office time after ``start`` (latest, if negative)."""
         return self._add_work(aware(start), amount)
 
-    def _add_work(self, instant: datetime, amount: timedelta) -> datetime:
-        """:meth:`add_work` from ``instant``, an aware datetime in UTC."""
+    def _add_work(self, instant: datetime, amount: timedelta, day: date | None = None
+                  ) -> datetime:
+        """:meth:`add_work` from ``instant``, an aware datetime in UTC (``day``: its local
+        date, when the caller knows it)."""
         if not amount:
             return instant.astimezone(self.tz)
         forward = amount > _ZERO
         if forward:  # the usual case: it ends on the day it starts, inside its hours
-            day = instant.astimezone(self.tz).date()
+            if day is None:
+                day = instant.astimezone(self.tz).date()
             try:
                 span = self._spans_by_day[day]
             except KeyError:

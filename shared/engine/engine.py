@@ -54,7 +54,6 @@ from shared.engine.state import (
     HistoryEntry,
     Principal,
     Transition,
-    build,
     evolve,
     make,
 )
@@ -127,18 +126,20 @@ class SopEngine(TimedTransitions):
         # overwritten: they are not worked out.
         entering = (_AT_SUBMISSION if first.kind == "applicant"
                     else self._entering(first, now, self._due_at(first, now, now)))
-        case = build(CaseState, {
-            **_NEW_CASE, "id": case_id, "tracking_no": tracking_no, "sop_key": sop.key,
-            "sop_version": sop.version, "applicant_id": applicant.subject, "status": "open",
-            "submitted_at": now, "created_at": now, **entering, "step_id": first.id,
-            "step_entered_at": now, "updated_at": now})
+        values = _NEW_CASE.copy()  # with the fields below: every field of a CaseState
+        values.update(entering)
+        values.update(
+            id=case_id, tracking_no=tracking_no, sop_key=sop.key, sop_version=sop.version,
+            applicant_id=applicant.subject, status="open", submitted_at=now, created_at=now,
+            step_id=first.id, step_entered_at=now, updated_at=now)
+        case = make(CaseState, values)
         entries: list[HistoryEntry] = []
         if first.automatic:
             done = self._run_automatic(sop, Transition(case, ()))
             case, entries = done.case, list(done.entries)
-        step = plan.steps[case.step_id].step if case.step_id else None
-        if step is not None and step.kind == "applicant":
-            forward = [a for a in step.actions if a.kind == "forward"]
+        here = plan.steps[case.step_id] if case.step_id else None
+        if here is not None and here.kind == "applicant":
+            step, forward = here.step, here.forward
             submit = next((a for a in forward if a.name == action), None) if action else forward[0]
             if submit is None:
                 raise ActionNotAvailable(action=action, step=step.id,
@@ -191,7 +192,8 @@ class SopEngine(TimedTransitions):
                                None, comment, "Dibatalkan oleh pemohon", WITHDRAW)
         if case.status == "returned":
             return self._resubmit(sop, case, who, action, now, comment, docs, form or {})
-        here = self._plan(sop).steps[step_id]
+        steps = self._plan(sop).steps
+        here = steps[step_id]
         step = here.step
         chosen = here.actions.get(action)
         if chosen is None:
@@ -215,7 +217,10 @@ class SopEngine(TimedTransitions):
             raise RequestNotAccepted(action=action)
         new_case, entries = self._follow(sop, case, step, chosen, who, role, agency, comment,
                                          docs, now, inputs)
-        return self._settle(sop, new_case, tuple(entries))
+        if new_case.status == "open" and new_case.step_id is not None \
+                and steps[new_case.step_id].automatic:  # as _settle, written out
+            return self._run_automatic(sop, Transition(new_case, tuple(entries)))
+        return make(Transition, {"case": new_case, "entries": tuple(entries)})
 
     # -- internals ---------------------------------------------------------------
     def _plan(self, sop: SopDefinition) -> SopPlan:
@@ -291,7 +296,12 @@ class SopEngine(TimedTransitions):
         values = moved.__dict__
         values.update(case.__dict__)
         values.update(_LEFT_STEP)
-        values.update(self._entering(nxt, now, due))
+        values["step_id"] = nxt.id
+        values["step_entered_at"] = values["updated_at"] = now
+        values["step_due_at"] = due
+        values["remind_at"] = reminder_time(now, due)
+        if nxt.auto_wait is not None:
+            values["auto_complete_at"] = self._calendars(nxt.calendar).due(now, nxt.auto_wait)
         values["seq"] = seq
         entry = make(HistoryEntry, {
             "seq": seq, "event": event, "at": now, "sop_version": case.sop_version,

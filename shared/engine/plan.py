@@ -38,6 +38,7 @@ class StepPlan:
         "automatic",
         "calendar",
         "confirms_receipt",
+        "forward",
         "from_submitted",
         "id",
         "kind",
@@ -60,6 +61,7 @@ class StepPlan:
         self.actions: dict[str, Action] = {}
         for action in step.actions:  # the first of a name wins, as Step.action finds it
             self.actions.setdefault(action.name, action)
+        self.forward = tuple(a for a in step.actions if a.kind == "forward")
         self.takes_inputs = frozenset(
             a.name for a in step.actions if step.kind in OFFICER_KINDS and a.has_inputs)
         """The actions here that take an officer's fields or documents."""
