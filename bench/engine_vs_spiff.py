@@ -17,9 +17,14 @@ completion along the happy path of the six-step SOP ``dukcapil-kia-0-5-tahun``:
 
 A transition is one history entry (engine) or one completed user task (spiff): 6 per
 instance on both sides, checked after each run. The SOP is loaded and the BPMN parsed once,
-outside the timed region (as a service does at start-up). Nothing is persisted on either
-side. The engine does more per transition than Spiff (authorisation, due times on a
-holiday calendar, immutable state copies); Spiff does more bookkeeping (a task tree).
+outside the timed region (as a service does at start-up); likewise the engine's step table of
+the SOP version (``shared.engine.plan``: actions, roles, parsed standard times, form checks)
+is built on its first use, in the warm-up. Neither side keeps what a transition worked out
+for the next one: every due time, check and state is computed in the timed call (the office
+calendar keeps each day's opening hours, which are calendar data). Nothing is persisted on
+either side. The engine does more per transition than Spiff (authorisation,
+due times on a holiday calendar, immutable state copies); Spiff does more bookkeeping (a task
+tree).
 
 Within a repetition the two sides are interleaved in chunks of ``--chunk`` instances
 (engine chunk, spiff chunk, spiff chunk, engine chunk, ...), each side's time summed over
