@@ -21,12 +21,16 @@ Method
 transport layer without httpx's models) and the gateway's own pooled client
 (``gateway.routing.pool.UpstreamPool``).
 
+``--in-process`` measures the all-in-one's way instead: the gateway's client for ``umum``
+calls the same upstream app in this process (``StreamingASGITransport``, as
+``gateway.allinone_app`` wires the services), so the upstream app's (small) cost is counted.
+
 ``--baseline DIR`` runs the same script against another tree of the code (e.g. a
 ``git archive`` of an earlier commit) in alternation with this one, so both see the same
 load, and prints the ratio this / baseline.
 
     PYTHONPATH=. .venv/bin/python bench/gateway_cpu.py [--requests N] [--reps R] [--rounds K]
-        [--baseline DIR] [--clients]
+        [--baseline DIR] [--clients] [--in-process]
 """
 
 from __future__ import annotations
@@ -112,11 +116,13 @@ def start_upstream() -> tuple[str, Any]:
     return f"http://127.0.0.1:{sock.getsockname()[1]}", child
 
 
-async def measure(requests: int, reps: int) -> tuple[float, float, float, float]:
+async def measure(requests: int, reps: int, in_process: bool = False
+                  ) -> tuple[float, float, float, float]:
     """(median CPU us, min, max, median wall us) per request through the gateway."""
     import httpx
 
     from gateway.app import load_parts
+    from gateway.routing.asgi_stream import StreamingASGITransport
     from tests.gateway.routing.harness import gateway_stack
 
     logging.disable(logging.INFO)  # the access log line is the same in both trees
@@ -125,8 +131,11 @@ async def measure(requests: int, reps: int) -> tuple[float, float, float, float]
         with tempfile.TemporaryDirectory() as tmp:
             async with gateway_stack(Path(tmp), (), parts=load_parts) as stack:
                 runtime, conf = stack.runtime, stack.runtime.settings
-                runtime.clients["umum"] = httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(
-                    conf.read_timeout_s, connect=conf.connect_timeout_s))
+                timeout = httpx.Timeout(conf.read_timeout_s, connect=conf.connect_timeout_s)
+                runtime.clients["umum"] = (
+                    httpx.AsyncClient(base_url="http://umum.internal", timeout=timeout,
+                                      transport=StreamingASGITransport(upstream_app))
+                    if in_process else httpx.AsyncClient(base_url=url, timeout=timeout))
                 for _ in range(200):  # warm-up
                     await call(stack.gateway)
                 cpu: list[float] = []
@@ -194,11 +203,13 @@ async def measure_clients(requests: int, reps: int, rounds: int) -> None:
               " httpx")
 
 
-def run_tree(tree: Path, requests: int, reps: int) -> tuple[float, float, float, float]:
+def run_tree(tree: Path, requests: int, reps: int, in_process: bool
+             ) -> tuple[float, float, float, float]:
     """:func:`measure` in a child interpreter importing ``tree``'s code."""
     out = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", "--requests", str(requests),
-         "--reps", str(reps)], cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+         "--reps", str(reps), *(["--in-process"] if in_process else [])],
+        cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
         capture_output=True, text=True, check=True).stdout
     values = json.loads(out.strip().splitlines()[-1])
     return values[0], values[1], values[2], values[3]
@@ -212,13 +223,16 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another tree of the code to compare")
     parser.add_argument("--clients", action="store_true",
                         help="the upstream HTTP clients alone (httpx, httpcore, own pool)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="the all-in-one's way: the upstream app in process "
+                             "(StreamingASGITransport), its cost counted")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.clients:
         asyncio.run(measure_clients(args.requests, args.reps, args.rounds))
         return
     if args.child:
-        print(json.dumps(asyncio.run(measure(args.requests, args.reps))))
+        print(json.dumps(asyncio.run(measure(args.requests, args.reps, args.in_process))))
         return
     trees = {"this tree": ROOT}
     if args.baseline:
@@ -227,7 +241,7 @@ def main() -> None:
     for round_no in range(args.rounds if args.baseline else 1):
         order = list(trees.items()) if round_no % 2 == 0 else list(trees.items())[::-1]
         for name, tree in order:
-            cpu, low, high, wall = run_tree(tree, args.requests, args.reps)
+            cpu, low, high, wall = run_tree(tree, args.requests, args.reps, args.in_process)
             medians[name].append(cpu)
             print(f"  round {round_no + 1} {name:<9} gateway CPU {cpu:7.0f} us/request "
                   f"({low:.0f} - {high:.0f})  wall {wall:7.0f} us", flush=True)
