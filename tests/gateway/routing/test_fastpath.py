@@ -78,3 +78,32 @@ async def test_other_routes_and_methods_still_reach_fastapi(tmp_path: Path) -> N
     assert agencies.status_code == 200 and isinstance(agencies.json(), list)
     assert trace.status_code == 405
     assert prefix.status_code == 404 and prefix.json()["code"] == "service-not-found"
+
+
+async def test_the_gateways_database_away_is_a_503_problem_not_a_500(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """The proxy reads the gateway's own database (token sessions, the tracking projection):
+    a connection refused there is answered by the app's database handler (503
+    ``database-unavailable`` with Retry-After), as from a route; a bug stays a 500."""
+    from gateway.routing import fastpath
+
+    failures: list[Exception] = [ConnectionRefusedError(111, "Connection refused"),
+                                 RuntimeError("a bug")]
+
+    async def failing(service: str, request: Any) -> Any:
+        raise failures.pop(0)
+
+    monkeypatch.setattr(fastpath, "route_to_service", failing)
+    transport = httpx.ASGITransport(app=echo_app([]))
+    async with gateway_stack(tmp_path, (), transports={"umum": transport},
+                             parts=load_parts) as stack:
+        away = await stack.client.get("/api/v1/umum/cases", headers={"X-Request-ID": "db-1"})
+        quiet = httpx.ASGITransport(app=stack.gateway, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=quiet, base_url="http://gateway") as client:
+            bug = await client.get("/api/v1/umum/cases")
+    assert away.status_code == 503
+    assert away.headers["content-type"] == "application/problem+json"
+    assert away.json()["code"] == "database-unavailable"
+    assert away.headers["retry-after"] == "5"
+    assert away.headers["x-request-id"] == "db-1"
+    assert bug.status_code == 500 and bug.json()["code"] == "internal-error"
