@@ -138,6 +138,7 @@ class Profiled:
                 text.write(f"==== top 25 by {order} ====\n")
                 stats.sort_stats(order).print_stats(25)
             self.out.write_text(text.getvalue())
+            self.profile.dump_stats(f"{self.out}.pstats")  # for pstats / snakeviz
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
