@@ -10,11 +10,12 @@ routing part's methods straight to the same handler; everything else goes on to 
 What FastAPI's routing gave the handler is given here the same way: the path parameters
 (``service``, ``path``), the matched route in ``scope["route"]`` (the routes of
 :mod:`gateway.routing.known`, so the metrics and the access log keep the label
-``/api/v1/{service:halo_service}/{path:path}``), and a :class:`ProblemError` rendered by
+``/api/v1/{service:halo_service}/{path:path}``), and an exception answered by
 the app's own handler for its type, looked up along the exception's classes as FastAPI's
-exception middleware does (a :class:`ProblemError`, the database away as 503
-``database-unavailable``: problem+json in the caller's language). An exception no handler
-but the catch-all takes goes on to the app's error middleware, as from a route.
+exception middleware does (:mod:`shared.web.asgi_errors`): a :class:`ProblemError`, the
+database away as 503 ``database-unavailable``, problem+json in the caller's language. An
+exception that only the catch-all takes goes on to the app's error middleware, as from a
+route.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from gateway.routing.known import router as known_router
 from gateway.routing.part import METHODS, route_to_service
 from gateway.settings import SERVICES
+from shared.web.asgi_errors import handler_for
 
 _PATH = re.compile("^/api/v1/(" + "|".join(re.escape(s) for s in SERVICES) + ")(?:/(.*))?$")
 _METHODS = frozenset(METHODS)
@@ -60,19 +62,8 @@ class ServiceProxy:
         try:
             response = await route_to_service(service, request)
         except Exception as exc:
-            handler = _handler_for(scope["app"].exception_handlers, exc)
+            handler = handler_for(scope["app"], exc)
             if handler is None:
                 raise
             response = await handler(request, exc)
         await response(scope, receive, send)
-
-
-def _handler_for(handlers: dict[Any, Any], exc: Exception) -> Any:
-    """The app's handler for ``exc``'s nearest class, the catch-all ``Exception`` excepted
-    (the error middleware runs that one and logs the exception)."""
-    for kind in type(exc).__mro__:
-        if kind is Exception:
-            return None
-        if kind in handlers:
-            return handlers[kind]
-    return None
