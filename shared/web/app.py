@@ -32,6 +32,7 @@ from shared.web import (
     routes_sops,
     routes_unmask,
 )
+from shared.web.act_endpoint import ActEndpoint
 from shared.web.limits import BodyLimits, JsonLimits
 from shared.web.middleware import RequestContext
 from shared.web.openapi import install_openapi, route_name_id
@@ -115,6 +116,7 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
                   lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json", generate_unique_id_function=route_name_id)
     install_problem_handlers(app)
+    app.add_middleware(ActEndpoint)  # innermost: the act before FastAPI's routing
     app.add_middleware(BodyLimits, limits=wiring.limits)
     app.add_middleware(RequestContext, service=spec.name)
     app.include_router(ops.router)

@@ -74,7 +74,7 @@ async def may_read(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
     return bool(mine & await runtime.store.actor_agencies(session, row.id))
 
 
-async def _visible_case(case_id: str, session: AsyncSession, runtime: ServiceRuntime,
+async def visible_case(case_id: str, session: AsyncSession, runtime: ServiceRuntime,
                         who: Principal, *, lock: bool) -> CaseRow:
     """The case, or 404 when it does not exist *or* the caller may not see it (no leak)."""
     row = await runtime.store.get(session, case_id, lock=lock)
@@ -86,13 +86,13 @@ async def _visible_case(case_id: str, session: AsyncSession, runtime: ServiceRun
 async def get_case(case_id: str, session: SessionDep, runtime: RuntimeDep,
                    who: CurrentPrincipal) -> CaseRow:
     """A case to read: no row lock, so reads never queue behind an action in flight."""
-    return await _visible_case(case_id, session, runtime, who, lock=False)
+    return await visible_case(case_id, session, runtime, who, lock=False)
 
 
 async def get_case_for_update(case_id: str, session: SessionDep, runtime: RuntimeDep,
                               who: CurrentPrincipal) -> CaseRow:
     """A case to act on, locked until the request commits (actions on a case serialise)."""
-    return await _visible_case(case_id, session, runtime, who, lock=True)
+    return await visible_case(case_id, session, runtime, who, lock=True)
 
 
 CaseDep = Annotated[CaseRow, Depends(get_case)]

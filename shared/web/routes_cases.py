@@ -248,11 +248,20 @@ async def act_on_case(request: Request, response: Response, row: LockedCaseDep,
                       ) -> CaseOut:
     """Take an action at the case's current step (officer step, applicant step, external
     callback, resubmission ``lengkapi`` or withdrawal ``batalkan``)."""
+    out, row = await act_and_answer(request, session, runtime, row, who)
+    _written(response, row)
+    return out
+
+
+async def act_and_answer(request: Request, session: AsyncSession, runtime: ServiceRuntime,
+                         row: CaseRow, who: Principal) -> tuple[CaseOut, CaseRow]:
+    """The action the request's body names, on the locked ``row``; the answer and the row
+    as written. The route above and the plain ASGI endpoint of
+    :mod:`shared.web.act_endpoint` both act through this."""
     body, uploads = await read_body(request, ActOnCase)
     wanted = body.requested
     row = await runtime.cases.act(session, row, who, body.action, step=body.step,
                                   comment=body.comment, form=body.form, uploads=uploads,
                                   requested=Requested(tuple(wanted.documents),
                                                       tuple(wanted.fields)) if wanted else None)
-    _written(response, row)
-    return await case_out(session, runtime, row, who)
+    return await case_out(session, runtime, row, who), row
