@@ -66,6 +66,8 @@ class _Connection(asyncio.Protocol):
 
     async def send(self, data: bytes) -> tuple[int, bytes]:
         assert self.transport is not None and self.waiter is None
+        if self.closed:
+            raise ConnectionError("connection closed by the server")
         self.waiter = asyncio.get_running_loop().create_future()
         self.transport.write(data)
         return await self.waiter
@@ -86,6 +88,15 @@ class LoadClient:
         _, protocol = await loop.create_connection(_Connection, self.host, self.port)
         return protocol
 
+    async def _checkout(self) -> _Connection:
+        """An idle connection the server has not closed (uvicorn ends one idle for its
+        keep-alive timeout, 5 s: writing a request to it would wait for ever), else a new one."""
+        while self.idle:
+            conn = self.idle.pop()
+            if not conn.closed:
+                return conn
+        return await self._connect()
+
     async def request(self, method: str, path: str, headers: dict[str, str],
                       body: bytes = b"") -> tuple[int, bytes]:
         """Send one request (``body`` as ``application/json`` when given); status and body."""
@@ -96,7 +107,7 @@ class LoadClient:
         head.append(b"Content-Length: " + str(len(body)).encode())
         data = b"\r\n".join(head) + b"\r\n\r\n" + body
         async with self.slots:
-            conn = self.idle.pop() if self.idle else await self._connect()
+            conn = await self._checkout()
             try:
                 answer = await conn.send(data)
             except BaseException:
