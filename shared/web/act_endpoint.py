@@ -18,7 +18,7 @@ the same functions, in the same order:
 The route stays in the app for the OpenAPI document, and answers whenever this endpoint is
 not installed. ``scope["route"]`` is that route, so metrics and access log keep the label
 ``/cases/{case_id}/actions``. An exception is answered by the app's handler for its class
-(:mod:`shared.web.asgi_errors`); one only the catch-all takes goes on to the app's error
+(:mod:`shared.web.plain_route`); one only the catch-all takes goes on to the app's error
 middleware (a 500 problem, logged), as from the route. ``tests/shared/web/test_act_endpoint.py``
 checks that both ways give the same answers, byte for byte.
 """
@@ -30,18 +30,15 @@ from typing import Any
 
 from fastapi._compat import ModelField
 from fastapi.routing import APIRoute
-from starlette._utils import get_route_path
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.web.asgi_errors import handler_for
 from shared.web.deps import get_principal, visible_case
+from shared.web.plain_route import PlainRoute
 from shared.web.routes_cases import act_and_answer, act_on_case
 from shared.web.routes_cases import router as cases_router
 from shared.web.runtime import ServiceRuntime
 
-_PATH = re.compile(r"^/cases/([^/]+)/actions$")
 ROUTE = next(r for r in cases_router.routes
              if isinstance(r, APIRoute) and r.endpoint is act_on_case)
 
@@ -55,33 +52,16 @@ def _response_field(route: APIRoute) -> ModelField:
 _FIELD = _response_field(ROUTE)
 
 
-class ActEndpoint:
+class ActEndpoint(PlainRoute):
     """Pure-ASGI middleware: the act for ``POST /cases/{case_id}/actions``, else ``app``."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    methods = frozenset({"POST"})
+    path = re.compile(r"^/cases/([^/]+)/actions$")
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
-            await self.app(scope, receive, send)
-            return
-        match = _PATH.match(get_route_path(scope))
-        if match is None:
-            await self.app(scope, receive, send)
-            return
-        scope["path_params"] = {"case_id": match.group(1)}
-        scope["route"] = ROUTE
-        request = Request(scope, receive, send)
-        try:
-            response = await _act(request, match.group(1))
-        except Exception as exc:
-            handler = handler_for(scope["app"], exc)
-            if handler is None:
-                raise
-            response = await handler(request, exc)
-        finally:
-            await request.close()  # a multipart body's spooled files
-        await response(scope, receive, send)
+    async def handle(self, request: Request, match: re.Match[str]) -> Response:
+        request.scope["path_params"] = {"case_id": match.group(1)}
+        request.scope["route"] = ROUTE
+        return await _act(request, match.group(1))
 
 
 async def _act(request: Request, case_id: str) -> Response:
