@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, fields
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from shared.calendar.business import Calendar
@@ -35,7 +35,6 @@ from shared.engine.errors import (
     FormNotAccepted,
     InvalidSubmission,
     NotCaseOwner,
-    ResubmissionLate,
     WrongStep,
 )
 from shared.engine.plan import SopPlan, StepPlan, plan_for, standard_time
@@ -43,9 +42,10 @@ from shared.engine.resubmission import (
     Requested,
     RequestNotAccepted,
     check_requested,
-    check_resubmission,
 )
+from shared.engine.returns import ReturnTransitions
 from shared.engine.state import (
+    LEFT_STEP,
     OPEN_STATUSES,
     SYSTEM,
     ActionOption,
@@ -66,11 +66,6 @@ __all__ = ["RESUBMIT", "WITHDRAW", "SopEngine", "standard_time"]
 _MAX_AUTOMATIC_CHAIN = 50
 
 
-_LEFT_STEP: dict[str, Any] = dict(
-    step_id=None, step_entered_at=None, step_due_at=None, overdue_at=None, remind_at=None,
-    auto_complete_at=None, escalation_level=0, escalated_agency=None, escalated_role=None,
-    escalated2_agency=None, escalated2_role=None, escalate_next_at=None)
-"""A case with no current step: its timers and escalation cleared."""
 _NEW_CASE: dict[str, Any] = {f.name: f.default for f in fields(CaseState)
                              if f.default is not MISSING}
 """The fields a new case starts with by default (the others are given at opening)."""
@@ -78,7 +73,7 @@ _AT_SUBMISSION: dict[str, Any] = dict(step_due_at=None, remind_at=None, auto_com
 """The timers of a case at its applicant's first step, which it leaves as it opens."""
 
 
-class SopEngine(TimedTransitions):
+class SopEngine(ReturnTransitions, TimedTransitions):
     """Moves cases along SOP definitions. Stateless apart from its clock and calendars."""
 
     def __init__(
@@ -280,7 +275,7 @@ class SopEngine(TimedTransitions):
         if outcome is not None:
             status: CaseStatus = outcome  # type: ignore[assignment]
             reason = comment.strip() if outcome == "rejected" and comment else None
-            closed = evolve(case, _LEFT_STEP, status=status, closed_at=now, updated_at=now,
+            closed = evolve(case, LEFT_STEP, status=status, closed_at=now, updated_at=now,
                             outcome_reason=reason or case.outcome_reason, seq=case.seq + 1)
             entry = self._entry(closed, f"case.{outcome}", now, chosen.name, who, role, agency,
                                 step_id=step.id, comment=comment, documents=docs, data=data,
@@ -290,12 +285,12 @@ class SopEngine(TimedTransitions):
         nxt = self._plan(sop).steps[chosen.to]
         due = self._due_at(nxt, now, case.submitted_at)
         seq = case.seq + 1
-        # evolve(case, _LEFT_STEP, self._entering(nxt, now, due), seq=seq) and
+        # evolve(case, LEFT_STEP, self._entering(nxt, now, due), seq=seq) and
         # self._entry(...), written out: this is the path of nearly every transition.
         moved = object.__new__(CaseState)
         values = moved.__dict__
         values.update(case.__dict__)
-        values.update(_LEFT_STEP)
+        values.update(LEFT_STEP)
         values["step_id"] = nxt.id
         values["step_entered_at"] = values["updated_at"] = now
         values["step_due_at"] = due
@@ -350,71 +345,11 @@ class SopEngine(TimedTransitions):
             ran = True
         return Transition(case, tuple(entries)) if ran else done
 
-    def _return(
-        self, sop: SopDefinition, case: CaseState, step: Step, chosen: Action, who: Principal,
-        role: str, agency: str | None, comment: str | None, docs: tuple[str, ...],
-        now: datetime, wanted: Requested,
-    ) -> Transition:
-        remaining: int | None = None
-        if case.step_due_at is not None:
-            cal = self._calendars(sop.calendar_of(step))
-            remaining = max(0, int(cal.work_between(now, case.step_due_at).total_seconds()))
-        deadline = standard_time(chosen.deadline) if chosen.deadline else None
-        applicant_due = (self._calendars(sop.calendar).due(now, deadline)
-                         if deadline is not None else None)
-        returned = evolve(case, status="returned", resume_step_id=chosen.resume_at or step.id,
-                           paused_remaining_s=remaining, applicant_due_at=applicant_due,
-                           updated_at=now, remind_at=None,
-                           return_reason=comment.strip() if comment else None,
-                           requested_documents=wanted.documents,
-                           requested_fields=wanted.fields)
-        entry = self._entry(returned, "case.returned", now, chosen.name, who, role, agency,
-                            step_id=step.id, next_step=step.id, due=applicant_due,
-                            comment=comment, documents=docs, data={"requested": {
-                                "documents": list(wanted.documents),
-                                "fields": list(wanted.fields)}})
-        return Transition(evolve(returned, seq=entry.seq), (entry,))
-
-    def _resubmit(
-        self, sop: SopDefinition, case: CaseState, who: Principal, action: str, now: datetime,
-        comment: str | None, docs: tuple[str, ...], form: dict[str, object],
-    ) -> Transition:
-        if action != RESUBMIT:
-            raise ActionNotAvailable(action=action, step=case.step_id,
-                                     available=[RESUBMIT, WITHDRAW])
-        if who.subject != case.applicant_id:
-            raise NotCaseOwner()
-        if case.applicant_due_at is not None and now > case.applicant_due_at:
-            raise ResubmissionLate(deadline=case.applicant_due_at.isoformat())
-        problems = check_submission(sop, form, set(docs), partial=True)
-        if problems:
-            raise InvalidSubmission(problems)
-        check_resubmission(case, form, docs, comment)
-        target = sop.step(case.resume_step_id or case.step_id or sop.start.id)
-        same_step = target.id == case.step_id
-        if same_step and case.paused_remaining_s is not None:
-            cal = self._calendars(sop.calendar_of(target))
-            due: datetime | None = cal.add_work(now, timedelta(seconds=case.paused_remaining_s))
-        else:
-            due = self._due(sop, target, now, now)
-        base = case if same_step else evolve(case, _LEFT_STEP)
-        resumed = evolve(self._enter(sop, base, target, now, due), submitted_at=now,
-                          status="open", resume_step_id=None, paused_remaining_s=None,
-                          applicant_due_at=None, return_reason=None, requested_documents=(),
-                          requested_fields=(),
-                          # Back on the step it left: a lateness already flagged (and its
-                          # escalation) stays (case.overdue is emitted once per step visit).
-                          overdue_at=case.overdue_at if same_step else None)
-        entry = self._entry(resumed, "case.resubmitted", now, RESUBMIT, who, APPLICANT_ROLE, None,
-                            step_id=case.step_id, next_step=target.id, due=due, comment=comment,
-                            documents=docs)
-        return self._settle(sop, evolve(resumed, seq=entry.seq), (entry,))
-
     def _close(
         self, case: CaseState, status: CaseStatus, event: str, now: datetime, who: Principal,
         role: str, agency: str | None, comment: str | None, reason: str, action: str,
     ) -> Transition:
-        closed = evolve(case, _LEFT_STEP, status=status, resume_step_id=None,
+        closed = evolve(case, LEFT_STEP, status=status, resume_step_id=None,
                          paused_remaining_s=None, applicant_due_at=None, closed_at=now,
                          updated_at=now, outcome_reason=reason, return_reason=None,
                          requested_documents=(), requested_fields=())

@@ -231,3 +231,10 @@ class ActionOption:
     accepts: Items | None = None
     """What the action may bring (resubmission, applicant steps, and officer actions that
     declare fields or documents)."""
+
+
+LEFT_STEP: dict[str, Any] = dict(
+    step_id=None, step_entered_at=None, step_due_at=None, overdue_at=None, remind_at=None,
+    auto_complete_at=None, escalation_level=0, escalated_agency=None, escalated_role=None,
+    escalated2_agency=None, escalated2_role=None, escalate_next_at=None)
+"""A case with no current step: its timers and escalation cleared."""
