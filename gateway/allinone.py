@@ -26,7 +26,7 @@ import socket
 import sys
 from typing import Any
 
-from gateway.early_listener import bind, serve_early
+from gateway.early_listener import bind, serve_early, stop_early
 
 
 def build_app(**kwargs: Any) -> Any:
@@ -79,7 +79,7 @@ async def serve(args: argparse.Namespace, sock: socket.socket) -> int:
     try:
         app, options = await asyncio.to_thread(prepare, args)
     finally:
-        early.close()
+        await stop_early(early)
     await run_server(app, sock, options)
     return 1 if app.state.starting.error is not None else 0
 

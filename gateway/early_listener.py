@@ -91,3 +91,20 @@ async def serve_early(sock: socket.socket) -> asyncio.Server:
     socket, so closing it leaves ``sock`` listening (connections wait in its backlog for the
     app)."""
     return await asyncio.start_server(_respond, sock=sock.dup(), limit=MAX_HEAD)
+
+
+async def stop_early(server: asyncio.Server) -> None:
+    """Hand the port over without dropping a connection.
+
+    ``Server.close`` alone races with accepts the loop has already made: a connection accepted
+    in the same loop pass is set up by a task that runs after the close, finds the server gone
+    and is dropped (the client sees a reset). So first stop accepting (a pending accept is
+    cancelled, its connection stays in the backlog for the app), then let the loop run the
+    set-up of every connection already accepted, and only then close; those connections are
+    answered to the end by their own tasks."""
+    loop = asyncio.get_running_loop()
+    for listening in server.sockets:
+        loop.remove_reader(listening.fileno())
+    for _ in range(2):
+        await asyncio.sleep(0)
+    server.close()

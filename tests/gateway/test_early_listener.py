@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from starlette.requests import Request
 
 import gateway.allinone as program
 from gateway.allinone_start import Starting, StartingGuard
-from gateway.early_listener import answer
+from gateway.early_listener import answer, bind, serve_early, stop_early
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -130,3 +132,67 @@ def test_a_taken_port_is_a_clear_message_and_exit_status_1(
     finally:
         sock.close()
     assert f"Port 127.0.0.1:{port} tidak dapat dibuka" in capsys.readouterr().err
+
+
+async def _hand_over(stop: Callable[[asyncio.Server], Awaitable[None]],
+                     clients: int = 8) -> list[bytes]:
+    """Connections the early responder has just accepted, and whose set-up has not run yet,
+    when the hand-over begins: the interleaving a load that ends in the same loop pass as an
+    accept produces. Every client gets its whole answer, from the early responder or from the
+    app."""
+    loop = asyncio.get_running_loop()
+    sock = bind("127.0.0.1", 0)
+    early = await serve_early(sock)
+    conns = []
+    for _ in range(clients):
+        conn = socket.create_connection(sock.getsockname()[:2])
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: halo\r\n\r\n")
+        conns.append(conn)
+    # In the next pass the loop runs this future's callback, then the accept the readable
+    # socket asks for; the accept schedules each connection's set-up for the pass after, behind
+    # the wake-up of this coroutine.
+    woken = loop.create_future()
+    loop.call_soon(woken.set_result, None)
+    await woken
+    await stop(early)
+
+    async def app_side(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\napp")
+        await writer.drain()
+        writer.close()
+
+    app = await asyncio.start_server(app_side, sock=sock)
+
+    async def read(conn: socket.socket) -> bytes:
+        reader, writer = await asyncio.open_connection(sock=conn)
+        try:
+            return await asyncio.wait_for(reader.read(), 2)
+        except (TimeoutError, ConnectionError) as exc:
+            return type(exc).__name__.encode()
+        finally:
+            writer.close()
+
+    try:
+        return list(await asyncio.gather(*(read(conn) for conn in conns)))
+    finally:
+        app.close()
+        sock.close()
+
+
+def test_a_connection_accepted_as_the_hand_over_begins_is_answered_not_dropped() -> None:
+    answers = asyncio.run(_hand_over(stop_early))
+    assert len(answers) == 8
+    assert all(got.startswith(b"HTTP/1.1 200 OK\r\n") for got in answers), answers
+    assert any(got.endswith(b'{"status":"ok"}') for got in answers)
+
+
+def test_closing_the_early_server_alone_drops_those_connections() -> None:
+    """The interleaving above is the one that loses connections when the early server is only
+    closed: what :func:`stop_early` is for."""
+
+    async def close_only(server: asyncio.Server) -> None:
+        server.close()
+
+    answers = asyncio.run(_hand_over(close_only))
+    assert not all(got.startswith(b"HTTP/1.1 200 OK\r\n") for got in answers), answers
