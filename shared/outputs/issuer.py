@@ -101,14 +101,16 @@ class OutputIssuer:
         officer = entry.actor_id == who.subject and bool(who.agencies())
         signer_id = who.subject if officer else SYSTEM_SIGNER
         info = self.registry.agencies.get(agency)
-        now = self.clock()
-        number = await take_number(session, spec.code, agency, info.short if info else agency,
-                                   now)
         clear = self.cipher.open_form(row.form, sop.personal_fields())
         name = holder_name(sop, clear)
         if name and await self._conceals_holder(session, sop, row):
             name = CONCEALED  # an anonymous report: the document names nobody
         detail = await self.rows.collect(session, self.runtime, sop.key, spec.kind, row)
+        # The number last: taking it locks the agency's counter row until the commit, so the
+        # department's queries above do not hold up the agency's other documents.
+        now = self.clock()
+        number = await take_number(session, spec.code, agency, info.short if info else agency,
+                                   now)
         output = CaseOutputRow(
             id=str(uuid.uuid4()), case_id=row.id, seq=entry.seq, step_id=spec.step,
             sop_key=sop.key, sop_version=sop.version, kind=spec.kind, title=spec.title,
