@@ -98,10 +98,10 @@ async def stop_early(server: asyncio.Server) -> None:
 
     ``Server.close`` alone races with accepts the loop has already made: a connection accepted
     in the same loop pass is set up by a task that runs after the close, finds the server gone
-    and is dropped (the client sees a reset). So first stop accepting (a pending accept is
-    cancelled, its connection stays in the backlog for the app), then let the loop run the
-    set-up of every connection already accepted, and only then close; those connections are
-    answered to the end by their own tasks."""
+    and fails; the connection is never answered (the client times out). So first stop
+    accepting (a pending accept is cancelled, its connection stays in the backlog for the app),
+    then let the loop run the set-up of every connection already accepted, and only then
+    close; those connections are answered to the end by their own tasks."""
     loop = asyncio.get_running_loop()
     for listening in server.sockets:
         loop.remove_reader(listening.fileno())

@@ -189,7 +189,7 @@ def test_a_connection_accepted_as_the_hand_over_begins_is_answered_not_dropped()
 
 def test_closing_the_early_server_alone_drops_those_connections() -> None:
     """The interleaving above is the one that loses connections when the early server is only
-    closed: what :func:`stop_early` is for."""
+    closed (Python 3.11's asyncio): what :func:`stop_early` is for."""
 
     async def close_only(server: asyncio.Server) -> None:
         server.close()
