@@ -25,7 +25,7 @@ acts; reported: per second, p50/p99, median and range over ``--reps``, and the a
 to each ceiling within the same repetition.
 
     PYTHONPATH=. .venv/bin/python bench/ceilings.py [--quick] [--transitions N]
-        [--concurrency C] [--reps R] [--body-bytes B]
+        [--concurrency C] [--reps R] [--body-bytes B] [--sides act,asgi,asyncpg]
 """
 
 from __future__ import annotations
@@ -190,6 +190,7 @@ def main() -> None:
     parser.add_argument("--body-bytes", type=int, default=1540)
     parser.add_argument("--client", choices=["lean", "httpx"], default="lean",
                         help="client of the act and asgi sides (default: bench/loadclient.py)")
+    parser.add_argument("--sides", help="comma-separated sides to run (default: all three)")
     args = parser.parse_args()
     acts = args.transitions or (500 if args.quick else 2000)
     reps = args.reps or (1 if args.quick else 3)
@@ -202,6 +203,8 @@ def main() -> None:
                                      lean),
         "asyncpg": lambda: asyncio.run(asyncpg_ceiling(cases * len(WALK), args.concurrency)),
     }
+    if args.sides:
+        sides = {name: sides[name] for name in args.sides.split(",")}
     print(f"act endpoint and its ceilings: {cases * len(WALK)} acts per side, concurrency "
           f"{args.concurrency}, {reps} reps, {args.client} client")
     results: dict[str, list[Result]] = {name: [] for name in sides}
@@ -215,6 +218,8 @@ def main() -> None:
               f"p50 ms {spread([percentile(r.latencies, 50) * 1000 for r in rs])}  "
               f"p99 ms {spread([percentile(r.latencies, 99) * 1000 for r in rs])}")
     for ceiling in ("asyncpg", "asgi"):
+        if "act" not in results or ceiling not in results:
+            continue
         ratios = [a.tps / c.tps for a, c in zip(results["act"], results[ceiling], strict=True)]
         print(f"ratio act/{ceiling} {spread(ratios, '.2f')}")
 

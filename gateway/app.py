@@ -26,6 +26,7 @@ from shared.db import migrate
 from shared.db.session import make_engine, make_sessionmaker
 from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
+from shared.observability import telemetry
 from shared.settings import is_production
 from shared.web import docs, ops
 from shared.web.limits import BodyLimits, JsonLimits
@@ -129,7 +130,7 @@ def create_gateway_app(settings: GatewaySettings | None = None,
 
     app = FastAPI(title="Halo Lamsel API", version="1.0.0", lifespan=lifespan,
                   description=API_DESCRIPTION, docs_url=None, redoc_url=None,
-                  generate_unique_id_function=route_name_id)
+                  generate_unique_id_function=route_name_id, telemetry=telemetry.OFF)
     install_problem_handlers(app)
     if any(p.name == "routing-known" for p in chosen):
         app.add_middleware(ServiceProxy)  # innermost: the proxy before FastAPI's routing

@@ -174,13 +174,16 @@ def upstream_url(client: httpx.AsyncClient, target: str) -> httpx.URL:
 
 def upstream_target(request: Request, service: str) -> str:
     """The service-relative path, percent-escapes kept as sent, with the query string."""
-    raw: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    scope = request.scope
+    raw: bytes = scope.get("raw_path") or scope["path"].encode()
     prefix = f"/api/v1/{service}".encode()
     path = raw[len(prefix):] if raw.startswith(prefix) else b"/"
     target = path.decode("latin-1") or "/"
     if not target.startswith("/"):
         target = "/" + target
-    query = request.url.query
+    # From the scope and decoded as Starlette's ``request.url.query`` is, without building
+    # the whole URL (its host header parsed: 5 % of the gateway's CPU per request, issue 12).
+    query = scope.get("query_string", b"").decode()
     return f"{target}?{query}" if query else target
 
 

@@ -11,6 +11,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _FORBIDDEN = {"nik", "nomor_kk", "kk", "password", "token", "phone", "whatsapp", "name",
               "nama", "email", "authorization"}
@@ -31,7 +33,10 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             data["exc_type"] = record.exc_info[0].__name__
             data["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(data, default=str)
+        try:  # orjson: 10.8 -> 1.1 us for an access line's dict (issue 12)
+            return orjson.dumps(data, default=str).decode()
+        except TypeError:  # what orjson refuses (an int over 64 bits, a non-text key)
+            return json.dumps(data, default=str)
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -22,6 +22,7 @@ from shared.auth.tokens import TokenVerifier
 from shared.cases.hooks import Hooks
 from shared.events.bus import EventBus
 from shared.events.factory import bus_from_settings
+from shared.observability import telemetry
 from shared.settings import ServiceSettings
 from shared.web import (
     docs,
@@ -114,7 +115,8 @@ def create_service_app(spec: ServiceSpec, settings: ServiceSettings | None = Non
 
     app = FastAPI(title=f"Halo Lamsel: layanan {spec.title}", version="1.0.0",
                   lifespan=lifespan, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json", generate_unique_id_function=route_name_id)
+                  openapi_url="/openapi.json", generate_unique_id_function=route_name_id,
+                  telemetry=telemetry.OFF)
     install_problem_handlers(app)
     app.add_middleware(ActEndpoint)  # innermost: the act before FastAPI's routing
     app.add_middleware(BodyLimits, limits=wiring.limits)
