@@ -94,6 +94,10 @@ async def route_to_service(service: str, request: Request) -> Response:
 def is_internal(path: str) -> bool:
     """Whether the service-relative ``path`` names an internal path, however it is spelled
     (percent-escapes, ``.``/``..`` segments, repeated slashes, letter case)."""
+    if "%" not in path and "." not in path and "\\" not in path:
+        # Nothing to unescape or resolve: the first non-empty segment, as below (3 % of the
+        # gateway's CPU per request went to the three unquote passes and normpath, issue 12).
+        return path.lstrip("/").split("/", 1)[0].lower() in INTERNAL_PATHS
     text = path
     for _ in range(3):  # escapes of escapes
         text = unquote(text)

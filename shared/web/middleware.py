@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,6 +21,11 @@ class RequestContext:
     def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
         self.service = service
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        """The metrics' children per (method, route, status): ``labels`` checks and locks on
+        every call (4 % of the gateway's CPU per request, issue 12); the child it gives for
+        the same labels is always the same object. Routes are templates and methods and
+        statuses few, so the map stays small."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -28,7 +33,9 @@ class RequestContext:
             return
         headers = dict(scope.get("headers") or [])
         given = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+        # 128 random bits as 32 hex digits, as ``uuid4().hex`` gave but without building the
+        # UUID object (4 % of the gateway's CPU per request, issue 12).
+        request_id = given if _SAFE_ID.match(given) else os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         status = 500
@@ -48,8 +55,14 @@ class RequestContext:
             elapsed = time.perf_counter() - started
             route: Any = scope.get("route")
             path = getattr(route, "path", None) or "unmatched"
-            HTTP_REQUESTS.labels(self.service, scope["method"], path, str(status)).inc()
-            HTTP_LATENCY.labels(self.service, path).observe(elapsed)
+            key = (scope["method"], path, status)
+            children = self._children.get(key)
+            if children is None:
+                children = self._children[key] = (
+                    HTTP_REQUESTS.labels(self.service, scope["method"], path, str(status)),
+                    HTTP_LATENCY.labels(self.service, path))
+            children[0].inc()
+            children[1].observe(elapsed)
             log.info("request", extra={"service": self.service, "method": scope["method"],
                                        "route": path, "status": status,
                                        "duration_ms": round(elapsed * 1000, 2)})

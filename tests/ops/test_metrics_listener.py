@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import posixpath
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -20,7 +22,7 @@ from fastapi import FastAPI
 
 import gateway.run
 import services.run
-from gateway.routing.part import is_internal
+from gateway.routing.part import INTERNAL_PATHS, is_internal
 from shared.observability.exposition import (
     ALLINONE_PORT,
     MetricsListener,
@@ -82,6 +84,15 @@ def test_internal_paths_are_recognised_however_spelled() -> None:
         assert is_internal(path), path
     for path in ("", "sops", "cases/metrics", "metricsx", "sops/metrics"):
         assert not is_internal(path), path
+    # Paths with nothing to unescape or resolve take a shorter way: the same answers as the
+    # full normalisation.
+    for path in ("metrics", "//metrics/x", "METRICS", "sops//metrics", "", "/", "cases/abc",
+                 "healthz", "readyz/", "openapi.json", "a/b/c", "metrics%2F", "x/./metrics"):
+        text = path
+        for _ in range(3):
+            text = unquote(text)
+        first = posixpath.normpath("/" + text.replace("\\", "/")).lstrip("/").split("/", 1)[0]
+        assert is_internal(path) == (first.lower() in INTERNAL_PATHS), path
 
 
 async def test_the_listener_serves_the_processes_halo_metrics() -> None:
