@@ -17,6 +17,7 @@ from sqlmodel import col
 
 from shared.cases.event_data import event_data
 from shared.cases.writes import write_transition
+from shared.db.locked_row import NOT_HERE, LockedRow
 from shared.db.raw import RowsOfCases
 from shared.db.session import is_postgres
 from shared.db.tables import AuditRow, CaseRow, DocumentRow, HistoryRow, OutboxRow
@@ -69,6 +70,7 @@ def _current_ref(sop: SopDefinition, case: CaseState) -> StepRef | None:
 # Built once: a statement object keeps its compiled form's cache key (issue 12: building and
 # keying the expression on every request was a visible share of an act's CPU).
 _LOCKED_CASE = select(CaseRow).where(col(CaseRow.id) == bindparam("case_id")).with_for_update()
+_LOCKED = LockedRow(CaseRow)
 _DOCUMENTS_OF = RowsOfCases(DocumentRow.__table__,  # type: ignore[attr-defined]
                             ("id", "case_id", "key", "filename", "size", "sha256",
                              "content_type"), ("uploaded_at", "id"))
@@ -95,6 +97,9 @@ class CaseStore:
     async def get(self, session: AsyncSession, case_id: str, *, lock: bool = False
                   ) -> CaseRow | None:
         if lock and is_postgres(session):
+            row = await _LOCKED.get(session, case_id)  # on the driver (shared/db/locked_row.py)
+            if row is not NOT_HERE:
+                return row
             return await session.scalar(_LOCKED_CASE, {"case_id": case_id})
         return await session.get(CaseRow, case_id)
 

@@ -1,0 +1,99 @@
+"""The case row locked and read on the driver connection (``shared/db/locked_row.py``) is the
+row the ORM loads: every column equal, persistent with nothing pending, its later changes
+flushed and committed through the session, locked until the transaction ends, and rolled
+back with it. Where it cannot apply it says so and the ORM reads instead."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+
+from services.dukcapil.app import create_app
+from shared.db.locked_row import NOT_HERE, LockedRow
+from shared.db.session import make_engine, make_sessionmaker
+from shared.db.tables import CaseRow
+from tests.support.apps import running, service_settings, wiring
+from tests.support.kia import FORM, KIA, PDF
+from tests.support.tokens import TestTokens
+
+pytestmark = pytest.mark.integration
+LOCKED = LockedRow(CaseRow)
+COLUMNS = [c.name for c in CaseRow.__table__.columns]  # type: ignore[attr-defined]
+
+
+async def _one_case(url: str, tmp_path: Path) -> str:
+    tokens = TestTokens()
+    app = create_app(service_settings("dukcapil", url, tmp_path), wiring(tokens))
+    async with running(app) as client:
+        opened = await client.post(
+            "/cases", headers=tokens.headers("warga-lock", "citizen"),
+            data={"data": json.dumps({"sop_key": KIA, "form": FORM})},
+            files={"berkas_persyaratan": PDF})
+        assert opened.status_code == 201, opened.text
+        return str(opened.json()["id"])
+
+
+async def test_the_driver_read_is_the_orm_row_locked(fresh_pg_url: str, tmp_path: Path) -> None:
+    case_id = await _one_case(fresh_pg_url, tmp_path)
+    engine = make_engine(fresh_pg_url)
+    sessions = make_sessionmaker(engine)
+    other = await asyncpg.connect(fresh_pg_url.replace("postgresql+asyncpg://",
+                                                       "postgresql://"))
+    try:
+        async with sessions() as session:
+            expected = await session.scalar(select(CaseRow).where(CaseRow.id == case_id))
+            assert expected is not None
+            want = {c: getattr(expected, c) for c in COLUMNS}
+        async with sessions() as session:
+            row = await LOCKED.get(session, case_id)
+            assert isinstance(row, CaseRow)
+            assert {c: getattr(row, c) for c in COLUMNS} == want
+            assert row.step_entered_at is not None and row.step_entered_at.utcoffset() is not None
+            assert isinstance(row.form, dict) and isinstance(row.requested_documents, list)
+            state = sa_inspect(row)
+            assert state.persistent and not session.dirty and not session.new
+            # Locked: another transaction cannot take the row until this one ends.
+            with pytest.raises(asyncpg.LockNotAvailableError):
+                async with other.transaction():
+                    await other.execute("SELECT id FROM cases WHERE id = $1 FOR UPDATE NOWAIT",
+                                        case_id)
+            row.return_reason = "diubah"
+            assert row in session.dirty
+            await session.commit()
+        stored = await other.fetchval("SELECT return_reason FROM cases WHERE id = $1", case_id)
+        assert stored == "diubah"
+        # Rolled back with its transaction, the lock released.
+        async with sessions() as session:
+            row = await LOCKED.get(session, case_id)
+            assert isinstance(row, CaseRow)
+            row.return_reason = "dibatalkan"
+            await session.flush()
+            await session.rollback()
+        async with other.transaction():
+            assert await other.fetchval(
+                "SELECT return_reason FROM cases WHERE id = $1 FOR UPDATE NOWAIT",
+                case_id) == "diubah"
+        # A row the session already holds, and one that does not exist.
+        async with sessions() as session:
+            held = await session.get(CaseRow, case_id)
+            assert held is not None
+            assert await LOCKED.get(session, case_id) is NOT_HERE
+        async with sessions() as session:
+            assert await LOCKED.get(session, "tidak-ada") is None
+    finally:
+        await other.close()
+        await engine.dispose()
+
+
+async def test_elsewhere_the_orm_reads(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    try:
+        async with make_sessionmaker(engine)() as session:
+            assert await LOCKED.get(session, "apa-saja") is NOT_HERE
+    finally:
+        await engine.dispose()
