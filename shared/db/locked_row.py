@@ -32,7 +32,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from shared.db.raw import OBSERVERS
+from shared.db.raw import OBSERVERS, adapter_and_driver
 from shared.db.session import is_postgres
 
 Model = TypeVar("Model")
@@ -45,13 +45,13 @@ async def begun_driver(session: AsyncSession) -> asyncpg.Connection | None:
     None when the session is not on PostgreSQL or its adapter is not the one known here."""
     if not is_postgres(session):
         return None
-    connection = await session.connection()
-    fairy = await connection.get_raw_connection()
-    adapter = fairy.dbapi_connection
-    mutex = getattr(adapter, "_execute_mutex", None)
-    if adapter is None or mutex is None or not hasattr(adapter, "_transaction"):
+    found = await adapter_and_driver(session)
+    if found is None:
         return None
-    driver: asyncpg.Connection = fairy.driver_connection
+    adapter, driver = found
+    mutex = getattr(adapter, "_execute_mutex", None)
+    if mutex is None or not hasattr(adapter, "_transaction"):
+        return None
     if adapter._transaction is None:
         if getattr(adapter, "isolation_level", None) == "autocommit":
             return None

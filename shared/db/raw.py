@@ -30,13 +30,34 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection | None:
     """The asyncpg connection of the session's begun transaction on PostgreSQL, else None."""
     if not is_postgres(session):
         return None
+    found = await adapter_and_driver(session)
+    if found is None or getattr(found[0], "_transaction", None) is None:
+        return None  # BEGIN not sent yet: SQLAlchemy starts it with its first statement
+    return found[1]
+
+
+_HELD = "halo.driver"
+
+
+async def adapter_and_driver(session: AsyncSession) -> tuple[Any, asyncpg.Connection] | None:
+    """SQLAlchemy's DBAPI adapter of the session's connection and the asyncpg connection
+    under it (PostgreSQL only). Asked for both through the session, each ask is two greenlet
+    hops; an act asks four times (issue 12), so the answer is kept in ``session.info`` for
+    as long as the session's transaction is the same one: its connection does not change
+    before it ends, and a commit or rollback begins another."""
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(_HELD)
+    if held is not None and transaction is not None and held[0] is transaction \
+            and transaction.is_active:
+        return held[1], held[2]
     connection = await session.connection()
     fairy = await connection.get_raw_connection()
     adapter = fairy.dbapi_connection
-    if adapter is None or getattr(adapter, "_transaction", None) is None:
-        return None  # BEGIN not sent yet: SQLAlchemy starts it with its first statement
+    if adapter is None:
+        return None
     driver: asyncpg.Connection = fairy.driver_connection
-    return driver
+    session.info[_HELD] = (session.sync_session.get_transaction(), adapter, driver)
+    return adapter, driver
 
 
 Observer = Callable[[str, tuple[Any, ...]], None]

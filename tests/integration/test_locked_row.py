@@ -11,10 +11,12 @@ from pathlib import Path
 import asyncpg
 import pytest
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dukcapil.app import create_app
-from shared.db.locked_row import NOT_HERE, LockedRow
+from shared.db.locked_row import NOT_HERE, LockedRow, begun_driver
+from shared.db.raw import driver_connection
 from shared.db.session import make_engine, make_sessionmaker
 from shared.db.tables import CaseRow
 from tests.support.apps import running, service_settings, wiring
@@ -95,5 +97,32 @@ async def test_elsewhere_the_orm_reads(tmp_path: Path) -> None:
     try:
         async with make_sessionmaker(engine)() as session:
             assert await LOCKED.get(session, "apa-saja") is NOT_HERE
+    finally:
+        await engine.dispose()
+
+
+async def test_the_driver_kept_for_a_session_is_its_transactions_own(fresh_pg_url: str) -> None:
+    """``adapter_and_driver`` keeps its answer per transaction: after a commit, the next
+    transaction's driver is the connection that transaction really runs on."""
+    engine = make_engine(fresh_pg_url, pool_size=2)
+    sessions = make_sessionmaker(engine)
+
+    async def really(session: AsyncSession) -> object:
+        return (await (await session.connection()).get_raw_connection()).driver_connection
+
+    try:
+        async with sessions() as session, sessions() as other:
+            first = await begun_driver(session)
+            assert first is not None and first is await really(session)
+            assert first.is_in_transaction()
+            assert await driver_connection(session) is first
+            await session.commit()
+            assert await driver_connection(session) is None  # a new transaction, not begun
+            await other.execute(text("SELECT 1"))  # holds a pooled connection meanwhile
+            again = await begun_driver(session)
+            assert again is not None and again is await really(session)
+            assert again.is_in_transaction()
+            await session.rollback()
+            assert not again.is_in_transaction()
     finally:
         await engine.dispose()
