@@ -33,7 +33,9 @@ async def write_transition(session: AsyncSession, row: CaseRow, values: dict[str
                            signal: str | None) -> None:
     """Write the act (see the module); ``signal``: the service whose relay the commit wakes
     (PostgreSQL ``NOTIFY``, :mod:`shared.events.outbox_signal`), None for no events."""
-    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    loaded = row.__dict__  # the ORM's store of the loaded values (see row_to_state)
+    changed = {k: v for k, v in values.items()
+               if (loaded[k] if k in loaded else getattr(row, k)) != v}
     driver = await driver_connection(session)
     if driver is None:
         if changed:
