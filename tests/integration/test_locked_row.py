@@ -5,7 +5,6 @@ back with it. Where it cannot apply it says so and the ORM reads instead."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import asyncpg
@@ -20,7 +19,7 @@ from shared.db.raw import driver_connection
 from shared.db.session import make_engine, make_sessionmaker
 from shared.db.tables import CaseRow
 from tests.support.apps import running, service_settings, wiring
-from tests.support.kia import FORM, KIA, PDF
+from tests.support.kia import open_kia
 from tests.support.tokens import TestTokens
 
 pytestmark = pytest.mark.integration
@@ -32,12 +31,7 @@ async def _one_case(url: str, tmp_path: Path) -> str:
     tokens = TestTokens()
     app = create_app(service_settings("dukcapil", url, tmp_path), wiring(tokens))
     async with running(app) as client:
-        opened = await client.post(
-            "/cases", headers=tokens.headers("warga-lock", "citizen"),
-            data={"data": json.dumps({"sop_key": KIA, "form": FORM})},
-            files={"berkas_persyaratan": PDF})
-        assert opened.status_code == 201, opened.text
-        return str(opened.json()["id"])
+        return str((await open_kia(client, tokens.headers("warga-lock", "citizen")))["id"])
 
 
 async def test_the_driver_read_is_the_orm_row_locked(fresh_pg_url: str, tmp_path: Path) -> None:

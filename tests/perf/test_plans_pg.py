@@ -6,7 +6,6 @@ timers) and the inbox read through their indexes: no plan has a sequential scan 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from tests.gateway.routing.harness import gateway_stack
 from tests.perf.bulk import clone_cases, clone_tracked, vacuum
 from tests.perf.statements import recorded
 from tests.support.apps import running, runtime_of, service_settings, wiring
-from tests.support.kia import FORM, KIA, PDF
+from tests.support.kia import open_kia
 from tests.support.tokens import TestTokens
 
 pytestmark = pytest.mark.integration
@@ -60,15 +59,11 @@ async def test_sweeper_and_inbox_plans_use_the_indexes(tmp_path: Path, fresh_pg_
     app = create_app(service_settings("dukcapil", fresh_pg_url, tmp_path, migrate=False),
                      wiring(TOKENS))
     async with running(app) as client:
-        response = await client.post(
-            "/cases", headers=TOKENS.headers("warga-a", "citizen"),
-            data={"data": json.dumps({"sop_key": KIA, "form": FORM})},
-            files={"berkas_persyaratan": PDF})
-        assert response.status_code == 201, response.text
+        opened = await open_kia(client, TOKENS.headers("warga-a", "citizen"))
         runtime = runtime_of(app)
         now = runtime.clock()
         async with runtime.db.begin() as conn:
-            await clone_cases(conn, response.json()["case_id"], COPIES, now, roles=ROLES)
+            await clone_cases(conn, opened["case_id"], COPIES, now, roles=ROLES)
         await vacuum(runtime.db, "cases", "case_documents")
         store = runtime.store
         later = now + timedelta(hours=1)
