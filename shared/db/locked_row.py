@@ -32,7 +32,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from shared.db.raw import OBSERVERS, adapter_and_driver
+from shared.db.raw import adapter_and_driver, fetch
 from shared.db.session import is_postgres
 
 Model = TypeVar("Model")
@@ -98,11 +98,10 @@ class LockedRow(Generic[Model]):
         driver = await begun_driver(session)
         if driver is None:
             return NOT_HERE  # type: ignore[no-any-return]
-        for observer in OBSERVERS:
-            observer(self.sql, (key,))
-        record = await driver.fetchrow(self.sql, key)
-        if record is None:
+        records = await fetch(driver, self.sql, key)  # seen by the statement counters too
+        if not records:
             return None
+        record = records[0]
         instance = self._mapper.class_manager.new_instance()
         values = instance.__dict__
         for name, process, value in zip(self.columns,
