@@ -137,10 +137,9 @@ def install(hooks: Hooks, ctx: DukcapilContext) -> None:
         if subject.kind_field and cipher is not None:
             kind = kind_of(subject, cipher.open_form(row.form or {}, sop.personal_fields()))
         now = done.entries[-1].at
-        for output in await store.issued_outputs(session, row.id):
-            await store.queue_record(session, case_id=row.id, sop_key=sop.key, kind=kind,
-                                     number=output.number, verify_code=output.verify_code,
-                                     now=now)
+        await store.queue_records(session, case_id=row.id, sop_key=sop.key, kind=kind,
+                                  documents=await store.standing_documents(session, row.id),
+                                  now=now)
 
     for key in SUBJECTS:
         hooks.before_leaving(key, VERIFY_STEP)(verify)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dukcapil.tables import SiakRecordRow
+from shared.db.session import is_postgres
 from shared.outputs.tables import CaseOutputRow
 
 LEASE = timedelta(minutes=5)
@@ -21,28 +25,39 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-async def issued_outputs(session: AsyncSession, case_id: str) -> list[CaseOutputRow]:
-    """The case's output documents that stand (pending signature or issued)."""
-    rows = await session.scalars(
-        select(CaseOutputRow).where(CaseOutputRow.case_id == case_id,  # type: ignore[arg-type]
-                                    CaseOutputRow.status.in_(("pending", "issued")))  # type: ignore[attr-defined]
-        .order_by(CaseOutputRow.created_at))  # type: ignore[arg-type]
-    return list(rows)
+_STANDING = (select(CaseOutputRow.number, CaseOutputRow.verify_code)  # type: ignore[call-overload]
+             .where(CaseOutputRow.case_id == bindparam("case_id"),  # type: ignore[arg-type]
+                    CaseOutputRow.status.in_(("pending", "issued")))  # type: ignore[attr-defined]
+             .order_by(CaseOutputRow.created_at))  # type: ignore[arg-type]
 
 
-async def queue_record(session: AsyncSession, *, case_id: str, sop_key: str, kind: str,
-                       number: str, verify_code: str | None, now: datetime) -> SiakRecordRow:
-    """A pending record, due at once (one per case and document number)."""
-    found = await session.scalar(select(SiakRecordRow).where(
-        SiakRecordRow.case_id == case_id, SiakRecordRow.document_number == number))
-    if found is not None:
-        return found
-    row = SiakRecordRow(id=str(uuid.uuid4()), case_id=case_id, sop_key=sop_key, kind=kind,
-                        document_number=number, verify_code=verify_code, status="pending",
-                        attempts=0, created_at=now, next_attempt_at=now)
-    session.add(row)
-    await session.flush()
-    return row
+async def standing_documents(session: AsyncSession, case_id: str
+                             ) -> list[tuple[str, str | None]]:
+    """Number and verification code of the case's output documents that stand (pending
+    signature or issued), oldest first."""
+    rows = await session.execute(_STANDING, {"case_id": case_id})
+    return [(number, code) for number, code in rows.all()]
+
+
+@cache
+def _queue_statement(postgres: bool) -> Any:
+    """One pending record per (case, document number): a second is not written (built once
+    per dialect)."""
+    table = SiakRecordRow.__table__
+    stmt = (postgresql if postgres else sqlite).insert(table)
+    return stmt.on_conflict_do_nothing(index_elements=["case_id", "document_number"])
+
+
+async def queue_records(session: AsyncSession, *, case_id: str, sop_key: str, kind: str,
+                        documents: list[tuple[str, str | None]], now: datetime) -> None:
+    """A pending record, due at once, for each (number, verification code) in ``documents``
+    that has none yet (one per case and document number)."""
+    if not documents:
+        return
+    await session.execute(_queue_statement(is_postgres(session)), [
+        {"id": str(uuid.uuid4()), "case_id": case_id, "sop_key": sop_key, "kind": kind,
+         "document_number": number, "verify_code": code, "status": "pending", "attempts": 0,
+         "created_at": now, "next_attempt_at": now} for number, code in documents])
 
 
 async def claim_due(session: AsyncSession, now: datetime, limit: int = 20

@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from services.dukcapil import store
 from services.dukcapil.siak_outbox import send_due
 from services.dukcapil.tables import SiakRecordRow
 from shared.db.tables import HistoryRow, OutboxRow
+from shared.outputs.tables import CaseOutputRow
 from tests.services.dukcapil.conftest import TOKENS, Dukcapil
 from tests.support.kia import FORM, KIA, PDF
 from tests.support.siak_standin import Resident
@@ -188,3 +190,31 @@ async def test_without_siak_the_verification_step_works_as_before(  # type: igno
         assert await siak_data(dk, case_id) == [None]
         [record] = (await client.get("/siak/catatan", headers=KABID)).json()
         assert record["status"] == "pending" and record["attempts"] == 0
+
+
+async def test_a_document_is_queued_once_and_only_while_it_stands(dk: Dukcapil) -> None:
+    dk.siak.residents[FORM["nik_anak"]] = CHILD
+    runtime = dk.app.state.runtime
+    case_id = await open_at_kabid(dk)
+    for who, action in ((KABID, "sampaikan_ke_kadis"), (KADIS, "tte")):
+        assert (await act(dk, case_id, who, action)).status_code == 200
+    async with runtime.sessions() as session:
+        [(number, code)] = await store.standing_documents(session, case_id)
+        at = dk.clock.now
+        for _ in range(2):  # the second finds the first and writes nothing
+            await store.queue_records(session, case_id=case_id, sop_key=KIA, kind="kia",
+                                      documents=[(number, code)], now=at)
+        await store.queue_records(session, case_id=case_id, sop_key=KIA, kind="kia",
+                                  documents=[], now=at)
+        rows = list(await session.scalars(select(SiakRecordRow).where(
+            SiakRecordRow.case_id == case_id)))
+        assert [(r.document_number, r.verify_code, r.status, r.attempts) for r in rows] == [
+            (number, code, "pending", 0)]
+        assert rows[0].next_attempt_at == at and rows[0].created_at == at
+        output = await session.scalar(select(CaseOutputRow).where(
+            CaseOutputRow.case_id == case_id))
+        assert output is not None
+        output.status = "revoked"
+        await session.flush()
+        assert await store.standing_documents(session, case_id) == []
+        await session.rollback()

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db import migrate
+from shared.db import migrate, raw
 from shared.db.session import make_engine, make_sessionmaker
 from shared.outputs.numbering import format_number, next_seq, take_number
 from tests.shared.outputs.support import fresh_database
@@ -71,13 +71,15 @@ async def test_a_rolled_back_number_is_not_taken(engine: AsyncEngine) -> None:
 async def test_concurrent_issues_get_distinct_numbers(engine: AsyncEngine) -> None:
     sessions = make_sessionmaker(engine)
 
-    async def one() -> str:
+    async def one(begun: bool) -> str:
         async with sessions() as session:
+            if begun:  # a transaction that has sent something: on PostgreSQL the number is
+                await session.execute(text("SELECT 1"))  # then taken on the driver connection
             number = await take_number(session, "470", "disdukcapil", "Disdukcapil", AT)
             await session.commit()
             return number
 
-    numbers = await asyncio.gather(*(one() for _ in range(12)))
+    numbers = await asyncio.gather(*(one(i % 2 == 0) for i in range(12)))
     assert len(set(numbers)) == 12
     assert sorted(int(n.split("/")[1]) for n in numbers) == list(range(1, 13))
 
@@ -98,6 +100,29 @@ async def test_a_second_transaction_waits_for_the_first_on_postgres() -> None:
                 assert await waiting == 2
                 await second.commit()
         finally:
+            await db.dispose()
+
+
+@pytest.mark.integration
+async def test_a_begun_transaction_takes_its_number_on_the_driver_connection() -> None:
+    async with fresh_database() as url:
+        await asyncio.to_thread(migrate.upgrade, url)
+        db = make_engine(url)
+        sent: list[str] = []
+        raw.OBSERVERS.append(lambda sql, args: sent.append(sql))
+        try:
+            async with make_sessionmaker(db)() as session:
+                assert await next_seq(session, "dinkes", 2026) == 1  # BEGIN not sent yet
+                assert sent == []
+                assert [await next_seq(session, "dinkes", 2026) for _ in range(2)] == [2, 3]
+                await session.commit()
+            assert len(sent) == 2 and all("output_counters" in sql for sql in sent)
+            async with make_sessionmaker(db)() as session:
+                stored = (await session.execute(text(
+                    "SELECT next FROM output_counters WHERE agency = 'dinkes'"))).scalar_one()
+            assert stored == 4
+        finally:
+            raw.OBSERVERS.pop()
             await db.dispose()
 
 
