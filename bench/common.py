@@ -33,6 +33,7 @@ from fastapi import FastAPI
 from bench.loadclient import LoadClient
 from services.dukcapil.app import create_app
 from shared.web.app import Wiring
+from shared.web.long_lived import FrozenAfterStartup
 from tests.support.apps import service_settings, wiring
 from tests.support.tokens import TestTokens
 
@@ -97,7 +98,7 @@ def build_app(url: str, documents: Path, tokens: TestTokens, *, kafka: str | Non
 def _serve(make_app: Callable[[], FastAPI], sock: socket.socket) -> None:
     import uvicorn
 
-    config = uvicorn.Config(make_app(), log_level="warning", access_log=False,
+    config = uvicorn.Config(FrozenAfterStartup(make_app()), log_level="warning", access_log=False,
                             lifespan="on", timeout_graceful_shutdown=10)
     uvicorn.Server(config).run(sockets=[sock])
 

@@ -50,6 +50,7 @@ def prepare(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     from gateway.run import FORWARDED_ENV, proxy_options
     from shared.observability.exposition import ALLINONE_PORT, MetricsListener, start_or_exit
     from shared.observability.logging import configure_logging
+    from shared.web.long_lived import freeze_survivors
 
     proxy = proxy_options(os.environ.get(FORWARDED_ENV))
     # /metrics is never on the public port: a second listener, on 127.0.0.1:9464 by default.
@@ -62,7 +63,8 @@ def prepare(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     os.environ.setdefault("HALO_PUBLIC_BASE_URL", base)
     configure_logging()
     app = build_app(demo=not args.no_demo, base_url=base, serve_first=True,
-                    on_start_error=lambda: signal.raise_signal(signal.SIGTERM))
+                    on_start_error=lambda: signal.raise_signal(signal.SIGTERM),
+                    on_started=freeze_survivors)
     return app, {"host": args.host, "port": args.port, **proxy}
 
 

@@ -80,14 +80,16 @@ def build_service_apps(bus: InProcessBus, keys: KeySet, conf: GatewaySettings
 
 def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
               out: TextIO | None = None, serve_first: bool = False,
-              on_start_error: Callable[[], None] | None = None) -> FastAPI:
+              on_start_error: Callable[[], None] | None = None,
+              on_started: Callable[[], object] | None = None) -> FastAPI:
     """The composed all-in-one app (settings from ``HALO_*``, files under ``var/``).
 
     ``serve_first`` (the program, :mod:`gateway.allinone`): the lifespan yields at once and the
     start-up (services, gateway, demo) runs behind the listener
     (:mod:`gateway.allinone_start`; its state is ``app.state.starting``, and
     ``on_start_error`` is called if it fails). Otherwise the lifespan has done it all before
-    it yields."""
+    it yields. ``on_started`` is called once all of it is in place (the program freezes what
+    start-up built: :mod:`shared.web.long_lived`)."""
     conf = GatewaySettings.from_env()
     # The web dev server and this process's own origin may call the API unless told otherwise.
     conf = replace(conf, cors_origins=cors_origins((*DEV_ORIGINS, base_url.rstrip("/"))))
@@ -113,6 +115,8 @@ def build_app(*, demo: bool = True, base_url: str = "http://127.0.0.1:8000",
                     await seed_department_demos(services)
                     await seed_demo(app, base_url, out or sys.stdout)
                     runtime.ready = True
+                if on_started is not None:
+                    on_started()
                 yield
 
     starting = Starting()

@@ -33,6 +33,7 @@ from gateway.identity.demo import seed_demo_accounts
 from shared.observability.exposition import MetricsListener, start_or_exit
 from shared.observability.logging import configure_logging
 from shared.settings import SettingsError
+from shared.web.long_lived import FrozenAfterStartup
 
 FORWARDED_ENV = "HALO_FORWARDED_ALLOW_IPS"
 
@@ -70,8 +71,8 @@ def main() -> None:
     app = create_gateway_app()
     if args.demo or os.environ.get("HALO_DEMO") == "1":
         app = with_demo_accounts(app)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
-                loop=args.loop, http=args.http, **proxy)
+    uvicorn.run(FrozenAfterStartup(app), host=args.host, port=args.port, log_config=None,
+                access_log=False, loop=args.loop, http=args.http, **proxy)
 
 
 def with_demo_accounts(app: FastAPI) -> FastAPI:

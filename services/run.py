@@ -17,6 +17,7 @@ import uvicorn
 
 from shared.observability.exposition import MetricsListener, start_or_exit
 from shared.observability.logging import configure_logging
+from shared.web.long_lived import FrozenAfterStartup
 
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
 
@@ -34,7 +35,8 @@ def main() -> None:
     configure_logging()
     start_or_exit(metrics)  # a taken port stops the start here, before the app starts
     app = importlib.import_module(f"services.{args.service}.app").create_app()
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    uvicorn.run(FrozenAfterStartup(app), host=args.host, port=args.port, log_config=None,
+                access_log=False)
 
 
 if __name__ == "__main__":

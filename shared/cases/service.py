@@ -23,6 +23,7 @@ from shared.cases.officer_inputs import officer_record
 from shared.cases.pii import PiiCipher
 from shared.cases.store import CaseStore, row_to_state
 from shared.cases.tracking import new_tracking_no
+from shared.db import written
 from shared.db.tables import AuditRow, CaseRow, DocumentRow
 from shared.documents.intake import accept as accept_uploads
 from shared.documents.intake import store_all
@@ -190,11 +191,13 @@ class CaseService:
             accepted = await accept_uploads(uploads, sop)
             for item, stored in await store_all(self.storage, accepted, session):
                 upload = item.upload
-                session.add(DocumentRow(id=str(uuid.uuid4()), case_id=case_id, key=upload.key,
-                                        filename=upload.filename, content_type=item.content_type,
-                                        size=stored.size, sha256=stored.sha256,
-                                        storage_path=stored.path, uploaded_by=who.subject,
-                                        uploaded_at=self.clock()))
+                document = DocumentRow(id=str(uuid.uuid4()), case_id=case_id, key=upload.key,
+                                       filename=upload.filename, content_type=item.content_type,
+                                       size=stored.size, sha256=stored.sha256,
+                                       storage_path=stored.path, uploaded_by=who.subject,
+                                       uploaded_at=self.clock())
+                session.add(document)
+                written.note(session, document)
         await session.flush()
 
     def _count(self, sop: SopDefinition, done: Transition) -> None:

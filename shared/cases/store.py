@@ -77,7 +77,7 @@ _LOCKED_CASE = select(CaseRow).where(col(CaseRow.id) == bindparam("case_id")).wi
 _LOCKED = LockedRow(CaseRow)
 _DOCUMENTS_OF = RowsOfCases(DocumentRow.__table__,  # type: ignore[attr-defined]
                             ("id", "case_id", "key", "filename", "size", "sha256",
-                             "content_type"), ("uploaded_at", "id"))
+                             "content_type", "uploaded_at"), ("uploaded_at", "id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,8 @@ class DocumentView:
     size: int
     sha256: str
     content_type: str
+    uploaded_at: datetime
+    """The list's order (with the id), not shown."""
 
 
 class CaseStore:

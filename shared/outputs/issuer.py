@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.cases.hooks import CONCEALED
 from shared.cases.pii import PiiCipher
+from shared.db import written
 from shared.db.tables import CaseRow
 from shared.engine.state import HistoryEntry, Principal, Transition
 from shared.outputs.codes import mask_name, new_verify_code
@@ -122,6 +123,7 @@ class OutputIssuer:
             valid_until=valid_until(now, spec.validity), attempts=0, next_attempt_at=now,
             detail_rows=detail)
         session.add(output)
+        written.note(session, output)
         return output
 
     async def _conceals_holder(self, session: AsyncSession, sop: SopDefinition,

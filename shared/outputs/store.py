@@ -15,7 +15,7 @@ from shared.outputs.tables import CaseOutputRow
 
 _OUTPUTS_OF = RowsOfCases(CaseOutputRow.__table__,  # type: ignore[attr-defined]
                           ("id", "case_id", "kind", "title", "number", "status",
-                           "verify_code"), ("created_at", "number"))
+                           "verify_code", "created_at"), ("created_at", "number"))
 """The outputs of a page of cases, one statement."""
 
 
@@ -30,6 +30,8 @@ class OutputView:
     number: str
     status: str
     verify_code: str
+    created_at: datetime
+    """The list's order (with the number), not shown."""
 
 
 class OutputStore:

@@ -17,6 +17,7 @@ from shared.engine.resubmission import Requested
 from shared.engine.state import ActionOption, CaseStatus, Items, Principal
 from shared.outputs.store import OutputView
 from shared.sop.model import SopDefinition
+from shared.web.answer_parts import AnswerParts, parts_after_act, read_parts
 from shared.web.bodies import read_body
 from shared.web.deps import (
     CaseDep,
@@ -62,15 +63,14 @@ async def case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
 
 
 async def case_outs(session: AsyncSession, runtime: ServiceRuntime, rows: list[CaseRow],
-                    who: Principal) -> list[CaseOut]:
+                    who: Principal, parts: AnswerParts | None = None) -> list[CaseOut]:
     """:func:`case_out` of every row, with the documents and outputs of all of them read in
-    one query each: a page costs the same number of statements whatever its size (the SOP
-    versions come from the catalog's cache)."""
-    ids = [r.id for r in rows]
-    docs = await runtime.store.documents_of(session, ids)
-    outs = await runtime.outputs.store.of_cases(session, ids) if runtime.outputs else {}
-    return [await _case_out(session, runtime, r, who, docs[r.id], outs.get(r.id, []))
-            for r in rows]
+    one query each (or given, as ``parts``): a page costs the same number of statements
+    whatever its size (the SOP versions come from the catalog's cache)."""
+    if parts is None:
+        parts = await read_parts(session, runtime, [r.id for r in rows])
+    return [await _case_out(session, runtime, r, who, parts.documents[r.id],
+                            parts.outputs.get(r.id, [])) for r in rows]
 
 
 async def _case_out(session: AsyncSession, runtime: ServiceRuntime, row: CaseRow,
@@ -260,8 +260,11 @@ async def act_and_answer(request: Request, session: AsyncSession, runtime: Servi
     :mod:`shared.web.act_endpoint` both act through this."""
     body, uploads = await read_body(request, ActOnCase)
     wanted = body.requested
+    # Read before the act (shared/web/answer_parts.py): not inside the document-number lock.
+    before = await read_parts(session, runtime, [row.id])
     row = await runtime.cases.act(session, row, who, body.action, step=body.step,
                                   comment=body.comment, form=body.form, uploads=uploads,
                                   requested=Requested(tuple(wanted.documents),
                                                       tuple(wanted.fields)) if wanted else None)
-    return await case_out(session, runtime, row, who), row
+    parts = await parts_after_act(session, runtime, row.id, before)
+    return (await case_outs(session, runtime, [row], who, parts))[0], row

@@ -107,6 +107,11 @@ async def issue(client: httpx.AsyncClient, sop: SopDefinition, spec: OutputSpec,
                                   **({"files": files, "data": {"data": json.dumps(act)}}
                                      if files else {"json": act}))
         assert moved.status_code == 200, (sop.key, step_id, action, moved.text)
+        # The act's answer is the case as committed: what reading it again gives the actor
+        # (its documents, with this act's uploads, and its outputs, with what it issued).
+        again = await client.get(f"/cases/{case['id']}",
+                                 headers=headers(actor_for(sop, sop.step(step_id))))
+        assert moved.json() == again.json(), (sop.key, step_id, action)
     listed = await client.get(f"/cases/{case['id']}/outputs", headers=headers(APPLICANT))
     [output] = [o for o in listed.json() if o["title"] == spec.title]
     assert output["status"] == "pending" and output["kind"] == spec.kind
