@@ -49,6 +49,8 @@ async def begun_driver(session: AsyncSession) -> asyncpg.Connection | None:
     if found is None:
         return None
     adapter, driver = found
+    if driver.is_closed():  # the server ended it (a restart) while it sat in the pool: the
+        return None  # ORM's statement fails as a lost connection, 503, and the pool drops it
     mutex = getattr(adapter, "_execute_mutex", None)
     if mutex is None or not hasattr(adapter, "_transaction"):
         return None

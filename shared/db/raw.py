@@ -33,6 +33,8 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection | None:
     found = await adapter_and_driver(session)
     if found is None or getattr(found[0], "_transaction", None) is None:
         return None  # BEGIN not sent yet: SQLAlchemy starts it with its first statement
+    if found[1].is_closed():
+        return None  # lost: SQLAlchemy's statement reports it as such (503), the pool drops it
     return found[1]
 
 

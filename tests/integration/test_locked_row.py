@@ -5,17 +5,21 @@ back with it. Where it cannot apply it says so and the ORM reads instead."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from pathlib import Path
 
 import asyncpg
 import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.dukcapil.app import create_app
+from shared.db.errors import database_unavailable
 from shared.db.locked_row import NOT_HERE, LockedRow, begun_driver
-from shared.db.raw import driver_connection
+from shared.db.raw import adapter_and_driver, driver_connection
 from shared.db.session import make_engine, make_sessionmaker
 from shared.db.tables import CaseRow
 from tests.support.apps import running, service_settings, wiring
@@ -119,4 +123,41 @@ async def test_the_driver_kept_for_a_session_is_its_transactions_own(fresh_pg_ur
             await session.rollback()
             assert not again.is_in_transaction()
     finally:
+        await engine.dispose()
+
+
+async def test_a_pooled_connection_the_server_ended_is_a_503_not_a_500(
+        fresh_pg_url: str, tmp_path: Path) -> None:
+    """A restart ends the pooled connections; the next transaction on one of them does not
+    use the closed driver (asyncpg's bare ``InterfaceError``, a 500) but lets SQLAlchemy's
+    statement fail as a lost connection (503 ``database-unavailable``, the pool drops it)."""
+    case_id = await _one_case(fresh_pg_url, tmp_path)
+    name = f"halo-lock-{uuid.uuid4().hex[:8]}"
+    engine = make_engine(fresh_pg_url, pool_size=1, max_overflow=0,
+                         connect_args={"server_settings": {"application_name": name}})
+    sessions = make_sessionmaker(engine)
+    admin = await asyncpg.connect(fresh_pg_url.replace("postgresql+asyncpg://",
+                                                       "postgresql://"))
+    try:
+        async with sessions() as session:
+            assert isinstance(await LOCKED.get(session, case_id), CaseRow)
+        assert await admin.fetchval("SELECT count(pg_terminate_backend(pid)) FROM "
+                                    "pg_stat_activity WHERE application_name = $1", name) == 1
+        async with sessions() as session:
+            for _ in range(50):  # until the driver has seen its socket close
+                driver = (await adapter_and_driver(session) or (None, None))[1]
+                if driver is not None and driver.is_closed():
+                    break
+                await asyncio.sleep(0.05)
+            assert await begun_driver(session) is None
+            assert await LOCKED.get(session, case_id) is NOT_HERE
+            with pytest.raises(DBAPIError) as caught:
+                await session.execute(select(CaseRow).where(CaseRow.id == case_id)
+                                      .with_for_update())
+            assert database_unavailable(caught.value)
+        async with sessions() as session:  # a new connection: the driver path again
+            assert isinstance(await LOCKED.get(session, case_id), CaseRow)
+            assert await driver_connection(session) is not None
+    finally:
+        await admin.close()
         await engine.dispose()
