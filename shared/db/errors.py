@@ -18,8 +18,13 @@ DRIVER_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.exceptions.OperatorInterventionError,  # 57P0x: shutting down, starting up
     asyncpg.exceptions.TooManyConnectionsError,
 )
+CLOSED = "connection is closed"
+"""asyncpg's ``InterfaceError`` for an operation begun on a connection that is already closed
+(one the server ended between two of a transaction's statements on the driver connection,
+shared/db/raw.py); SQLAlchemy's asyncpg dialect tells a disconnect by the same words."""
 HANDLED: tuple[type[Exception], ...] = (ConnectionError, sa_exc.DBAPIError,
-                                        sa_exc.TimeoutError, *DRIVER_UNAVAILABLE)
+                                        sa_exc.TimeoutError, asyncpg.InterfaceError,
+                                        *DRIVER_UNAVAILABLE)
 """The exception types a problem handler looks at with :func:`database_unavailable`."""
 
 
@@ -35,6 +40,8 @@ def database_unavailable(exc: BaseException) -> bool:
         if seen is None:
             return False
         if isinstance(seen, (ConnectionError, sa_exc.TimeoutError, *DRIVER_UNAVAILABLE)):
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and str(seen) == CLOSED:
             return True
         orig = getattr(seen, "orig", None)
         seen = orig if isinstance(orig, BaseException) else seen.__cause__

@@ -5,6 +5,7 @@ on, and (integration tier) a real PostgreSQL whose server ends the request's con
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -113,3 +114,24 @@ def test_a_refused_statement_is_not_unavailable() -> None:
     assert not database_unavailable(_translated(duplicate, sa_exc.IntegrityError))
     assert not database_unavailable(_translated(asyncpg.exceptions.UndefinedTableError("x")))
     assert not database_unavailable(ValueError("x"))
+
+
+@pytest.mark.integration
+async def test_a_closed_driver_connection_is_unavailable_other_misuse_is_not(
+        pg_url: str) -> None:
+    dsn = pg_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    conn = await asyncpg.connect(dsn)
+    await conn.close()
+    with pytest.raises(asyncpg.InterfaceError) as closed:
+        await conn.execute("SELECT 1")
+    assert database_unavailable(closed.value)
+    busy = await asyncpg.connect(dsn)
+    try:
+        first = asyncio.ensure_future(busy.execute("SELECT pg_sleep(0.2)"))
+        await asyncio.sleep(0.05)
+        with pytest.raises(asyncpg.InterfaceError) as misuse:  # a bug, not an outage
+            await busy.execute("SELECT 1")
+        await first
+    finally:
+        await busy.close()
+    assert not database_unavailable(misuse.value)
