@@ -25,6 +25,7 @@ from shared.db import written
 from shared.db.tables import CaseRow
 from shared.engine.state import HistoryEntry, Principal, Transition
 from shared.outputs.codes import mask_name, new_verify_code
+from shared.outputs.numbered_insert import COLUMNS, insert_numbered
 from shared.outputs.numbering import take_number
 from shared.outputs.rows import OutputRows
 from shared.outputs.tables import CaseOutputRow
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from shared.web.runtime import ServiceRuntime
 
 SYSTEM_SIGNER = "system"
+EMPTY: dict[str, Any] = dict.fromkeys(COLUMNS)
+"""Every column of a new output but its number, none set yet (the issuer sets the most)."""
 
 
 def holder_name(sop: SopDefinition, form: dict[str, Any]) -> str | None:
@@ -90,7 +93,7 @@ class OutputIssuer:
             for spec in sop.outputs:
                 if matches(sop, spec, entry):
                     issued.append(await self._pending(session, sop, row, spec, entry, who))
-        if issued:
+        if any(output in session.new for output in issued):  # added through the ORM
             await session.flush()
         return issued
 
@@ -107,22 +110,26 @@ class OutputIssuer:
         if name and await self._conceals_holder(session, sop, row):
             name = CONCEALED  # an anonymous report: the document names nobody
         detail = await self.rows.collect(session, self.runtime, sop.key, spec.kind, row)
-        # The number last: taking it locks the agency's counter row until the commit, so the
-        # department's queries above do not hold up the agency's other documents.
         now = self.clock()
-        number = await take_number(session, spec.code, agency, info.short if info else agency,
-                                   now)
-        output = CaseOutputRow(
-            id=str(uuid.uuid4()), case_id=row.id, seq=entry.seq, step_id=spec.step,
+        values = dict(
+            EMPTY, id=str(uuid.uuid4()), case_id=row.id, seq=entry.seq, step_id=spec.step,
             sop_key=sop.key, sop_version=sop.version, kind=spec.kind, title=spec.title,
-            number=number, verify_code=new_verify_code(self.service), status="pending",
+            verify_code=new_verify_code(self.service), status="pending",
             agency=agency, signer_role=role, signer_id=signer_id,
             signer_name=self.signer_label(agency, role),
             holder_masked=(name if name == CONCEALED else mask_name(name)) if name else None,
             created_at=now,
             valid_until=valid_until(now, spec.validity), attempts=0, next_attempt_at=now,
             detail_rows=detail)
-        session.add(output)
+        # The number last: taking it locks the agency's counter row until the commit, so the
+        # department's queries above do not hold up the agency's other documents. On
+        # PostgreSQL the take and the insert are one statement (shared/outputs/numbered_insert.py).
+        short = info.short if info else agency
+        output = await insert_numbered(session, values, spec.code, agency, short, now)
+        if output is None:
+            number = await take_number(session, spec.code, agency, short, now)
+            output = CaseOutputRow(**values, number=number)
+            session.add(output)
         written.note(session, output)
         return output
 

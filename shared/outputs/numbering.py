@@ -27,16 +27,25 @@ DEFAULT_CODE = "000"
 """The classification code when the SOP gives none."""
 
 
-def format_number(code: str | None, seq: int, agency_short: str, at: datetime) -> str:
+def number_around(code: str | None, agency_short: str, at: datetime) -> tuple[str, str]:
+    """What a number has before and after its sequence: ``"470/"`` and
+    ``"/DISDUKCAPIL/XII/2026"``."""
     local = at.astimezone(JAKARTA)
     short = "".join(c for c in agency_short.upper() if c.isalnum() or c in "-.") or "PEMDA"
-    return (f"{code or DEFAULT_CODE}/{seq:04d}/{short}/{ROMAN_MONTHS[local.month - 1]}/"
-            f"{local.year}")
+    return f"{code or DEFAULT_CODE}/", f"/{short}/{ROMAN_MONTHS[local.month - 1]}/{local.year}"
 
 
-_TAKE_SQL = ('INSERT INTO "output_counters" ("agency", "year", "next") VALUES ($1, $2, 2) '
-             'ON CONFLICT ("agency", "year") DO UPDATE SET "next" = "output_counters"."next" + 1 '
-             'RETURNING "next"')
+def format_number(code: str | None, seq: int, agency_short: str, at: datetime) -> str:
+    before, after = number_around(code, agency_short, at)
+    return f"{before}{seq:04d}{after}"
+
+
+COUNTER_UPSERT = ('INSERT INTO "output_counters" ("agency", "year", "next") VALUES ($1, $2, 2) '
+                  'ON CONFLICT ("agency", "year") DO UPDATE '
+                  'SET "next" = "output_counters"."next" + 1')
+"""The counter's upsert as PostgreSQL text (``$1`` agency, ``$2`` year), without its
+``RETURNING``; :mod:`shared.outputs.numbered_insert` takes it into a larger statement."""
+_TAKE_SQL = f'{COUNTER_UPSERT} RETURNING "next"'
 """The statement below as PostgreSQL text, sent on the driver connection (issue 12: building
 the SQLAlchemy statement cost more CPU than the statement itself)."""
 

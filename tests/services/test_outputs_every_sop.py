@@ -121,8 +121,18 @@ async def issue(client: httpx.AsyncClient, sop: SopDefinition, spec: OutputSpec,
     return {"case": case, "output": output, "sop": sop}
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite, or a fresh PostgreSQL database (where the issuer takes the number and inserts
+    the output in one statement on the driver connection, shared/outputs/numbered_insert.py)."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    return str(request.getfixturevalue("fresh_pg_url"))
+
+
 @pytest.mark.parametrize("service", SERVICES)
-async def test_every_declared_output_is_issued_and_signed(service: str, tmp_path: Path,
+async def test_every_declared_output_is_issued_and_signed(service: str, database: str,
+                                                          tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     monkeypatch.setenv("HALO_VAR_DIR", str(tmp_path / "var"))
@@ -133,8 +143,7 @@ async def test_every_declared_output_is_issued_and_signed(service: str, tmp_path
     declared = [(s, o) for s in newest.values() for o in s.outputs]
     assert declared, service
     module = __import__(f"services.{service}.app", fromlist=["create_app"])
-    app = module.create_app(service_settings(
-        service, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}", tmp_path), wiring(TOKENS))
+    app = module.create_app(service_settings(service, database, tmp_path), wiring(TOKENS))
     async with running(app) as client:
         outputs = runtime_of(app).outputs
         assert outputs is not None
