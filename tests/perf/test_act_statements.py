@@ -33,6 +33,9 @@ WALK = [("operator", "teruskan", "verifikasi_permohonan"),
 # INSERTs, the answer's documents and outputs; ``tte`` and ``serahkan`` also read and write
 # what they issue (the output, the SIAK record).
 MOST = {"teruskan": 7, "lengkap": 7, "sampaikan_ke_kadis": 7, "tte": 9, "serahkan": 10}
+# On PostgreSQL ``tte`` takes the document's number and inserts the output in one statement
+# (shared/outputs/numbered_insert.py).
+MOST_ON_POSTGRES = {**MOST, "tte": 8}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
@@ -86,4 +89,5 @@ async def test_each_officer_action_sends_a_fixed_number_of_statements(
                    if s.lstrip().upper().startswith("INSERT INTO")]
         assert inserts.count("case_history") == 1 and inserts.count("outbox") == 1, inserts
     assert answer.json()["status"] == "completed"
-    assert all(counts[a] <= MOST[a] for a in MOST), counts
+    most = MOST_ON_POSTGRES if engine.dialect.name == "postgresql" else MOST
+    assert all(counts[a] <= most[a] for a in most), counts
