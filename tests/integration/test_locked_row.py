@@ -16,30 +16,20 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.dukcapil.app import create_app
 from shared.db.errors import database_unavailable
 from shared.db.locked_row import NOT_HERE, LockedRow, begun_driver
 from shared.db.raw import adapter_and_driver, driver_connection
 from shared.db.session import make_engine, make_sessionmaker
 from shared.db.tables import CaseRow
-from tests.support.apps import running, service_settings, wiring
-from tests.support.kia import open_kia
-from tests.support.tokens import TestTokens
+from tests.support.kia import one_kia_case
 
 pytestmark = pytest.mark.integration
 LOCKED = LockedRow(CaseRow)
 COLUMNS = [c.name for c in CaseRow.__table__.columns]  # type: ignore[attr-defined]
 
 
-async def _one_case(url: str, tmp_path: Path) -> str:
-    tokens = TestTokens()
-    app = create_app(service_settings("dukcapil", url, tmp_path), wiring(tokens))
-    async with running(app) as client:
-        return str((await open_kia(client, tokens.headers("warga-lock", "citizen")))["id"])
-
-
 async def test_the_driver_read_is_the_orm_row_locked(fresh_pg_url: str, tmp_path: Path) -> None:
-    case_id = await _one_case(fresh_pg_url, tmp_path)
+    case_id = await one_kia_case(fresh_pg_url, tmp_path, "warga-lock")
     engine = make_engine(fresh_pg_url)
     sessions = make_sessionmaker(engine)
     other = await asyncpg.connect(fresh_pg_url.replace("postgresql+asyncpg://",
@@ -131,7 +121,7 @@ async def test_a_pooled_connection_the_server_ended_is_a_503_not_a_500(
     """A restart ends the pooled connections; the next transaction on one of them does not
     use the closed driver (asyncpg's bare ``InterfaceError``, a 500) but lets SQLAlchemy's
     statement fail as a lost connection (503 ``database-unavailable``, the pool drops it)."""
-    case_id = await _one_case(fresh_pg_url, tmp_path)
+    case_id = await one_kia_case(fresh_pg_url, tmp_path, "warga-lock")
     name = f"halo-lock-{uuid.uuid4().hex[:8]}"
     engine = make_engine(fresh_pg_url, pool_size=1, max_overflow=0,
                          connect_args={"server_settings": {"application_name": name}})

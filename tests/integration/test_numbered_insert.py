@@ -7,7 +7,6 @@ statement, seen by the statement observers; a failed insert takes no number; SQL
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,26 +18,16 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from services.dukcapil.app import create_app
-from shared.db import migrate, raw
+from shared.db import raw
 from shared.db.session import make_engine, make_sessionmaker
 from shared.outputs.issuer import EMPTY
 from shared.outputs.numbered_insert import insert_numbered
 from shared.outputs.numbering import format_number
 from shared.outputs.tables import CaseOutputRow
-from tests.support.apps import running, service_settings, wiring
-from tests.support.kia import open_kia
-from tests.support.tokens import TestTokens
+from tests.support.kia import one_kia_case
 
 AT = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 COLUMNS = [c.name for c in CaseOutputRow.__table__.columns]  # type: ignore[attr-defined]
-
-
-async def _one_case(url: str, tmp_path: Path) -> str:
-    tokens = TestTokens()
-    app = create_app(service_settings("dukcapil", url, tmp_path), wiring(tokens))
-    async with running(app) as client:
-        return str((await open_kia(client, tokens.headers("warga-nomor", "citizen")))["id"])
 
 
 def _values(case_id: str, seq: int, **changed: Any) -> dict[str, Any]:
@@ -55,7 +44,7 @@ def _values(case_id: str, seq: int, **changed: Any) -> dict[str, Any]:
 @pytest.mark.integration
 async def test_the_output_and_its_number_in_one_statement(fresh_pg_url: str,
                                                           tmp_path: Path) -> None:
-    case_id = await _one_case(fresh_pg_url, tmp_path)
+    case_id = await one_kia_case(fresh_pg_url, tmp_path, "warga-nomor")
     engine = make_engine(fresh_pg_url)
     sessions = make_sessionmaker(engine)
     sent: list[str] = []
@@ -104,7 +93,7 @@ async def test_the_output_and_its_number_in_one_statement(fresh_pg_url: str,
 
 @pytest.mark.integration
 async def test_a_failed_insert_takes_no_number(fresh_pg_url: str, tmp_path: Path) -> None:
-    case_id = await _one_case(fresh_pg_url, tmp_path)
+    case_id = await one_kia_case(fresh_pg_url, tmp_path, "warga-nomor")
     engine = make_engine(fresh_pg_url)
     sessions = make_sessionmaker(engine)
     try:
@@ -132,9 +121,7 @@ async def test_a_failed_insert_takes_no_number(fresh_pg_url: str, tmp_path: Path
 
 
 async def test_sqlite_is_left_to_the_orm(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'n.db'}"
-    await asyncio.to_thread(migrate.upgrade, url)
-    engine = make_engine(url)
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'n.db'}")
     try:
         async with make_sessionmaker(engine)() as session:
             await session.execute(text("SELECT 1"))

@@ -1,10 +1,15 @@
 """The KIA 0–5 tahun SOP of Disdukcapil, the case most service tests walk: its key, a valid
-applicant form and a document that passes the upload checks."""
+applicant form and a document that passes the upload checks; one such case opened."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+from services.dukcapil.app import create_app
+from tests.support.apps import running, service_settings, wiring
+from tests.support.tokens import TestTokens
 
 KIA = "dukcapil-kia-0-5-tahun"
 FORM = {"nik_anak": "1801014505240001", "nama_anak": "Siti Aminah",
@@ -22,3 +27,12 @@ async def open_kia(client: Any, headers: dict[str, str]) -> dict[str, Any]:
     assert opened.status_code == 201, opened.text
     answer: dict[str, Any] = opened.json()
     return answer
+
+
+async def one_kia_case(url: str, tmp_path: Path, subject: str) -> str:
+    """One KIA case opened by citizen ``subject`` on a dukcapil service over ``url`` (migrated
+    by the app's start); its id."""
+    tokens = TestTokens()
+    app = create_app(service_settings("dukcapil", url, tmp_path), wiring(tokens))
+    async with running(app) as client:
+        return str((await open_kia(client, tokens.headers(subject, "citizen")))["id"])
