@@ -93,7 +93,7 @@ def create_gateway_app(settings: GatewaySettings | None = None,
                     folder, table = part.migrations
                     await asyncio.to_thread(migrate.upgrade, conf.database_url, "head",
                                             Path(folder), table)
-        db = make_engine(conf.database_url)
+        db = make_engine(conf.database_url, pool=conf.db_pool_size)
 
         async def local_jwks() -> dict[str, object]:
             return keys.jwks()  # re-reads the shared folder: another replica may have rotated

@@ -7,7 +7,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from shared.auth.tokens import TokenSettings
-from shared.settings import clock_offset, env, is_production, token_settings, var_dir
+from shared.db.session import DEFAULT_POOL_SIZE
+from shared.settings import (
+    clock_offset,
+    db_pool_size,
+    env,
+    is_production,
+    token_settings,
+    var_dir,
+)
 
 SERVICES = ("dukcapil", "perizinan", "pengaduan", "damkar", "pajak", "kepegawaian", "umum")
 DEV_ORIGINS = ("http://127.0.0.1:5173", "http://localhost:5173")
@@ -38,6 +46,8 @@ class GatewaySettings:
     comma-separated); none unless set. All-in-one adds the web dev server and itself."""
     clock_offset: timedelta = timedelta(0)
     """Added to the gateway's clock (``HALO_CLOCK_OFFSET``; development and tests only)."""
+    db_pool_size: int = DEFAULT_POOL_SIZE
+    """PostgreSQL connections kept and opened at most (``HALO_DB_POOL_SIZE``)."""
 
     @classmethod
     def from_env(cls) -> GatewaySettings:
@@ -57,7 +67,8 @@ class GatewaySettings:
                    run_migrations=env("HALO_RUN_MIGRATIONS", "1") == "1",
                    workers=env("HALO_WORKERS", "1") == "1",
                    tracking_group=env("HALO_TRACKING_GROUP") or "gateway-tracking",
-                   cors_origins=cors_origins(), clock_offset=clock_offset())
+                   cors_origins=cors_origins(), clock_offset=clock_offset(),
+                   db_pool_size=db_pool_size())
 
 
 def cors_origins(default: tuple[str, ...] = ()) -> tuple[str, ...]:

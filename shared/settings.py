@@ -20,6 +20,7 @@ from shared.auth.tokens import TokenSettings
 from shared.calendar.config import CalendarConfigError, parse_dates, parse_office_hours
 from shared.calendar.office_hours import DEFAULT_OFFICE_HOURS, OfficeHours
 from shared.calendar.standard_time import StandardTimeError, parse_standard_time
+from shared.db.session import DEFAULT_POOL_SIZE
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,16 @@ class SettingsError(RuntimeError):
 
 def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
+
+
+def db_pool_size() -> int:
+    """``HALO_DB_POOL_SIZE``: the connections a process keeps open to its PostgreSQL database
+    and never goes beyond (every process of a deployment counts against the server's
+    ``max_connections``)."""
+    size = env_int("HALO_DB_POOL_SIZE", DEFAULT_POOL_SIZE)
+    if size < 1:
+        raise SettingsError("HALO_DB_POOL_SIZE harus paling sedikit 1")
+    return size
 
 
 def env_int(name: str, default: int) -> int:
@@ -169,6 +180,8 @@ class ServiceSettings:
     unmask_rate: RateLimit = DEFAULT_UNMASK_RATE
     """Reveals of a case's personal form values per officer account (``HALO_UNMASK_RATE``,
     ``<count>/<seconds>``, default ``30/600``); beyond it 429 ``rate-limited``."""
+    db_pool_size: int = DEFAULT_POOL_SIZE
+    """PostgreSQL connections kept and opened at most (``HALO_DB_POOL_SIZE``)."""
 
     @classmethod
     def from_env(cls, service: str) -> ServiceSettings:
@@ -191,6 +204,7 @@ class ServiceSettings:
             workers=(env("HALO_WORKERS", "1") == "1"),
             clock_offset=clock_offset(),
             unmask_rate=env_limit("HALO_UNMASK_RATE", DEFAULT_UNMASK_RATE),
+            db_pool_size=db_pool_size(),
             **calendar_settings(),
         )
 

@@ -76,8 +76,10 @@ up() {
   for s in "${SERVICES[@]}"; do
     HALO_RUN_MIGRATIONS=0 HALO_METRICS_PORT="${METRICS[$s]}" \
       start_proc "$s" "$PY" -m services.run "$s" --port "${PORT[$s]}"
-    HALO_RUN_MIGRATIONS=0 start_proc "$s-worker" "$PY" -m services.worker "$s" \
-      --metrics-port $((PORT[$s] + 100))
+    # A worker's relay, sweeper and output worker need few connections: 10 of the local
+    # server's 200 (max_connections) each, the gateway and the HTTP processes 20 each.
+    HALO_RUN_MIGRATIONS=0 HALO_DB_POOL_SIZE="${HALO_WORKER_DB_POOL_SIZE:-10}" \
+      start_proc "$s-worker" "$PY" -m services.worker "$s" --metrics-port $((PORT[$s] + 100))
   done
   for s in "${SERVICES[@]}"; do wait_ready "$s" "${PORT[$s]}"; done
   echo "Halo Lamsel (distributed) is up: http://127.0.0.1:${PORT[gateway]}"

@@ -18,9 +18,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+DEFAULT_POOL_SIZE = 20
+"""PostgreSQL connections an engine keeps, and opens at most (a process's
+``HALO_DB_POOL_SIZE``)."""
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
+
+def make_engine(url: str, pool: int = DEFAULT_POOL_SIZE, **kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout;
+    PostgreSQL a pool of ``pool`` connections, kept, none beyond them.
 
     Statement parameters are hidden from database errors: they may hold personal data, and an
     error message can end up in a log.
@@ -48,12 +53,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    # Twenty connections kept, none opened beyond them: under bursts of up to twenty sessions
+    # The connections kept, none opened beyond them: under bursts of up to that many sessions
     # (a service's requests in flight and its workers) no connection is closed when the burst
     # ends and opened again, with the driver's prepared statements, by the next (issue 12: with
     # ten kept and ten more allowed, the first acts after a burst of 16 paid six new
     # connections; their p99 fell from 86-129 ms to 44-72 ms). The most is twenty either way.
-    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("pool_size", pool)
     kwargs.setdefault("max_overflow", 0)
     # No pre-ping: with asyncpg it is three round trips (BEGIN, ping, ROLLBACK) per checkout.
     # A connection the server ended fails its first statement instead, marked

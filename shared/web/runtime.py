@@ -109,7 +109,7 @@ async def build_runtime(settings: ServiceSettings, sops_dir: Path, hooks: Hooks,
         await asyncio.to_thread(migrate.upgrade, settings.database_url)
         if department is not None:
             await asyncio.to_thread(migrate.upgrade, settings.database_url, "head", *department)
-    db = make_engine(settings.database_url)
+    db = make_engine(settings.database_url, pool=settings.db_pool_size)
     sessions = make_sessionmaker(db)
     catalog = SopCatalog(settings.service, registry)
     try:
