@@ -22,8 +22,17 @@ CLOSED = "connection is closed"
 """asyncpg's ``InterfaceError`` for an operation begun on a connection that is already closed
 (one the server ended between two of a transaction's statements on the driver connection,
 shared/db/raw.py); SQLAlchemy's asyncpg dialect tells a disconnect by the same words."""
+ENDED_BY_SERVER = "another operation (2) is in progress"
+"""asyncpg's ``InternalClientError`` for an operation begun while the connection's protocol
+is in state 2, consuming an error up to a sync point that never comes: what a connection is in
+once the server has sent it an unasked error, as every idle connection gets when PostgreSQL
+shuts down or ends its backend (``FATAL 57P01``), until the socket's end reaches the driver.
+A request that takes such a pooled connection in that window fails at its first statement
+(the act's ``BEGIN`` on the driver, shared/db/locked_row.py). Any other state in the message is
+a second operation on a busy connection: a bug, still a 500."""
 HANDLED: tuple[type[Exception], ...] = (ConnectionError, sa_exc.DBAPIError,
                                         sa_exc.TimeoutError, asyncpg.InterfaceError,
+                                        asyncpg.exceptions.InternalClientError,
                                         *DRIVER_UNAVAILABLE)
 """The exception types a problem handler looks at with :func:`database_unavailable`."""
 
@@ -42,6 +51,9 @@ def database_unavailable(exc: BaseException) -> bool:
         if isinstance(seen, (ConnectionError, sa_exc.TimeoutError, *DRIVER_UNAVAILABLE)):
             return True
         if isinstance(seen, asyncpg.InterfaceError) and str(seen) == CLOSED:
+            return True
+        if isinstance(seen, asyncpg.exceptions.InternalClientError) \
+                and str(seen).endswith(ENDED_BY_SERVER):
             return True
         orig = getattr(seen, "orig", None)
         seen = orig if isinstance(orig, BaseException) else seen.__cause__

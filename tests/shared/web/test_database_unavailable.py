@@ -1,7 +1,9 @@
 """A database that is away answers 503 ``database-unavailable`` with ``Retry-After``, never a
 500 (shared.web.problems_db); the pool recovers by itself once the database is back; a
 database error that is a bug is still a 500. Real drivers: PostgreSQL on a port nobody listens
-on, and (integration tier) a real PostgreSQL whose server ends the request's connection."""
+on, (integration tier) a real PostgreSQL whose server ends the request's connection, and a
+stand-in speaking PostgreSQL's protocol that ends a connection as a shutting-down server does
+(its FATAL message, the socket not yet closed)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import ClassVar
 
 import asyncpg
 import httpx
@@ -135,3 +138,98 @@ async def test_a_closed_driver_connection_is_unavailable_other_misuse_is_not(
     finally:
         await busy.close()
     assert not database_unavailable(misuse.value)
+
+
+class EndingServer:
+    """A stand-in for PostgreSQL that speaks its wire protocol (version 3) far enough for
+    asyncpg to connect (trust authentication), then, on :meth:`end`, sends every connection
+    the ``FATAL 57P01`` a shutting-down server sends its idle backends, and keeps the socket
+    open: the moment between that message and the socket's end, which a real server leaves
+    as short as its backend's exit."""
+
+    PARAMETERS: ClassVar[dict[str, str]] = {"server_version": "15.0", "server_encoding": "UTF8",
+                                            "client_encoding": "UTF8", "DateStyle": "ISO, MDY",
+                                            "integer_datetimes": "on",
+                                            "standard_conforming_strings": "on",
+                                            "TimeZone": "UTC"}
+
+    def __init__(self) -> None:
+        self.writers: list[asyncio.StreamWriter] = []
+        self.server: asyncio.AbstractServer | None = None
+
+    @staticmethod
+    def message(kind: bytes, body: bytes) -> bytes:
+        return kind + (len(body) + 4).to_bytes(4, "big") + body
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:  # an SSLRequest first, perhaps; then the StartupMessage
+            length = int.from_bytes(await reader.readexactly(4), "big")
+            body = await reader.readexactly(length - 4)
+            if int.from_bytes(body[:4], "big") != 80877103:
+                break
+            writer.write(b"N")
+        out = self.message(b"R", (0).to_bytes(4, "big"))
+        for name, value in self.PARAMETERS.items():
+            out += self.message(b"S", f"{name}\0{value}\0".encode())
+        out += self.message(b"K", (4242).to_bytes(4, "big") + (7).to_bytes(4, "big"))
+        out += self.message(b"Z", b"I")
+        writer.write(out)
+        self.writers.append(writer)
+        await reader.read()  # until the client goes or stop() ends the connection
+
+    async def start(self) -> str:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self.server.sockets[0].getsockname()[1]
+        return f"postgresql://postgres@127.0.0.1:{port}/halo"
+
+    async def end(self) -> None:
+        fatal = (b"SFATAL\0VFATAL\0C57P01\0"
+                 b"Mterminating connection due to administrator command\0\0")
+        for writer in self.writers:
+            writer.write(self.message(b"E", fatal))
+            await writer.drain()
+
+    async def stop(self) -> None:
+        for writer in self.writers:
+            writer.close()
+            await writer.wait_closed()
+        await asyncio.sleep(0.01)  # each connection's task sees its end
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+
+
+async def test_a_connection_the_server_has_just_ended_is_unavailable() -> None:
+    server = EndingServer()
+    conn = await asyncpg.connect(await server.start(), ssl=False)
+    try:
+        await server.end()
+        await asyncio.sleep(0.1)  # the driver reads the server's message
+        assert not conn.is_closed()  # the window: asyncpg still takes it for open
+        with pytest.raises(asyncpg.exceptions.InternalClientError) as caught:
+            await conn.execute("BEGIN")
+        ended = caught.value
+        assert str(ended).endswith("another operation (2) is in progress")
+        assert database_unavailable(ended)
+        assert database_unavailable(_translated(ended, sa_exc.InternalError))
+    finally:
+        conn.terminate()
+        await server.stop()
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/begin")
+    async def begin() -> None:
+        raise ended
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        answer = await http.get("/begin")
+    assert answer.status_code == 503 and answer.json()["code"] == "database-unavailable"
+
+
+def test_a_second_operation_on_a_busy_connection_is_still_a_bug() -> None:
+    busy = asyncpg.exceptions.InternalClientError(
+        "cannot switch to state 15; another operation (12) is in progress")
+    assert not database_unavailable(busy)
+    assert not database_unavailable(_translated(busy, sa_exc.InternalError))
