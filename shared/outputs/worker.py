@@ -12,7 +12,10 @@ Each pass, in three short steps so no database transaction waits on the signing 
 
 A failure is recorded on the row (``attempts``, ``last_error`` without personal data) and
 retried with exponential backoff; the row is never lost. A case or SOP version that no
-longer exists marks it ``failed``.
+longer exists marks it ``failed``. A failure that cannot be recorded because the database is
+away (it went while the job was signed or finished) is kept by the worker and recorded at its
+first pass once the database is back, so the row waits its backoff, not the rest of its
+claim's lease; only a restart of the process in between leaves it to the lease.
 """
 
 from __future__ import annotations
@@ -98,12 +101,16 @@ class OutputWorker:
         self.store = OutputStore()
         self._batch, self._lease = batch, timedelta(seconds=lease_s)
         self._wake = asyncio.Event()
+        self._unrecorded: dict[str, tuple[int, str, bool]] = {}
+        """Failures not yet written to their rows (the database was away), by output id: the
+        attempts, the error's text, whether it is permanent."""
 
     def notify(self) -> None:
         self._wake.set()
 
     async def run_once(self) -> int:
         """Issue the due pending outputs; return how many were issued."""
+        await self._record_kept()
         issued = 0
         for job in await self._claim():
             try:
@@ -206,14 +213,29 @@ class OutputWorker:
 
     async def _failed(self, output_id: str, attempts: int, exc: Exception) -> None:
         OUTPUT_FAILURES.labels(self.service).inc()
-        error = _error_text(exc)
         log.warning("output not issued, retrying", extra={
             "service": self.service, "output_id": output_id, "error": type(exc).__name__})
+        failure = (attempts, _error_text(exc), isinstance(exc, Permanent))
+        try:
+            await self._record(output_id, *failure)
+        except Exception as away:  # kept, recorded at the next pass (see the module)
+            self._unrecorded[output_id] = failure
+            log.warning("output failure not recorded, kept for the next pass", extra={
+                "service": self.service, "output_id": output_id,
+                "error": type(away).__name__})
+
+    async def _record_kept(self) -> None:
+        """Write the failures kept while the database was away (raises while it still is)."""
+        for output_id, failure in list(self._unrecorded.items()):
+            await self._record(output_id, *failure)
+            del self._unrecorded[output_id]
+
+    async def _record(self, output_id: str, attempts: int, error: str, permanent: bool) -> None:
         async with self.sessions() as session:
             out = await self.store.get(session, output_id, lock=True)
             if out is not None and out.status == "pending":
                 out.last_error = error
-                if isinstance(exc, Permanent):
+                if permanent:
                     out.status = "failed"
                 else:
                     out.next_attempt_at = self.clock() + self._backoff(attempts)

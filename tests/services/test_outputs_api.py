@@ -290,6 +290,60 @@ async def test_a_failing_signer_is_retried_with_backoff_and_the_row_kept(
         assert row is not None and row.attempts == 3 and row.last_error is None
 
 
+class GoesAway:
+    """A signer that signs, and meanwhile the database goes away: the worker's sessions refuse
+    to connect until :meth:`back`, as while PostgreSQL restarts."""
+
+    def __init__(self, inner: LocalSigner, worker: Any) -> None:
+        self.inner, self.worker, self.sessions = inner, worker, worker.sessions
+
+    async def sign(self, pdf: bytes, signer: SignerIdentity) -> bytes:
+        self.worker.sessions = self._refused
+        return await self.inner.sign(pdf, signer)
+
+    @staticmethod
+    def _refused() -> Any:
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    def back(self) -> None:
+        self.worker.sessions = self.sessions
+
+
+async def test_a_failure_the_database_was_away_for_is_recorded_once_it_is_back(
+        client: httpx.AsyncClient, app_client: tuple[Any, httpx.AsyncClient],
+        clock: Clock) -> None:
+    """The database goes while a claimed output is signed: its finish and the record of that
+    failure both fail. The worker keeps the failure and writes it at its first pass with the
+    database back, so the output is retried after its backoff (5 s), not after its claim's
+    lease (5 minutes)."""
+    case = await _walk_to_tte(client)
+    outputs = _runtime(app_client).outputs
+    assert outputs is not None
+    away = GoesAway(LocalSigner(CA), outputs.worker)
+    outputs.worker.signer = away
+    assert await outputs.worker.run_once() == 0
+    with pytest.raises(ConnectionRefusedError):
+        await outputs.worker.run_once()  # still away: the kept failure cannot be written
+    away.back()
+    outputs.worker.signer = LocalSigner(CA)
+    [pending] = (await client.get(f"/cases/{case['id']}/outputs", headers=CITIZEN)).json()
+    async with _runtime(app_client).sessions() as session:
+        row = await session.get(CaseOutputRow, pending["id"])
+        assert row is not None and row.attempts == 1 and row.last_error is None
+        assert row.next_attempt_at is not None
+        assert row.next_attempt_at >= clock.now + timedelta(seconds=299)  # the claim's lease
+    assert await outputs.worker.run_once() == 0  # the failure written: its backoff now
+    async with _runtime(app_client).sessions() as session:
+        row = await session.get(CaseOutputRow, pending["id"])
+        assert row is not None and row.next_attempt_at is not None
+        assert row.last_error == "ConnectionRefusedError: [Errno 111] Connect call failed"
+        assert row.next_attempt_at <= clock.now + timedelta(seconds=5)
+    clock.advance(seconds=6)
+    assert await outputs.worker.run_once() == 1
+    [done] = (await client.get(f"/cases/{case['id']}/outputs", headers=CITIZEN)).json()
+    assert done["status"] == "issued" and done["number"] == pending["number"]
+
+
 async def test_an_output_whose_case_cannot_be_read_never_holds_up_the_others(
         client: httpx.AsyncClient, app_client: tuple[Any, httpx.AsyncClient],
         clock: Clock) -> None:
