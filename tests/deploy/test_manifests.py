@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from shared.db.session import DEFAULT_POOL_SIZE
 from shared.events.kafka_settings import KafkaSettings
 from tests.deploy.manifests import (
     BASE,
@@ -170,3 +171,20 @@ def test_the_config_keeps_documents_in_the_database_and_valid_kafka_settings(
         monkeypatch.setenv(name, value)
     kafka = KafkaSettings.from_env()
     assert (kafka.replication_factor, kafka.min_insync_replicas) == (3, 2)
+
+
+def test_compose_gives_postgresql_room_for_every_process_pool() -> None:
+    """Each process of the compose file keeps up to ``HALO_DB_POOL_SIZE`` connections (the
+    default when unset); together, with room for a migration, they fit the server's
+    ``max_connections``."""
+    compose = yaml.safe_load((DEPLOY / "compose" / "compose.yaml").read_text())
+    command = compose["services"]["postgres"]["command"]
+    limit = int(next(c.split("=", 1)[1] for c in command if c.startswith("max_connections=")))
+    kept = 0
+    for service in compose["services"].values():
+        program = " ".join(str(c) for c in service.get("command", []))
+        if any(p in program for p in ("gateway.run", "services.run", "services.worker")):
+            size = (service.get("environment") or {}).get("HALO_DB_POOL_SIZE")
+            kept += int(size) if size is not None else DEFAULT_POOL_SIZE
+    assert kept >= 15 * 10  # the gateway, 7 services and 7 workers were all counted
+    assert kept + DEFAULT_POOL_SIZE <= limit, (kept, limit)
