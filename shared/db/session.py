@@ -57,7 +57,7 @@ def make_engine(url: str, pool: int = DEFAULT_POOL_SIZE, **kwargs: Any) -> Async
     # (a service's requests in flight and its workers) no connection is closed when the burst
     # ends and opened again, with the driver's prepared statements, by the next (issue 12: with
     # ten kept and ten more allowed, the first acts after a burst of 16 paid six new
-    # connections; their p99 fell from 86-129 ms to 44-72 ms). The most is twenty either way.
+    # connections; their p99 fell from 86-129 ms to 44-72 ms). The default's most, 20, is as before.
     kwargs.setdefault("pool_size", pool)
     kwargs.setdefault("max_overflow", 0)
     # No pre-ping: with asyncpg it is three round trips (BEGIN, ping, ROLLBACK) per checkout.
